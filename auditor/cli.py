@@ -1,0 +1,72 @@
+"""The one entry point: parses the command line, runs a command, starts the TUI.
+
+Command handlers live in `auditor.commands`, one module per group; each module adds its
+sub-commands to the parser. Exit codes: 0 success, 1 a problem with the input or the
+data (one line per problem on stderr), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from auditor.commands import Context, audits, checklists, findings, maintenance, tui
+from auditor.domain.errors import AuditorError
+
+GROUPS = (checklists, audits, findings, maintenance, tui)
+OPTIONAL_GROUPS = ("auditor.commands.exchange", "auditor.commands.surveillance")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own usage errors exit 2, as specified
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="auditor",
+        description="Keyboard-first assistant for ISO 9001 and ISO/IEC 27001 internal audits.",
+    )
+    parser.add_argument("--db", metavar="PATH_OR_URL",
+                        help="database file or SQLAlchemy URL (default: AUDITOR_DB, else the "
+                             "user data folder)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for group in GROUPS + _optional_groups():
+        group.register(commands)
+    return parser
+
+
+def _optional_groups() -> tuple:
+    import importlib
+
+    found = []
+    for name in OPTIONAL_GROUPS:
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return tuple(found)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context.from_args(args)
+    handler = getattr(args, "handler", None) or tui.home
+    try:
+        return int(handler(ctx, args) or 0)
+    except AuditorError as exc:
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            ctx.err(line)
+        return 1
+    except KeyboardInterrupt:
+        ctx.err("interrupted")
+        return 130
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Command handlers, one module per group of `auditor` sub-commands.
+
+Each module has `register(subparsers)`; each handler takes `(ctx, args)` and returns the
+exit code. Handlers ask the store and print; they hold no audit rules.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor import config
+from auditor.domain.errors import AuditorError
+
+
+@dataclass
+class Context:
+    settings: config.Settings
+    _store: Any = field(default=None, repr=False)
+    _console: Any = field(default=None, repr=False)
+
+    @classmethod
+    def from_args(cls, args) -> "Context":
+        return cls(settings=config.resolve(getattr(args, "db", None)))
+
+    @property
+    def store(self):
+        if self._store is None:
+            from auditor.domain.store import Store
+
+            s = self.settings
+            self._store = Store.open(s.db_url, s.evidence_dir, s.actor)
+        return self._store
+
+    @property
+    def console(self):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(highlight=False)
+        return self._console
+
+    def print(self, *objects: Any) -> None:
+        self.console.print(*objects)
+
+    def json(self, data: Any) -> None:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+    def err(self, line: str) -> None:
+        sys.stderr.write(f"auditor: {line}\n")
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def audit_id(value: str) -> int:
+    """An audit given on the command line: its number."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise AuditorError(f"audit {value!r}: give the audit's number (see `auditor audits list`)")
+    if number < 1:
+        raise AuditorError(f"audit {value!r}: audit numbers start at 1")
+    return number

@@ -1,0 +1,171 @@
+"""`auditor audits list | new | show | close | reopen | verify`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from auditor.commands import audit_id
+from auditor.domain.errors import AuditorError
+from auditor.domain.vocab import RESULT_LABELS, AuditType, Result
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise AuditorError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def register(commands) -> None:
+    group = commands.add_parser("audits", help="plan, show and close audits")
+    sub = group.add_subparsers(dest="audits_command", metavar="ACTION", required=True)
+
+    p = sub.add_parser("list", help="all audits, most recent first")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=list_audits)
+
+    p = sub.add_parser("new", help="plan a new audit")
+    p.add_argument("--checklist", required=True, metavar="ID",
+                   help="installed checklist id or a checklist file")
+    p.add_argument("--title", required=True)
+    p.add_argument("--auditee", required=True, metavar="ORG")
+    p.add_argument("--type", default="internal", choices=[t.value for t in AuditType])
+    p.add_argument("--previous", metavar="AUDIT", help="the audit this one follows")
+    p.add_argument("--lead", default="", metavar="NAME", help="lead auditor")
+    p.add_argument("--team", default="", help="audit team, comma separated")
+    p.add_argument("--scope", default="")
+    p.add_argument("--site", default="")
+    p.add_argument("--start", metavar="YYYY-MM-DD", help="planned start date")
+    p.add_argument("--end", metavar="YYYY-MM-DD", help="planned end date")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=new_audit)
+
+    p = sub.add_parser("show", help="the whole audit")
+    p.add_argument("audit", metavar="AUDIT")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=show_audit)
+
+    p = sub.add_parser("close", help="close and lock an audit")
+    p.add_argument("audit", metavar="AUDIT")
+    p.add_argument("--conclusion", help="the audit's conclusion")
+    p.set_defaults(handler=close_audit)
+
+    p = sub.add_parser("reopen", help="reopen a closed audit (the reason is logged)")
+    p.add_argument("audit", metavar="AUDIT")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=reopen_audit)
+
+    p = sub.add_parser("verify", help="check the change log chain and the evidence files")
+    p.add_argument("audit", metavar="AUDIT")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=verify_audit)
+
+
+def list_audits(ctx, args) -> int:
+    from auditor.domain.views import summary_dict
+
+    rows = [summary_dict(s) for s in ctx.store.audit_summaries()]
+    if args.json:
+        ctx.json(rows)
+        return 0
+    from rich.table import Table
+
+    table = Table(title="Audits")
+    for name in ("id", "title", "auditee", "type", "checklist", "status", "progress",
+                 "open findings"):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(str(r["id"]), r["title"], r["auditee"], r["type"], r["checklist"]["id"],
+                      r["status"], f"{r['assessed']}/{r['total']}", str(r["open_findings"]))
+    ctx.print(table)
+    return 0
+
+
+def new_audit(ctx, args) -> int:
+    from auditor.domain.views import audit_header
+    from auditor.exchange import library
+
+    checklist = library.find(args.checklist, ctx.settings.user_checklists)
+    audit = ctx.store.create_audit(
+        checklist,
+        title=args.title,
+        auditee=args.auditee,
+        type=args.type,
+        scope=args.scope,
+        site=args.site,
+        lead_auditor=args.lead,
+        team=args.team,
+        planned_start=_date(args.start) if args.start else None,
+        planned_end=_date(args.end) if args.end else None,
+        previous_id=audit_id(args.previous) if args.previous else None,
+    )
+    if args.json:
+        doc = audit_header(audit)
+        doc["checklist"] = {"id": checklist.id, "version": checklist.version}
+        ctx.json(doc)
+    else:
+        ctx.print(f"audit {audit.id} planned: {audit.title} ({audit.auditee}, "
+                  f"{checklist.id} {checklist.version})")
+    return 0
+
+
+def show_audit(ctx, args) -> int:
+    from auditor.domain.views import audit_document
+
+    doc = audit_document(ctx.store, audit_id(args.audit))
+    if args.json:
+        ctx.json(doc)
+        return 0
+    from rich.table import Table
+
+    ctx.print(f"[b]Audit {doc['id']}: {doc['title']}[/b]  {doc['auditee']} · {doc['type']} · "
+              f"{doc['status']} · {doc['checklist']['id']} {doc['checklist']['version']} · "
+              f"{doc['progress']['assessed']}/{doc['progress']['total']} assessed")
+    if doc["conclusion"]:
+        ctx.print(f"Conclusion: {doc['conclusion']}")
+    items = Table(title="Items")
+    for name in ("ref", "title", "result", "notes"):
+        items.add_column(name)
+    for item in doc["items"]:
+        indent = "  " * item["depth"]
+        result = RESULT_LABELS[Result(item["result"])] if item["result"] else ""
+        items.add_row(indent + item["ref"], item["title"], result,
+                      item["notes"].replace("\n", " ")[:60])
+    ctx.print(items)
+    if doc["findings"]:
+        table = Table(title="Findings")
+        for name in ("id", "ref", "grade", "status", "statement", "repeat of"):
+            table.add_column(name)
+        for f in doc["findings"]:
+            table.add_row(f["id"], f["ref"], f["grade"], f["status"], f["statement"][:60],
+                          f["repeat_of"] or "")
+        ctx.print(table)
+    if doc["previous_findings"]:
+        ctx.print("Previous findings to verify: " +
+                  ", ".join(f"{f['id']} ({f['status']})" for f in doc["previous_findings"]))
+    return 0
+
+
+def close_audit(ctx, args) -> int:
+    audit = ctx.store.close_audit(audit_id(args.audit), args.conclusion)
+    ctx.print(f"audit {audit.id} closed; it is now read-only")
+    return 0
+
+
+def reopen_audit(ctx, args) -> int:
+    audit = ctx.store.reopen_audit(audit_id(args.audit), args.reason)
+    ctx.print(f"audit {audit.id} reopened; the reason is in the change log")
+    return 0
+
+
+def verify_audit(ctx, args) -> int:
+    report = ctx.store.verify_audit(audit_id(args.audit))
+    if args.json:
+        ctx.json(report)
+    problems = report["problems"]
+    for line in problems:
+        ctx.err(line)
+    if not problems and not args.json:
+        ctx.print(f"audit {report['audit']}: change log intact ({report['entries']} entries), "
+                  f"{report['files']} evidence file(s) match their SHA-256")
+    return 1 if problems else 0

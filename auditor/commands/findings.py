@@ -1,0 +1,68 @@
+"""`auditor record` and `auditor findings set`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from auditor.commands import audit_id
+from auditor.domain.vocab import FindingStatus, Result
+
+
+def register(commands) -> None:
+    p = commands.add_parser("record", help="record an item's result (and its finding)")
+    p.add_argument("audit", metavar="AUDIT")
+    p.add_argument("ref", metavar="REF", help="the checklist item, e.g. 8.3.4 or A.5.15")
+    p.add_argument("--result", required=True, choices=[r.value for r in Result])
+    p.add_argument("--note", help="a note for the item (added to its notes)")
+    p.add_argument("--statement", default="",
+                   help="the finding's statement (required for minor and major)")
+    p.add_argument("--requirement", default="", help="the requirement not met")
+    p.add_argument("--objective-evidence", default="", dest="objective_evidence")
+    p.add_argument("--process", default="", dest="process_area", help="process or area")
+    p.add_argument("--evidence-file", action="append", default=[], type=Path, metavar="PATH",
+                   help="a file to keep as evidence (repeatable)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=record)
+
+    group = commands.add_parser("findings", help="the auditor's review and verification steps")
+    sub = group.add_subparsers(dest="findings_command", metavar="ACTION", required=True)
+    p = sub.add_parser("set", help="move a finding to a new status")
+    p.add_argument("finding", metavar="FINDING", help="e.g. NC-2026-007")
+    p.add_argument("--status", required=True, choices=[s.value for s in FindingStatus])
+    p.add_argument("--note", default="", help="verification note or reason")
+    p.set_defaults(handler=set_status)
+
+
+def record(ctx, args) -> int:
+    from auditor.domain.views import finding_dict
+
+    row, finding = ctx.store.record_result(
+        audit_id(args.audit),
+        args.ref,
+        args.result,
+        statement=args.statement,
+        note=args.note,
+        files=args.evidence_file,
+        requirement=args.requirement,
+        objective_evidence=args.objective_evidence,
+        process_area=args.process_area,
+    )
+    if args.json:
+        ctx.json({"audit": row.audit_id, "ref": row.ref, "result": row.result,
+                  "finding": finding_dict(finding) if finding else None})
+        return 0
+    line = f"{row.ref}: {row.result}"
+    if finding is not None:
+        line += f", finding {finding.code}"
+        if finding.repeat_of:
+            line += f" (repeats {finding.repeat_of}: consider grading it major)"
+    if args.evidence_file:
+        line += f", {len(args.evidence_file)} evidence file(s) kept"
+    ctx.print(line)
+    return 0
+
+
+def set_status(ctx, args) -> int:
+    finding = ctx.store.set_finding_status(args.finding, args.status, note=args.note)
+    ctx.print(f"{finding.code}: {finding.status}")
+    return 0

@@ -1,0 +1,1 @@
+"""The audit rules and all database access. Imports neither Textual nor openpyxl."""

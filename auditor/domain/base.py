@@ -1,0 +1,175 @@
+"""The store's foundation: sessions, clock, actor, and the hash-chained change log.
+
+Every write runs in one short transaction that begins IMMEDIATE (it waits for another
+writer instead of failing) and is committed before the call returns: data is never
+held back in memory.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import select, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from .checklist import Checklist
+from .errors import AuditLocked, NotFound
+from .models import Audit, ChangeLog, ChecklistSnapshot
+from .trail import entry_hash
+from .vocab import AuditStatus
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+class StoreBase:
+    def __init__(self, engine: Engine, evidence_dir: Path, actor: str) -> None:
+        self.engine = engine
+        self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+        self.evidence_dir = Path(evidence_dir)
+        self.actor = actor
+        self._checklists: dict[int, Checklist] = {}
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """One transaction, committed on success and rolled back whole on any error."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            session.info["prev_hash"] = None
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    # -- change log -------------------------------------------------------------------
+
+    def _log(
+        self,
+        session: Session,
+        audit_id: int | None,
+        entity: str,
+        entity_id: Any,
+        field: str,
+        old: Any,
+        new: Any,
+    ) -> None:
+        prev = session.info.get("prev_hash")
+        if prev is None:
+            row = session.execute(
+                text("SELECT hash FROM change_log ORDER BY id DESC LIMIT 1")
+            ).first()
+            prev = row[0] if row else ""
+        at = datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+        entry = ChangeLog(
+            at=at,
+            actor=self.actor,
+            audit_id=audit_id,
+            entity=entity,
+            entity_id=str(entity_id),
+            field=field,
+            old=as_text(old),
+            new=as_text(new),
+            prev_hash=prev,
+        )
+        entry.hash = entry_hash(
+            prev, entry.at, entry.actor, entry.audit_id, entry.entity, entry.entity_id,
+            entry.field, entry.old, entry.new,
+        )
+        session.add(entry)
+        session.info["prev_hash"] = entry.hash
+
+    def _set(self, session: Session, obj: Any, audit_id: int | None, entity: str,
+             entity_id: Any, field: str, value: Any) -> bool:
+        """Set one field and log it; nothing happens when the value is unchanged."""
+        old = getattr(obj, field)
+        if old == value:
+            return False
+        setattr(obj, field, value)
+        self._log(session, audit_id, entity, entity_id, field, old, value)
+        return True
+
+    # -- audits and their checklists ------------------------------------------------------
+
+    def _audit(self, session: Session, audit_id: int) -> Audit:
+        audit = session.get(Audit, audit_id)
+        if audit is None:
+            raise NotFound(f"audit {audit_id}: no such audit; `auditor audits list` shows them")
+        return audit
+
+    def _open_audit(self, session: Session, audit_id: int) -> Audit:
+        audit = self._audit(session, audit_id)
+        if audit.status == AuditStatus.CLOSED:
+            raise AuditLocked(
+                f"audit {audit_id} is closed and read-only; "
+                f"`auditor audits reopen {audit_id} --reason ...` to change it"
+            )
+        return audit
+
+    def _touch(self, session: Session, audit: Audit) -> None:
+        audit.updated_at = utcnow()
+        if audit.status == AuditStatus.PLANNED:
+            self._set(session, audit, audit.id, "audit", audit.id, "status",
+                      AuditStatus.IN_PROGRESS.value)
+        session.add(audit)
+
+    def checklist_for(self, snapshot_id: int) -> Checklist:
+        cached = self._checklists.get(snapshot_id)
+        if cached is None:
+            with self.reading() as session:
+                snap = session.get(ChecklistSnapshot, snapshot_id)
+                if snap is None:
+                    raise NotFound(f"checklist snapshot {snapshot_id} is missing")
+                cached = _parse_snapshot(snap.tree_json)
+            self._checklists[snapshot_id] = cached
+        return cached
+
+    def _snapshot_id(self, session: Session, checklist: Checklist) -> int:
+        digest = checklist.content_hash()
+        found = session.execute(
+            select(ChecklistSnapshot.id).where(ChecklistSnapshot.content_hash == digest)
+        ).scalar()
+        if found is not None:
+            return found
+        snap = ChecklistSnapshot(
+            checklist_id=checklist.id,
+            version=checklist.version,
+            title=checklist.title,
+            standard=checklist.standard,
+            content_hash=digest,
+            tree_json=checklist.to_json(),
+            assessable_count=len(checklist.assessable_items()),
+            created_at=utcnow(),
+        )
+        session.add(snap)
+        session.flush()
+        self._checklists[snap.id] = checklist
+        return snap.id
+
+
+@lru_cache(maxsize=32)
+def _parse_snapshot(tree_json: str) -> Checklist:
+    return Checklist.from_json(tree_json)

@@ -1,0 +1,245 @@
+"""Opening the database: connection settings, owner-only files, migrations, backups.
+
+Nothing here runs at import time; `open_engine` is called by whoever builds the store.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+
+from .errors import DatabaseProblem
+
+# The newest migration this code knows. Checked against the migration scripts by a test;
+# kept here so that opening an up-to-date database never has to import Alembic.
+SCHEMA_HEAD = "0002"
+KNOWN_REVISIONS = ("0001", "0002")
+BUSY_TIMEOUT_MS = 30_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for memory and other engines."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    if not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no branch - tiny
+        # The driver's own transaction handling is switched off so that we can say
+        # BEGIN IMMEDIATE for writes: a writer then waits for the lock up front (busy
+        # timeout) instead of failing half-way when another process writes.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a file that is not a SQLite database before SQLite touches it."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise DatabaseProblem(f"{path}: is a folder, not a database file; give a file path")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"{path}: cannot read the database ({exc.strerror}); check its permissions"
+        ) from None
+    if head and head != SQLITE_MAGIC:
+        raise DatabaseProblem(
+            f"{path}: is not an auditor database (not SQLite); give another --db path"
+        )
+    if not os.access(path, os.W_OK):
+        raise DatabaseProblem(f"{path}: the database is not writable; check its permissions")
+
+
+def _create_private_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def open_engine(url: str) -> Engine:
+    """An engine on `url`, its schema brought up to date (after a backup copy)."""
+    path = sqlite_path(url)
+    if path is not None:
+        _check_file(path)
+        _create_private_file(path)
+    connect_args = {}
+    if make_url(url).get_backend_name() == "sqlite":
+        connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+    engine = create_engine(url, connect_args=connect_args)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    try:
+        migrate(engine, path)
+    except DatabaseProblem:
+        engine.dispose()
+        raise
+    except Exception as exc:  # the driver's errors: not a database, disk I/O, locked
+        engine.dispose()
+        where = path if path is not None else url
+        raise DatabaseProblem(f"{where}: cannot open the database ({_first_line(exc)})") from None
+    return engine
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        tables = set(
+            r[0]
+            for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+        ) if engine.dialect.name == "sqlite" else None
+        if tables is not None:
+            if "alembic_version" not in tables:
+                if tables:
+                    raise DatabaseProblem(
+                        "the database holds tables but none of auditor's; give another --db path"
+                    )
+                return None
+        rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
+        return rows[0][0] if rows else None
+
+
+def migrate(engine: Engine, path: Path | None) -> None:
+    revision = current_revision(engine)
+    if revision == SCHEMA_HEAD:
+        return
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise DatabaseProblem(
+            f"the database has schema {revision}, newer than this auditor knows "
+            f"({SCHEMA_HEAD}); upgrade auditor to open it"
+        )
+    if revision is not None and path is not None:
+        backup_before_migration(path, revision)
+    _run_alembic(engine)
+
+
+def _run_alembic(engine: Engine) -> None:
+    # Imported here: only a new or outdated database pays for Alembic.
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection if sqlite else None
+        if raw is not None:
+            # Batch migrations copy tables; foreign keys must be off while they do, and
+            # that pragma only takes effect outside a transaction.
+            raw.execute("PRAGMA foreign_keys=OFF")
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        conn.commit()
+        if raw is not None:
+            problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+            raw.execute("PRAGMA foreign_keys=ON")
+            if problems:
+                raise DatabaseProblem(f"migration left broken references: {problems[:3]}")
+
+
+def backup_before_migration(path: Path, revision: str) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.pre-{revision}-{stamp}.bak")
+    backup_sqlite(path, target)
+    return target
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """A consistent copy of a live database (SQLite's online backup), owner-only."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, target)
+    return target
+
+
+def check_backup(path: Path) -> str:
+    """The schema revision of a backup file, after an integrity check; raises if unusable."""
+    _check_file(path)
+    if not path.exists() or path.stat().st_size == 0:
+        raise DatabaseProblem(f"{path}: no backup there; give the path of a backup file")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            status = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if status != "ok":
+                raise DatabaseProblem(f"{path}: the backup is damaged ({status})")
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if "alembic_version" not in tables or "audit" not in tables:
+                raise DatabaseProblem(f"{path}: not an auditor backup (no audit tables)")
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseProblem(f"{path}: not a usable backup ({exc})") from None
+    if revision not in KNOWN_REVISIONS:
+        raise DatabaseProblem(
+            f"{path}: the backup has schema {revision}, newer than this auditor knows"
+        )
+    return revision
+
+
+def restore_sqlite(backup: Path, target: Path) -> None:
+    """Put a checked backup in place of the database, keeping the old one beside it.
+
+    The copy goes through SQLite's backup API into the live file, under its lock, so a
+    process that has the database open sees either the old or the restored content.
+    """
+    check_backup(backup)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    if target.exists() and target.stat().st_size:
+        backup_sqlite(target, target.with_name(f"{target.name}.before-restore-{stamp}.bak"))
+    else:
+        _create_private_file(target)
+    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.chmod(target, 0o600)

@@ -1,0 +1,149 @@
+"""Evidence: references to documents and records, and files kept by content hash.
+
+A file is stored as `<evidence folder>/<sha256>`: its name comes from its content, never
+from anything a user typed; the original name is kept only as a label in the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .base import StoreBase, utcnow
+from .errors import AuditorError, RuleViolation
+from .models import Evidence
+from .vocab import EvidenceKind
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    size: int
+    label: str
+
+
+def safe_label(name: str) -> str:
+    """The original file name as a label: no folders, no control characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in base if ch.isprintable())
+    return cleaned[:255] or "file"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
+def copy_into_store(source: Path, evidence_dir: Path) -> StoredFile:
+    """Copy a file into the evidence folder under its SHA-256; raise one clear line."""
+    source = Path(source)
+    if not source.is_file():
+        raise AuditorError(f"{source}: no such file; check the path of the evidence file")
+    ensure_private_dir(evidence_dir)
+    digest = hashlib.sha256()
+    size = 0
+    fd, tmp_name = tempfile.mkstemp(dir=evidence_dir, prefix=".incoming-")
+    try:
+        try:
+            with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
+                while chunk := src.read(CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    dst.write(chunk)
+                dst.flush()
+                os.fsync(dst.fileno())
+        except OSError as exc:
+            raise AuditorError(
+                f"{source}: cannot read the evidence file ({exc.strerror}); check its permissions"
+            ) from None
+        sha = digest.hexdigest()
+        target = evidence_dir / sha
+        os.chmod(tmp_name, 0o600)
+        if target.exists():
+            os.unlink(tmp_name)
+        else:
+            os.replace(tmp_name, target)
+    except BaseException:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise
+    return StoredFile(sha256=sha, size=size, label=safe_label(source.name))
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class EvidenceMixin(StoreBase):
+    def evidence(self, audit_id: int) -> list[Evidence]:
+        with self.reading() as session:
+            self._audit(session, audit_id)
+            return list(
+                session.execute(
+                    select(Evidence).where(Evidence.audit_id == audit_id).order_by(Evidence.id)
+                ).scalars()
+            )
+
+    def evidence_path(self, item: Evidence) -> Path | None:
+        return self.evidence_dir / item.sha256 if item.sha256 else None
+
+    def stage_file(self, path: Path) -> StoredFile:
+        """Copy a file into the evidence folder before the record that names it."""
+        return copy_into_store(Path(path), self.evidence_dir)
+
+    def _add_evidence(self, session, audit, *, ref=None, finding=None, kind="file",
+                      description="", reference="", stored: StoredFile | None = None):
+        try:
+            kind = EvidenceKind(kind).value
+        except ValueError:
+            allowed = ", ".join(k.value for k in EvidenceKind)
+            raise RuleViolation(f"evidence kind {kind!r} is not one of: {allowed}") from None
+        if ref is not None:
+            self._require_ref(audit, ref)
+        if stored is None and kind == EvidenceKind.FILE:
+            raise RuleViolation("file evidence needs a file")
+        item = Evidence(
+            audit_id=audit.id,
+            ref=ref,
+            finding_id=finding.id if finding is not None else None,
+            kind=kind,
+            description=description or "",
+            reference=reference or "",
+            original_name=stored.label if stored else "",
+            size=stored.size if stored else None,
+            sha256=stored.sha256 if stored else None,
+            created_at=utcnow(),
+        )
+        session.add(item)
+        session.flush()
+        self._log(session, audit.id, "evidence", item.id, "added", None,
+                  stored.sha256 if stored else f"{kind}: {description or reference}")
+        return item
+
+    def add_evidence(self, audit_id: int, *, ref: str | None = None,
+                     finding_code: str | None = None, kind: str = "file",
+                     description: str = "", reference: str = "",
+                     file: Path | None = None) -> Evidence:
+        stored = self.stage_file(file) if file is not None else None
+        with self.writing() as session:
+            audit = self._open_audit(session, audit_id)
+            finding = self._finding(session, finding_code) if finding_code else None
+            if finding is not None and finding.audit_id != audit_id:
+                raise RuleViolation(f"finding {finding_code} is not in audit {audit_id}")
+            item = self._add_evidence(session, audit, ref=ref, finding=finding, kind=kind,
+                                      description=description, reference=reference,
+                                      stored=stored)
+            self._touch(session, audit)
+            return item

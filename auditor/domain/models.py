@@ -1,0 +1,150 @@
+"""The tables. Every change to them goes through `auditor.domain.store.Store`.
+
+The schema is owned by the Alembic migrations in `auditor/domain/migrations/versions`; a
+test checks that these models and the migrated schema agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class ChecklistSnapshot(SQLModel, table=True):
+    """A checklist's full tree as it stood when an audit was created.
+
+    Snapshots are shared by content hash: a thousand audits on the same checklist version
+    store the tree once.
+    """
+
+    __tablename__ = "checklist_snapshot"
+    __table_args__ = (UniqueConstraint("content_hash", name="uq_snapshot_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    checklist_id: str = Field(index=True)
+    version: str
+    title: str
+    standard: str
+    content_hash: str
+    tree_json: str = Field(sa_column=Column(Text, nullable=False))
+    assessable_count: int
+    created_at: datetime
+
+
+class Audit(SQLModel, table=True):
+    __tablename__ = "audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    type: str
+    auditee: str = Field(index=True)
+    scope: str = ""
+    site: str = ""
+    lead_auditor: str = ""
+    team: str = ""
+    planned_start: date | None = None
+    planned_end: date | None = None
+    actual_start: date | None = None
+    actual_end: date | None = None
+    status: str = "planned"
+    previous_id: int | None = Field(default=None, foreign_key="audit.id")
+    conclusion: str = ""
+    snapshot_id: int = Field(foreign_key="checklist_snapshot.id")
+    created_at: datetime
+    updated_at: datetime = Field(index=True)
+    closed_at: datetime | None = None
+
+
+class ItemResult(SQLModel, table=True):
+    __tablename__ = "item_result"
+    __table_args__ = (UniqueConstraint("audit_id", "ref", name="uq_item_result_audit_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(foreign_key="audit.id")
+    ref: str
+    result: str = "not_assessed"
+    notes: str = ""
+    interviewees: str = ""
+    documents: str = ""
+    updated_at: datetime
+
+
+class Finding(SQLModel, table=True):
+    __tablename__ = "finding"
+    __table_args__ = (Index("ix_finding_audit_ref", "audit_id", "ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    audit_id: int = Field(foreign_key="audit.id")
+    ref: str
+    grade: str
+    statement: str = ""
+    requirement: str = ""
+    objective_evidence: str = ""
+    process_area: str = ""
+    root_cause: str = ""
+    correction: str = ""
+    corrective_action: str = ""
+    owner: str = ""
+    due_date: date | None = None
+    auditee_comment: str = ""
+    status: str = "open"
+    verified_by: str = ""
+    verified_on: date | None = None
+    verification_note: str = ""
+    repeat_of: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    responded_at: datetime | None = None
+    accepted_at: datetime | None = None
+    rejected_at: datetime | None = None
+    implemented_at: datetime | None = None
+    closed_at: datetime | None = None
+    not_effective_at: datetime | None = None
+    cancelled_at: datetime | None = None
+
+
+class FindingCounter(SQLModel, table=True):
+    """The last number handed out per id prefix and year, so ids are never reused."""
+
+    __tablename__ = "finding_counter"
+
+    prefix: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0
+
+
+class Evidence(SQLModel, table=True):
+    __tablename__ = "evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(foreign_key="audit.id", index=True)
+    ref: str | None = None
+    finding_id: int | None = Field(default=None, foreign_key="finding.id")
+    kind: str = "file"
+    description: str = ""
+    reference: str = ""
+    original_name: str = ""
+    size: int | None = None
+    sha256: str | None = None
+    created_at: datetime
+
+
+class ChangeLog(SQLModel, table=True):
+    """Append-only trail; each entry's hash covers the entry and the hash before it."""
+
+    __tablename__ = "change_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str
+    actor: str
+    audit_id: int | None = Field(default=None, index=True)
+    entity: str
+    entity_id: str
+    field: str
+    old: str | None = Field(default=None, sa_column=Column(Text))
+    new: str | None = Field(default=None, sa_column=Column(Text))
+    prev_hash: str = ""
+    hash: str = ""

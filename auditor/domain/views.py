@@ -1,0 +1,137 @@
+"""Read-only views of the store in the shapes of the contracts (`audits show --json`,
+`audits list --json`). Plain dicts and lists, JSON-ready."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from .models import Audit, Evidence, Finding
+from .store import AuditSummary, Store
+from .vocab import OPEN_STATUSES, Result
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _stamp(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "id": f.code,
+        "ref": f.ref,
+        "grade": f.grade,
+        "statement": f.statement,
+        "requirement": f.requirement,
+        "objective_evidence": f.objective_evidence,
+        "process_area": f.process_area,
+        "status": f.status,
+        "root_cause": f.root_cause,
+        "correction": f.correction,
+        "corrective_action": f.corrective_action,
+        "owner": f.owner,
+        "due_date": _day(f.due_date),
+        "auditee_comment": f.auditee_comment,
+        "verified_by": f.verified_by,
+        "verified_on": _day(f.verified_on),
+        "verification_note": f.verification_note,
+        "repeat_of": f.repeat_of,
+        "created_at": _stamp(f.created_at),
+        "updated_at": _stamp(f.updated_at),
+    }
+
+
+def evidence_dict(e: Evidence, codes: dict[int, str]) -> dict[str, Any]:
+    return {
+        "ref": e.ref,
+        "finding": codes.get(e.finding_id) if e.finding_id else None,
+        "kind": e.kind,
+        "name": e.original_name or e.reference or e.description,
+        "description": e.description,
+        "reference": e.reference,
+        "size": e.size,
+        "sha256": e.sha256,
+    }
+
+
+def audit_header(audit: Audit) -> dict[str, Any]:
+    return {
+        "id": audit.id,
+        "title": audit.title,
+        "type": audit.type,
+        "status": audit.status,
+        "auditee": audit.auditee,
+        "scope": audit.scope,
+        "site": audit.site,
+        "lead_auditor": audit.lead_auditor,
+        "team": audit.team,
+        "planned_start": _day(audit.planned_start),
+        "planned_end": _day(audit.planned_end),
+        "actual_start": _day(audit.actual_start),
+        "actual_end": _day(audit.actual_end),
+        "previous_id": audit.previous_id,
+        "conclusion": audit.conclusion,
+        "created_at": _stamp(audit.created_at),
+        "updated_at": _stamp(audit.updated_at),
+        "closed_at": _stamp(audit.closed_at),
+    }
+
+
+def summary_dict(s: AuditSummary) -> dict[str, Any]:
+    a = s.audit
+    return {
+        "id": a.id,
+        "title": a.title,
+        "auditee": a.auditee,
+        "type": a.type,
+        "status": a.status,
+        "checklist": {"id": s.checklist_id, "version": s.checklist_version},
+        "assessed": s.assessed,
+        "total": s.total,
+        "progress": round(s.progress, 4),
+        "open_findings": s.open_findings,
+        "updated_at": _stamp(a.updated_at),
+    }
+
+
+def audit_document(store: Store, audit_id: int) -> dict[str, Any]:
+    """The whole audit: header, checklist, every item with its result, findings, evidence."""
+    audit = store.audit(audit_id)
+    checklist = store.checklist_for(audit.snapshot_id)
+    results = store.results(audit_id)
+    shown = store.effective_results(audit_id)
+    findings = store.findings(audit_id)
+    codes = {f.id: f.code for f in findings}
+    items = []
+    for item, depth, parent in checklist.walk():
+        row = results.get(item.ref)
+        items.append({
+            "ref": item.ref,
+            "title": item.title,
+            "parent": parent.ref if parent else None,
+            "depth": depth,
+            "assessable": item.assessable,
+            "result": shown.get(item.ref, Result.NOT_ASSESSED).value if item.assessable
+            else None,
+            "recorded": row.result if row else None,
+            "notes": row.notes if row else "",
+            "interviewees": row.interviewees if row else "",
+            "documents": row.documents if row else "",
+        })
+    assessable = [i for i in items if i["assessable"]]
+    doc = audit_header(audit)
+    doc["checklist"] = {"id": checklist.id, "version": checklist.version,
+                        "title": checklist.title, "standard": checklist.standard}
+    doc["progress"] = {
+        "assessed": sum(1 for i in assessable if i["result"] != Result.NOT_ASSESSED),
+        "total": len(assessable),
+    }
+    doc["items"] = items
+    doc["findings"] = [finding_dict(f) for f in findings]
+    doc["open_findings"] = sum(1 for f in findings if f.status in OPEN_STATUSES)
+    doc["evidence"] = [evidence_dict(e, codes) for e in store.evidence(audit_id)]
+    doc["previous_findings"] = [finding_dict(f) for f in store.previous_open_findings(audit_id)]
+    return doc

@@ -1,0 +1,1 @@
+"""File formats: checklist YAML, the NC report workbook, the follow-up import."""

@@ -1,0 +1,251 @@
+"""Reading checklist YAML (DESIGN section 4) into the domain's typed tree.
+
+The YAML is composed into nodes (safe loader only) and checked node by node, so that
+every problem carries its line: `FILE:LINE: message`, all problems of a file in one run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from auditor.domain.checklist import Checklist, ChecklistItem
+from auditor.domain.errors import AuditorError
+
+TOP_KEYS = {"id", "title", "standard", "version", "description", "items"}
+ITEM_KEYS = {"ref", "title", "prompts", "evidence", "guidance", "tags", "related", "soa",
+             "children"}
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+MAX_BYTES = 20 * 1024 * 1024
+STR_TAG = "tag:yaml.org,2002:str"
+NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class ChecklistError(AuditorError):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _Reader:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+        self.seen_refs: dict[str, int] = {}
+
+    def problem(self, node: yaml.Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.problems.append(Problem(self.name, line, message))
+
+    def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, tuple]:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{what} must be a mapping of keys to values")
+            return {}
+        out: dict[str, tuple] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                self.problem(key_node, f"{what} has a key that is not a plain name")
+                continue
+            if key not in allowed:
+                self.problem(key_node, f"unknown key '{key}' in {what} "
+                                       f"(allowed: {', '.join(sorted(allowed))})")
+                continue
+            if key in out:
+                self.problem(key_node, f"duplicate key '{key}' in {what}")
+                continue
+            out[key] = (key_node, value_node)
+        return out
+
+    def text(self, entry: tuple | None, what: str, *, required: bool,
+             raw_numbers: bool = False) -> str:
+        if entry is None:
+            return ""
+        key_node, node = entry
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == STR_TAG or (raw_numbers and node.tag in NUMBER_TAGS):
+                value = node.value.strip()
+                if required and not value:
+                    self.problem(node, f"{what} is empty")
+                return value
+            if node.tag == "tag:yaml.org,2002:null":
+                if required:
+                    self.problem(key_node, f"{what} is empty")
+                return ""
+        self.problem(node, f"{what} must be text, not {_kind(node)}")
+        return ""
+
+    def texts(self, entry: tuple | None, what: str) -> tuple[str, ...]:
+        if entry is None:
+            return ()
+        key_node, node = entry
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what} must be a list of texts, not {_kind(node)}")
+            return ()
+        values = []
+        for element in node.value:
+            if isinstance(element, yaml.ScalarNode) and element.tag == STR_TAG:
+                if element.value.strip():
+                    values.append(element.value.strip())
+                else:
+                    self.problem(element, f"{what} holds an empty entry")
+            else:
+                self.problem(element, f"{what} entries must be text, not {_kind(element)}")
+        return tuple(values)
+
+    def items(self, entry: tuple, what: str) -> tuple[ChecklistItem, ...]:
+        key_node, node = entry
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what} must be a list of items, not {_kind(node)}")
+            return ()
+        if not node.value:
+            self.problem(node, f"{what} is an empty list")
+        return tuple(i for i in (self.item(n) for n in node.value) if i is not None)
+
+    def item(self, node: yaml.Node) -> ChecklistItem | None:
+        fields = self.mapping(node, "item", ITEM_KEYS)
+        if not fields and not isinstance(node, yaml.MappingNode):
+            return None
+        ref = self.text(fields.get("ref"), "ref", required=True, raw_numbers=True)
+        if "ref" not in fields:
+            self.problem(node, "item has no ref")
+        label = f"item {ref}" if ref else "item"
+        title = self.text(fields.get("title"), f"title of {label}", required=True)
+        if "title" not in fields:
+            self.problem(node, f"{label} has no title")
+        if ref:
+            first = self.seen_refs.get(ref)
+            line = fields["ref"][1].start_mark.line + 1
+            if first is not None:
+                self.problem(fields["ref"][1], f"duplicate ref '{ref}' (first at line {first})")
+            else:
+                self.seen_refs[ref] = line
+        prompts = self.texts(fields.get("prompts"), f"prompts of {label}")
+        children = self.items(fields["children"], f"children of {label}") \
+            if "children" in fields else ()
+        if not prompts and "children" not in fields:
+            self.problem(node, f"{label} has neither prompts nor children: give it prompts "
+                               "to make it assessable")
+        return ChecklistItem(
+            ref=ref,
+            title=title,
+            prompts=prompts,
+            evidence=self.texts(fields.get("evidence"), f"evidence of {label}"),
+            guidance=self.text(fields.get("guidance"), f"guidance of {label}", required=False),
+            tags=self.texts(fields.get("tags"), f"tags of {label}"),
+            related=self.texts(fields.get("related"), f"related of {label}"),
+            soa=self.text(fields.get("soa"), f"soa of {label}", required=False),
+            children=children,
+        )
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    tag = node.tag.rsplit(":", 1)[-1]
+    return {"int": "a number", "float": "a number", "bool": "true/false",
+            "null": "empty", "str": "text"}.get(tag, tag)
+
+
+def parse_checklist(text: str, name: str = "<checklist>") -> Checklist:
+    """A checklist from YAML text; raises ChecklistError listing every problem."""
+    reader = _Reader(name)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise ChecklistError([Problem(name, line, f"YAML syntax error: {exc.problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise ChecklistError([Problem(name, 1, f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise ChecklistError([Problem(name, 1, "YAML nested too deeply")]) from None
+    if root is None:
+        raise ChecklistError([Problem(name, 1, "empty checklist: no id, title or items")])
+    fields = reader.mapping(root, "checklist", TOP_KEYS)
+    if not fields and isinstance(root, yaml.MappingNode) and not root.value:
+        reader.problem(root, "empty checklist: no id, title or items")
+    for required in ("id", "title", "version", "items"):
+        if required not in fields and isinstance(root, yaml.MappingNode) and root.value:
+            reader.problem(root, f"checklist has no {required}")
+    cid = reader.text(fields.get("id"), "id", required=True, raw_numbers=True)
+    if cid and not ID_PATTERN.match(cid):
+        reader.problem(fields["id"][1], f"id '{cid}' must be lower-case letters, digits, "
+                                        "'.', '-' or '_'")
+    title = reader.text(fields.get("title"), "title", required=True)
+    standard = reader.text(fields.get("standard"), "standard", required=False)
+    version = reader.text(fields.get("version"), "version", required=True, raw_numbers=True)
+    description = reader.text(fields.get("description"), "description", required=False)
+    items = reader.items(fields["items"], "items") if "items" in fields else ()
+    if items and not reader.problems:
+        if not any(True for i, _d, _p in _walk(items) if i.assessable):
+            reader.problem(fields["items"][1], "no assessable item: give at least one item "
+                                               "prompts")
+    if reader.problems:
+        raise ChecklistError(reader.problems)
+    return Checklist(id=cid, title=title, standard=standard, version=version,
+                     description=description, items=items)
+
+
+def _walk(items):
+    stack = [(i, 0, None) for i in items]
+    while stack:
+        item, depth, parent = stack.pop()
+        yield item, depth, parent
+        stack.extend((c, depth + 1, item) for c in item.children)
+
+
+def load_checklist(path: Path | str) -> Checklist:
+    path = Path(path)
+    name = str(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ChecklistError([Problem(name, 1, "file is larger than 20 MB")])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ChecklistError([Problem(name, 1, "no such file")]) from None
+    except IsADirectoryError:
+        raise ChecklistError([Problem(name, 1, "is a folder, not a checklist file")]) from None
+    except OSError as exc:
+        raise ChecklistError([Problem(name, 1, f"cannot read ({exc.strerror})")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ChecklistError([Problem(name, line, "not UTF-8 text")]) from None
+    return parse_checklist(text, name)
+
+
+def validate_files(paths) -> list[Problem]:
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            load_checklist(path)
+        except ChecklistError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+def dump_checklist(checklist: Checklist) -> str:
+    """YAML text in our format (used by the CISO Assistant converter)."""
+    return yaml.safe_dump(_ordered(checklist), sort_keys=False, allow_unicode=True, width=100)
+
+
+def _ordered(checklist: Checklist) -> dict[str, Any]:
+    return checklist.to_dict()
