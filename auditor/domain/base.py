@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
@@ -38,7 +38,11 @@ def as_text(value: Any) -> str | None:
 
 
 class StoreBase:
-    def __init__(self, engine: Engine, evidence_dir: Path, actor: str) -> None:
+    def __init__(self, engine: Engine, evidence_dir: Path, actor: str,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        # The clock is given so that tests and demo data can fix "now" (finding ids carry
+        # the year, timestamps show on screens).
+        self.now = clock
         self.engine = engine
         self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
         self.evidence_dir = Path(evidence_dir)
@@ -83,6 +87,7 @@ class StoreBase:
                 text("SELECT hash FROM change_log ORDER BY id DESC LIMIT 1")
             ).first()
             prev = row[0] if row else ""
+        # The log's own time is the real clock, never the injectable one: it is evidence.
         at = datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
         entry = ChangeLog(
             at=at,
@@ -130,7 +135,7 @@ class StoreBase:
         return audit
 
     def _touch(self, session: Session, audit: Audit) -> None:
-        audit.updated_at = utcnow()
+        audit.updated_at = self.now()
         if audit.status == AuditStatus.PLANNED:
             self._set(session, audit, audit.id, "audit", audit.id, "status",
                       AuditStatus.IN_PROGRESS.value)
@@ -162,7 +167,7 @@ class StoreBase:
             content_hash=digest,
             tree_json=checklist.to_json(),
             assessable_count=len(checklist.assessable_items()),
-            created_at=utcnow(),
+            created_at=self.now(),
         )
         session.add(snap)
         session.flush()

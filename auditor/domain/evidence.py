@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from .base import StoreBase, utcnow
+from .base import StoreBase
 from .errors import AuditorError, RuleViolation
 from .models import Evidence
 from .vocab import EvidenceKind
@@ -124,7 +124,7 @@ class EvidenceMixin(StoreBase):
             original_name=stored.label if stored else "",
             size=stored.size if stored else None,
             sha256=stored.sha256 if stored else None,
-            created_at=utcnow(),
+            created_at=self.now(),
         )
         session.add(item)
         session.flush()

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlmodel import Session
 
-from .base import StoreBase, utcnow
+from .base import StoreBase
 from .errors import NotFound, RuleViolation
 from .models import Audit, Finding, FindingCounter
 from .vocab import (
@@ -114,7 +114,7 @@ class FindingsMixin(StoreBase):
 
     def _next_code(self, session: Session, grade: Grade) -> str:
         prefix = GRADE_PREFIX[grade]
-        year = utcnow().year
+        year = self.now().year
         counter = session.get(FindingCounter, (prefix, year))
         if counter is None:
             counter = FindingCounter(prefix=prefix, year=year, last=0)
@@ -141,7 +141,7 @@ class FindingsMixin(StoreBase):
                 "which requirement"
             )
         self._require_ref(audit, ref)
-        now = utcnow()
+        now = self.now()
         finding = Finding(
             code=self._next_code(session, g),
             audit_id=audit.id,
@@ -257,7 +257,7 @@ class FindingsMixin(StoreBase):
             else:
                 value = _check_field_value(name, value)
             self._set(session, finding, audit.id, "finding", finding.code, name, value)
-        finding.updated_at = utcnow()
+        finding.updated_at = self.now()
         session.add(finding)
 
     def _move(
@@ -283,7 +283,7 @@ class FindingsMixin(StoreBase):
                 raise RuleViolation(
                     f"{finding.code}: responded needs a root cause and a corrective action"
                 )
-        now = utcnow()
+        now = self.now()
         audit_id = finding.audit_id
         self._set(session, finding, audit_id, "finding", finding.code, "status", target.value)
         setattr(finding, f"{target.value}_at", now)

@@ -14,7 +14,6 @@ from typing import Any, Iterable
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from .base import utcnow
 from .checklist import Checklist
 from .db import backup_sqlite, open_engine, restore_sqlite, sqlite_path
 from .errors import AuditorError, RuleViolation
@@ -68,8 +67,10 @@ def check_type(kind: str) -> AuditType:
 
 class Store(FindingsMixin, EvidenceMixin):
     @classmethod
-    def open(cls, url: str, evidence_dir: Path, actor: str) -> "Store":
-        return cls(open_engine(url), evidence_dir, actor)
+    def open(cls, url: str, evidence_dir: Path, actor: str, clock=None) -> "Store":
+        if clock is None:
+            return cls(open_engine(url), evidence_dir, actor)
+        return cls(open_engine(url), evidence_dir, actor, clock)
 
     @property
     def database_path(self) -> Path | None:
@@ -107,7 +108,7 @@ class Store(FindingsMixin, EvidenceMixin):
                         f"audit {previous_id} is of {previous.auditee!r}, not {auditee!r}: "
                         "a follow-up audit must be of the same auditee"
                     )
-            now = utcnow()
+            now = self.now()
             audit = Audit(
                 title=title.strip(),
                 type=kind.value,
@@ -200,7 +201,7 @@ class Store(FindingsMixin, EvidenceMixin):
                 if name == "title" and not str(value).strip():
                     raise RuleViolation("an audit needs a title")
                 self._set(session, audit, audit.id, "audit", audit.id, name, value)
-            audit.updated_at = utcnow()
+            audit.updated_at = self.now()
             session.add(audit)
             return audit
 
@@ -209,7 +210,7 @@ class Store(FindingsMixin, EvidenceMixin):
             audit = self._open_audit(session, audit_id)
             if conclusion is not None:
                 self._set(session, audit, audit.id, "audit", audit.id, "conclusion", conclusion)
-            now = utcnow()
+            now = self.now()
             if audit.actual_end is None:
                 self._set(session, audit, audit.id, "audit", audit.id, "actual_end", now.date())
             self._set(session, audit, audit.id, "audit", audit.id, "status",
@@ -230,7 +231,7 @@ class Store(FindingsMixin, EvidenceMixin):
             self._set(session, audit, audit.id, "audit", audit.id, "status",
                       AuditStatus.IN_PROGRESS.value)
             audit.closed_at = None
-            audit.updated_at = utcnow()
+            audit.updated_at = self.now()
             session.add(audit)
             return audit
 
@@ -281,7 +282,7 @@ class Store(FindingsMixin, EvidenceMixin):
             select(ItemResult).where(ItemResult.audit_id == audit.id, ItemResult.ref == ref)
         ).scalar()
         if row is None:
-            row = ItemResult(audit_id=audit.id, ref=ref, updated_at=utcnow())
+            row = ItemResult(audit_id=audit.id, ref=ref, updated_at=self.now())
             session.add(row)
         return row
 
@@ -321,7 +322,7 @@ class Store(FindingsMixin, EvidenceMixin):
             for stored in staged:
                 self._add_evidence(session, audit, ref=ref, finding=finding, kind="file",
                                    stored=stored)
-            row.updated_at = utcnow()
+            row.updated_at = self.now()
             session.add(row)
             self._touch(session, audit)
             return row, finding
@@ -360,7 +361,7 @@ class Store(FindingsMixin, EvidenceMixin):
                 if not isinstance(value, str):
                     raise RuleViolation(f"{name}: expected text")
                 self._set(session, row, audit.id, "item", ref, name, value)
-            row.updated_at = utcnow()
+            row.updated_at = self.now()
             session.add(row)
             self._touch(session, audit)
             return row
