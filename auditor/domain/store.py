@@ -20,6 +20,7 @@ from .errors import AuditorError, RuleViolation
 from .evidence import EvidenceMixin
 from .findings import FindingsMixin
 from .models import Audit, ChangeLog, ChecklistSnapshot, Evidence, Finding, ItemResult
+from .surveillance import SurveillanceMixin
 from .trail import first_break
 from .vocab import (
     OPEN_STATUSES,
@@ -65,7 +66,7 @@ def check_type(kind: str) -> AuditType:
         raise RuleViolation(f"audit type {kind!r} is not one of: {allowed}") from None
 
 
-class Store(FindingsMixin, EvidenceMixin):
+class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
     @classmethod
     def open(cls, url: str, evidence_dir: Path, actor: str, clock=None) -> "Store":
         if clock is None:

@@ -1,0 +1,206 @@
+"""Surveillance: an audit that follows a previous one of the same auditee.
+
+Two things the auditor needs while auditing the follow-up:
+
+- the previous audit's result and findings beside each item ("last time: minor,
+  NC-2025-004"), shown but never copied as a current result;
+- the verification, on site, of the previous findings that are not closed. Effective
+  closes the previous finding; not effective marks it `not_effective` and raises a repeat
+  finding in the current audit, because a nonconformity that comes back means the
+  corrective action failed (iso-facts 5.3).
+
+On-site verification is the one path that may close a nonconformity from any open
+status (open, responded, accepted, rejected, implemented, not_effective): the auditor
+looked at the process itself, so the auditee's paperwork steps are no precondition. It
+lives here rather than in `vocab.allowed_moves` because it is only reachable from a
+follow-up audit, with that audit open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from .base import StoreBase
+from .errors import RuleViolation
+from .models import Audit, Finding, ItemResult
+from .vocab import (
+    NONCONFORMITY_GRADES,
+    OPEN_STATUSES,
+    FindingStatus,
+    Grade,
+    Result,
+    grade_as_result,
+    severity_rank,
+)
+
+
+@dataclass(frozen=True)
+class PreviousResult:
+    """What the previous audit showed on one item."""
+
+    ref: str
+    audit_id: int
+    result: Result
+    findings: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The line shown beside the item, e.g. `last time: minor, NC-2025-004`."""
+        parts = [self.result.value, *self.findings]
+        return "last time: " + ", ".join(parts)
+
+
+def effective_results(
+    recorded: Iterable[tuple[str, str]], findings: Iterable[tuple[str, str, str]]
+) -> dict[str, Result]:
+    """Each item's result as shown, from (ref, result) rows and (ref, grade, status)
+    findings: the most severe of the recorded result and the grades of the findings that
+    are not cancelled (the same rule as `Store.effective_results`, without a query)."""
+    shown = {ref: Result(result) for ref, result in recorded}
+    for ref, grade, status in findings:
+        if status == FindingStatus.CANCELLED:
+            continue
+        as_result = grade_as_result(grade)
+        if severity_rank(as_result) > severity_rank(shown.get(ref)):
+            shown[ref] = as_result
+    return shown
+
+
+def load_results(session: Session, audit_ids: list[int]) -> dict[int, dict[str, Result]]:
+    """Effective results of several audits in two queries (never one per item)."""
+    if not audit_ids:
+        return {}
+    recorded: dict[int, list[tuple[str, str]]] = {a: [] for a in audit_ids}
+    for audit_id, ref, result in session.execute(
+        select(ItemResult.audit_id, ItemResult.ref, ItemResult.result)
+        .where(ItemResult.audit_id.in_(audit_ids))
+    ):
+        recorded[audit_id].append((ref, result))
+    graded: dict[int, list[tuple[str, str, str]]] = {a: [] for a in audit_ids}
+    for audit_id, ref, grade, status in session.execute(
+        select(Finding.audit_id, Finding.ref, Finding.grade, Finding.status)
+        .where(Finding.audit_id.in_(audit_ids))
+    ):
+        graded[audit_id].append((ref, grade, status))
+    return {a: effective_results(recorded[a], graded[a]) for a in audit_ids}
+
+
+def repeat_statement(old: Finding) -> str:
+    note = (f"Repeat of {old.code}: the corrective action was verified not effective "
+            "in this audit.")
+    return f"{old.statement.rstrip()}\n\n{note}" if old.statement.strip() else note
+
+
+class SurveillanceMixin(StoreBase):
+    """Store methods of a follow-up audit. Relies on `FindingsMixin` for raising."""
+
+    def previous_results(self, audit_id: int) -> dict[str, PreviousResult]:
+        """Per ref, the previous audit's effective result and its findings there (not
+        cancelled). Empty when the audit follows none; refs the previous audit did not
+        assess and raised nothing on are left out."""
+        with self.reading() as session:
+            audit = self._audit(session, audit_id)
+            previous_id = audit.previous_id
+            if previous_id is None:
+                return {}
+            shown = load_results(session, [previous_id])[previous_id]
+            codes: dict[str, list[str]] = {}
+            for ref, code in session.execute(
+                select(Finding.ref, Finding.code)
+                .where(Finding.audit_id == previous_id,
+                       Finding.status != FindingStatus.CANCELLED.value)
+                .order_by(Finding.id)
+            ):
+                codes.setdefault(ref, []).append(code)
+        refs = {ref for ref, r in shown.items() if r != Result.NOT_ASSESSED} | set(codes)
+        return {
+            ref: PreviousResult(ref=ref, audit_id=previous_id,
+                                result=shown.get(ref, Result.NOT_ASSESSED),
+                                findings=tuple(codes.get(ref, ())))
+            for ref in refs
+        }
+
+    def verify_previous_finding(
+        self, current_audit_id: int, code: str, effective: bool, note: str = ""
+    ) -> Finding | None:
+        """Verify on site a finding of the previous audit. Effective closes it and returns
+        None; not effective marks it `not_effective` and returns the repeat finding raised
+        on the same item of the current audit (the existing one when already raised)."""
+        with self.writing() as session:
+            current = self._open_audit(session, current_audit_id)
+            old = self._finding(session, code)  # type: ignore[attr-defined]
+            self._check_verifiable(current, old)
+            if effective:
+                self._verify_move(session, current, old, FindingStatus.CLOSED, note)
+                self._touch(session, current)
+                return None
+            repeat = self._raise_repeat(session, current, old)
+            self._verify_move(session, current, old, FindingStatus.NOT_EFFECTIVE, note)
+            self._touch(session, current)
+            return repeat
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _check_verifiable(self, current: Audit, old: Finding) -> None:
+        if current.previous_id is None:
+            raise RuleViolation(
+                f"audit {current.id} follows no previous audit, so it has no previous "
+                f"findings to verify; {old.code} belongs to audit {old.audit_id}"
+            )
+        if old.audit_id != current.previous_id:
+            raise RuleViolation(
+                f"{old.code} belongs to audit {old.audit_id}, not to audit "
+                f"{current.previous_id} that audit {current.id} follows"
+            )
+        if FindingStatus(old.status) not in OPEN_STATUSES:
+            raise RuleViolation(
+                f"{old.code} is {old.status}: only findings still open can be verified"
+            )
+
+    def _verify_move(self, session: Session, current: Audit, old: Finding,
+                     target: FindingStatus, note: str) -> None:
+        now = self.now()
+        self._set(session, old, old.audit_id, "finding", old.code, "status", target.value)
+        setattr(old, f"{target.value}_at", now)
+        self._set(session, old, old.audit_id, "finding", old.code, "verified_by", self.actor)
+        self._set(session, old, old.audit_id, "finding", old.code, "verified_on", now.date())
+        self._set(session, old, old.audit_id, "finding", old.code, "verification_note",
+                  note.strip() or f"verified on site in audit {current.id}")
+        self._log(session, current.id, "finding", old.code, "verified_in_audit", None,
+                  f"{current.id}: {target.value}")
+        old.updated_at = now
+        session.add(old)
+
+    def _raise_repeat(self, session: Session, current: Audit, old: Finding) -> Finding:
+        existing = session.execute(
+            select(Finding).where(
+                Finding.audit_id == current.id,
+                Finding.repeat_of == old.code,
+                Finding.status != FindingStatus.CANCELLED.value,
+            ).order_by(Finding.id)
+        ).scalar()
+        if existing is not None:
+            return existing
+        checklist = self.checklist_for(current.snapshot_id)
+        item = checklist.item(old.ref)
+        if item is None or not item.assessable:
+            raise RuleViolation(
+                f"{old.code} is on item {old.ref}, which audit {current.id}'s checklist "
+                "does not hold; raise the repeat finding by hand on the item that replaced it"
+            )
+        grade = Grade(old.grade) if old.grade in NONCONFORMITY_GRADES else Grade.MINOR
+        repeat = self._raise_finding(  # type: ignore[attr-defined]
+            session, current, old.ref, grade.value,
+            statement=repeat_statement(old),
+            requirement=old.requirement,
+            process_area=old.process_area,
+        )
+        # Repeat detection picks the nearest nonconformity on the item; this one repeats
+        # exactly the finding that was verified.
+        self._set(session, repeat, current.id, "finding", repeat.code, "repeat_of", old.code)
+        session.add(repeat)
+        return repeat
