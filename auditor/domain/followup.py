@@ -1,0 +1,83 @@
+"""Follow-up of findings as the auditor sees it: what is overdue, what is still open, and
+which review step (accept, reject, verify, ...) applies to a finding now.
+
+Pure rules on a finding's fields; the store does the moving (`set_finding_status`) and
+remains the one that refuses a move. Screens and the workbook export ask here so that a
+finding is called overdue, or a step offered, the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from .vocab import OPEN_STATUSES, FindingStatus, allowed_moves
+
+# Once the auditee says the action is done (`implemented`) the ball is in the auditor's
+# court: the due date was the auditee's, so such a finding is not overdue any more.
+AWAITING_ACTION: frozenset[FindingStatus] = OPEN_STATUSES - {FindingStatus.IMPLEMENTED}
+
+
+class FindingLike(Protocol):
+    grade: str
+    status: str
+    due_date: date | None
+
+
+@dataclass(frozen=True)
+class ReviewStep:
+    """One of the auditor's review and verification steps on a finding."""
+
+    id: str
+    label: str
+    target: FindingStatus
+
+
+REVIEW_STEPS: tuple[ReviewStep, ...] = (
+    ReviewStep("accept", "Accept plan", FindingStatus.ACCEPTED),
+    ReviewStep("reject", "Reject plan", FindingStatus.REJECTED),
+    ReviewStep("verify_effective", "Verified effective", FindingStatus.CLOSED),
+    ReviewStep("not_effective", "Not effective", FindingStatus.NOT_EFFECTIVE),
+    ReviewStep("cancel", "Cancel finding", FindingStatus.CANCELLED),
+)
+_STEPS_BY_ID = {step.id: step for step in REVIEW_STEPS}
+
+
+def review_step(step_id: str) -> ReviewStep:
+    try:
+        return _STEPS_BY_ID[step_id]
+    except KeyError:
+        known = ", ".join(_STEPS_BY_ID)
+        raise ValueError(f"review step {step_id!r} is not one of: {known}") from None
+
+
+def is_open(finding: FindingLike) -> bool:
+    """Still needs work from someone; `not_effective` counts as open."""
+    return finding.status in OPEN_STATUSES
+
+
+def is_overdue(finding: FindingLike, today: date) -> bool:
+    """The due date has passed and the auditee has not yet reported the action done."""
+    if finding.due_date is None:
+        return False
+    return finding.status in AWAITING_ACTION and finding.due_date < today
+
+
+def days_overdue(finding: FindingLike, today: date) -> int:
+    """How many days past the due date an overdue finding is; 0 when it is not overdue."""
+    if not is_overdue(finding, today):
+        return 0
+    return (today - finding.due_date).days
+
+
+def step_applies(finding: FindingLike, step_id: str) -> bool:
+    """Whether the auditor may take this step on the finding in its current status."""
+    step = review_step(step_id)
+    return step.target in allowed_moves(finding.status, finding.grade, by_auditee=False)
+
+
+def applicable_steps(finding: FindingLike) -> list[ReviewStep]:
+    """The review steps open to the auditor now, in the order they are usually taken."""
+    moves = allowed_moves(finding.status, finding.grade, by_auditee=False)
+    return [step for step in REVIEW_STEPS if step.target in moves]
