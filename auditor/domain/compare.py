@@ -1,0 +1,272 @@
+"""What changed between two audits of the same checklist: item by item, finding by finding.
+
+Items are matched by ref, using each audit's effective results (the most severe of the
+recorded result and the grades of the item's findings that are not cancelled). Headings
+(items without prompts) are not compared. The change of an item, with P its previous
+result and C its current one:
+
+- only in the current checklist version (`only_in="current"`): `new`;
+- only in the previous checklist version (`only_in="previous"`): `not_reassessed`;
+- P and C both ranked by the severity order (major > minor > observation > ofi > conform):
+  `improved` when C is less severe, `regressed` when more severe, else `unchanged`;
+- P unranked (`na` or `not_assessed`) and C ranked: `new` (there was nothing to compare);
+- P ranked and C unranked: `not_reassessed` (there is nothing to compare it with now);
+- both unranked: `unchanged`.
+
+So `na` and `not_assessed` are never better or worse than anything (DESIGN 5): `na` to
+`conform` is `new`, `conform` to `na` is `not_reassessed`, `na` to `not_assessed` is
+`unchanged`.
+
+Findings: every finding of the previous audit that is not cancelled, with its status now
+and `repeated_by`, the current audit's findings whose `repeat_of` names it. `repeats`
+lists every current finding that repeats an earlier one (of the previous audit or of
+any earlier audit of the chain). Audits on different checklists are refused; different
+versions of one checklist are compared by ref.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+
+from .checklist import Checklist
+from .errors import RuleViolation
+from .models import Audit, Finding
+from .surveillance import load_results
+from .vocab import OPEN_STATUSES, FindingStatus, Result, severity_rank
+
+
+class Change(StrEnum):
+    IMPROVED = "improved"
+    REGRESSED = "regressed"
+    UNCHANGED = "unchanged"
+    NEW = "new"
+    NOT_REASSESSED = "not_reassessed"
+
+
+CHANGE_LABELS: dict[Change, str] = {
+    Change.IMPROVED: "improved",
+    Change.REGRESSED: "regressed",
+    Change.UNCHANGED: "unchanged",
+    Change.NEW: "new",
+    Change.NOT_REASSESSED: "not reassessed",
+}
+
+
+def classify(previous: str | None, current: str | None) -> Change:
+    """The change of one item; None means the item is not in that side's checklist."""
+    if previous is None:
+        return Change.NEW
+    if current is None:
+        return Change.NOT_REASSESSED
+    before, now = severity_rank(previous), severity_rank(current)
+    if before and now:
+        if now < before:
+            return Change.IMPROVED
+        if now > before:
+            return Change.REGRESSED
+        return Change.UNCHANGED
+    if now:
+        return Change.NEW
+    if before:
+        return Change.NOT_REASSESSED
+    return Change.UNCHANGED
+
+
+@dataclass(frozen=True)
+class AuditSide:
+    id: int
+    title: str
+    auditee: str
+    type: str
+    status: str
+    checklist_id: str
+    checklist_version: str
+    date: date | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "auditee": self.auditee,
+            "type": self.type,
+            "status": self.status,
+            "checklist": {"id": self.checklist_id, "version": self.checklist_version},
+            "date": self.date.isoformat() if self.date else None,
+        }
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    ref: str
+    title: str
+    previous: str | None
+    current: str | None
+    change: Change
+    only_in: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ref": self.ref, "title": self.title, "previous": self.previous,
+                "current": self.current, "change": self.change.value, "only_in": self.only_in}
+
+
+@dataclass(frozen=True)
+class FindingFollowUp:
+    """A finding of the previous audit, as it stands now."""
+
+    id: str
+    ref: str
+    grade: str
+    statement: str
+    status: str
+    repeated_by: tuple[str, ...] = ()
+
+    @property
+    def still_open(self) -> bool:
+        return FindingStatus(self.status) in OPEN_STATUSES
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "ref": self.ref, "grade": self.grade,
+                "statement": self.statement, "status": self.status,
+                "repeated_by": list(self.repeated_by)}
+
+
+@dataclass(frozen=True)
+class RepeatFinding:
+    """A finding of the current audit that repeats an earlier one."""
+
+    id: str
+    ref: str
+    grade: str
+    status: str
+    repeat_of: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "ref": self.ref, "grade": self.grade, "status": self.status,
+                "repeat_of": self.repeat_of}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    previous: AuditSide
+    current: AuditSide
+    items: tuple[ItemChange, ...]
+    findings: tuple[FindingFollowUp, ...]
+    repeats: tuple[RepeatFinding, ...]
+    summary: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        counts = {c.value: 0 for c in Change}
+        only = {"previous": 0, "current": 0}
+        for item in self.items:
+            counts[item.change.value] += 1
+            if item.only_in:
+                only[item.only_in] += 1
+        open_now = sum(1 for f in self.findings if f.still_open)
+        object.__setattr__(self, "summary", {
+            **counts,
+            "only_in_previous": only["previous"],
+            "only_in_current": only["current"],
+            "repeat_findings": len(self.repeats),
+            "previous_findings": len(self.findings),
+            "previous_findings_open": open_now,
+            "previous_findings_closed": sum(
+                1 for f in self.findings if f.status == FindingStatus.CLOSED),
+        })
+
+    @property
+    def versions_differ(self) -> bool:
+        return self.previous.checklist_version != self.current.checklist_version
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "previous": self.previous.to_json(),
+            "current": self.current.to_json(),
+            "items": [i.to_json() for i in self.items],
+            "findings": [f.to_json() for f in self.findings],
+            "repeats": [r.to_json() for r in self.repeats],
+            "summary": dict(self.summary),
+        }
+
+
+def audit_date(audit: Audit) -> date | None:
+    """The day an audit stands for: when it ended, else started, else was planned."""
+    return (audit.actual_end or audit.actual_start or audit.planned_end
+            or audit.planned_start or (audit.created_at.date() if audit.created_at else None))
+
+
+def _side(audit: Audit, checklist: Checklist) -> AuditSide:
+    return AuditSide(id=audit.id, title=audit.title, auditee=audit.auditee, type=audit.type,
+                     status=audit.status, checklist_id=checklist.id,
+                     checklist_version=checklist.version, date=audit_date(audit))
+
+
+def _matched_refs(old: Checklist, new: Checklist) -> list[tuple[str, str, str | None]]:
+    """(ref, title, only_in) for every assessable item of either version, in the current
+    document order; an item only in the previous version follows the item it followed
+    there."""
+    new_items = {i.ref: i for i in new.assessable_items()}
+    old_items = old.assessable_items()
+    after: dict[str | None, list[str]] = {}
+    anchor: str | None = None
+    old_titles = {}
+    for item in old_items:
+        old_titles[item.ref] = item.title
+        if item.ref in new_items:
+            anchor = item.ref
+        else:
+            after.setdefault(anchor, []).append(item.ref)
+    rows = [(ref, old_titles[ref], "previous") for ref in after.get(None, ())]
+    for ref, item in new_items.items():
+        rows.append((ref, item.title, None if ref in old_titles else "current"))
+        rows.extend((gone, old_titles[gone], "previous") for gone in after.get(ref, ()))
+    return rows
+
+
+def compare_audits(store, old_id: int, new_id: int) -> Comparison:
+    """Compare audit `old_id` (the previous one) with `new_id` (the current one)."""
+    if old_id == new_id:
+        raise RuleViolation(f"audit {old_id} compared with itself: give two different audits")
+    with store.reading() as session:
+        old = store._audit(session, old_id)
+        new = store._audit(session, new_id)
+        old_list = store.checklist_for(old.snapshot_id)
+        new_list = store.checklist_for(new.snapshot_id)
+        if old_list.id != new_list.id:
+            raise RuleViolation(
+                f"audit {old_id} uses checklist {old_list.id} and audit {new_id} uses "
+                f"{new_list.id}: only audits on the same checklist can be compared"
+            )
+        shown = load_results(session, [old_id, new_id])
+        old_findings = session.execute(
+            select(Finding.code, Finding.ref, Finding.grade, Finding.statement, Finding.status)
+            .where(Finding.audit_id == old_id,
+                   Finding.status != FindingStatus.CANCELLED.value)
+            .order_by(Finding.id)
+        ).all()
+        repeat_rows = session.execute(
+            select(Finding.code, Finding.ref, Finding.grade, Finding.status, Finding.repeat_of)
+            .where(Finding.audit_id == new_id, Finding.repeat_of.is_not(None),
+                   Finding.status != FindingStatus.CANCELLED.value)
+            .order_by(Finding.id)
+        ).all()
+    before, now = shown[old_id], shown[new_id]
+    items = []
+    for ref, title, only_in in _matched_refs(old_list, new_list):
+        p = None if only_in == "current" else before.get(ref, Result.NOT_ASSESSED).value
+        c = None if only_in == "previous" else now.get(ref, Result.NOT_ASSESSED).value
+        items.append(ItemChange(ref, title, p, c, classify(p, c), only_in))
+    repeats = tuple(RepeatFinding(*row) for row in repeat_rows)
+    repeated_by: dict[str, list[str]] = {}
+    for r in repeats:
+        repeated_by.setdefault(r.repeat_of, []).append(r.id)
+    findings = tuple(
+        FindingFollowUp(code, ref, grade, statement, status, tuple(repeated_by.get(code, ())))
+        for code, ref, grade, statement, status in old_findings
+    )
+    return Comparison(previous=_side(old, old_list), current=_side(new, new_list),
+                      items=tuple(items), findings=findings, repeats=repeats)
