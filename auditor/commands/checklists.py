@@ -1,4 +1,4 @@
-"""`auditor checklists list | validate`."""
+"""`auditor checklists list | validate | import-ciso`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,14 @@ def register(commands) -> None:
     p = sub.add_parser("validate", help="check checklist files (FILE:LINE: message)")
     p.add_argument("files", nargs="+", metavar="FILE", type=Path)
     p.set_defaults(handler=validate)
+    p = sub.add_parser("import-ciso", help="convert a CISO Assistant framework library file "
+                                          "into a checklist")
+    p.add_argument("file", metavar="FILE", type=Path, help="CISO Assistant library (.yaml)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path,
+                   help="checklist file to write")
+    p.add_argument("--id", dest="checklist_id", metavar="ID",
+                   help="checklist id (default: ciso- and the framework's urn)")
+    p.set_defaults(handler=import_ciso)
 
 
 def list_checklists(ctx, args) -> int:
@@ -63,3 +71,21 @@ def validate(ctx, args) -> int:
     if not problems:
         ctx.print(f"{len(args.files)} checklist file(s) valid")
     return 1 if problems else 0
+
+
+def import_ciso(ctx, args) -> int:
+    from rich.text import Text  # plain text: a file name is not rich markup
+
+    from auditor.exchange.ciso import import_ciso as convert
+
+    result = convert(args.file, args.output, args.checklist_id)
+    c = result.checklist
+    items = c.all_items()
+    ctx.print(Text(f"{args.output}: checklist {c.id} version {c.version}, {len(items)} items, "
+                   f"{len(c.assessable_items())} assessable ({result.generated_prompts} with a "
+                   "prompt made from the requirement text)"))
+    if result.left_out:
+        ctx.print(f"left out {result.left_out} non-assessable node(s) with nothing "
+                  "assessable below them")
+    ctx.print(Text(f"to install it, copy it into {ctx.settings.user_checklists}"))
+    return 0
