@@ -318,3 +318,37 @@ class FindingsMixin(StoreBase):
                     self._move(session, finding, fields["status"], note="", by_auditee=True)
                 changed.append(finding)
             return changed
+
+    def check_auditee_changes(
+        self, audit_id: int, changes: Mapping[str, Mapping[str, Any]]
+    ) -> list[tuple[str, str, str]]:
+        """Try the follow-up import's changes and keep none of them: every change the
+        store would refuse, as (finding code, field, reason), so a review can point at
+        the cell. Runs on a read transaction with autoflush off: nothing is written."""
+        problems: list[tuple[str, str, str]] = []
+        with self.reading() as session, session.no_autoflush:
+            try:
+                self._audit(session, audit_id)
+                for code, fields in changes.items():
+                    finding = self._finding(session, code)
+                    if finding.audit_id != audit_id:
+                        problems.append((code, "", f"finding {code} belongs to audit "
+                                                   f"{finding.audit_id}"))
+                        continue
+                    for name, value in fields.items():
+                        if name == "status":
+                            continue
+                        try:
+                            self._apply_fields(session, finding, {name: value},
+                                               by_auditee=True)
+                        except RuleViolation as exc:
+                            problems.append((code, name, str(exc)))
+                    if fields.get("status"):
+                        try:
+                            self._move(session, finding, fields["status"], note="",
+                                       by_auditee=True)
+                        except RuleViolation as exc:
+                            problems.append((code, "status", str(exc)))
+            finally:
+                session.rollback()
+        return problems

@@ -1,0 +1,322 @@
+"""Reading the auditee's answers back from the NC report workbook.
+
+`plan_followup` reads the workbook (untrusted input: size-bounded, checked to be an xlsx
+zip, parsed with defusedxml) and works out every change without writing anything;
+`apply_followup` applies a plan in one transaction through the store. Columns are found
+by header name and findings by id, so reordered columns and sorted, filtered or hidden
+rows are fine. Each problem names the sheet and cell.
+"""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+from auditor.domain.errors import AuditorError, NotFound
+from auditor.domain.models import Finding
+from auditor.domain.vocab import AUDITEE_STATUSES, FindingStatus
+
+from . import workbook_layout as layout
+from .xlsx_text import read_text, text_hash, workbook_text
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+HEADER_SEARCH_ROWS = 20
+SHEET = layout.FINDINGS_SHEET
+AUDITEE_CHOICES = " or ".join(s.value for s in FindingStatus if s in AUDITEE_STATUSES)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    finding: str
+    field: str
+    header: str
+    cell: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class FollowupPlan:
+    audit_id: int
+    path: Path
+    changes: list[FieldChange] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def by_finding(self) -> dict[str, dict[str, Any]]:
+        grouped: dict[str, dict[str, Any]] = {}
+        for change in self.changes:
+            grouped.setdefault(change.finding, {})[change.field] = change.new
+        return grouped
+
+
+def plan_followup(store, audit_id: int, path: Path) -> FollowupPlan:
+    """Every change the workbook asks for, with warnings and errors; writes nothing."""
+    store.audit(audit_id)
+    plan = FollowupPlan(audit_id=audit_id, path=Path(path))
+    problem = _check_file(plan.path)
+    if problem:
+        plan.errors.append(problem)
+        return plan
+    if not openpyxl.xml.DEFUSEDXML:
+        raise AuditorError("defusedxml is not installed; refusing to read an untrusted "
+                           "workbook (pip install defusedxml)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
+            wb = openpyxl.load_workbook(plan.path, read_only=True, data_only=True)
+    except Exception as exc:  # any parser failure means: not a workbook we can read
+        plan.errors.append(f"{plan.path}: cannot be read as a workbook ({_first_line(exc)})")
+        return plan
+    try:
+        exported = _read_state(wb, store, audit_id, plan)
+        if plan.errors:
+            return plan
+        if SHEET not in wb.sheetnames:
+            plan.errors.append(f"{SHEET}: sheet missing; the workbook must keep its "
+                               f"'{SHEET}' sheet")
+            return plan
+        rows = list(wb[SHEET].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    _read_findings(store, audit_id, rows, exported, plan)
+    if plan.changes:
+        _check_with_store(store, audit_id, plan)
+    return plan
+
+
+def apply_followup(store, audit_id: int, plan: FollowupPlan) -> int:
+    """Apply a plan without errors in one transaction; returns the findings changed."""
+    if plan.audit_id != audit_id:
+        raise AuditorError(f"this plan is for audit {plan.audit_id}, not audit {audit_id}")
+    if plan.errors:
+        raise AuditorError("\n".join(plan.errors))
+    changes = plan.by_finding()
+    if changes:
+        store.apply_auditee_changes(audit_id, changes)
+    return len(changes)
+
+
+# -- the file ---------------------------------------------------------------------------
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _check_file(path: Path) -> str | None:
+    """One line when the file is not an xlsx workbook we are willing to open."""
+    if not path.is_file():
+        return f"{path}: no such file"
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return (f"{path}: {size / 1024 / 1024:.1f} MB is too large for an NC report "
+                f"workbook (limit {MAX_FILE_BYTES // 1024 // 1024} MB)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return f"{path}: not a workbook (an .xlsx file is a zip archive; this is not one)"
+    names = {i.filename for i in infos}
+    missing = [p for p in REQUIRED_PARTS if p not in names]
+    if missing:
+        return f"{path}: not an xlsx workbook (no {missing[0]} inside)"
+    if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+        return (f"{path}: unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB; "
+                "refusing to read it")
+    return None
+
+
+def _read_state(wb, store, audit_id: int, plan: FollowupPlan) -> dict[str, dict[str, str]]:
+    """Check the hidden sheet names this audit; return each finding's exported hashes."""
+    name = layout.STATE_SHEET
+    if name not in wb.sheetnames:
+        plan.errors.append(f"{name}: sheet missing; this workbook was not exported by "
+                           "auditor (or the sheet was deleted); export the audit again")
+        return {}
+    rows = list(wb[name].iter_rows(values_only=True))
+    state = {read_text(r[0]): read_text(r[1]) for r in rows[:len(layout.STATE_KEYS)]
+             if len(r) >= 2}
+    if state.get("format") != layout.FORMAT:
+        plan.errors.append(f"{name}!B1: not an auditor NC report workbook "
+                           f"(format {state.get('format')!r})")
+        return {}
+    if state.get("audit_id") != str(audit_id):
+        plan.errors.append(f"{name}!B2: this workbook is of audit {state.get('audit_id')}, "
+                           f"not audit {audit_id}")
+        return {}
+    if state.get("fingerprint") != layout.audit_fingerprint(store, audit_id):
+        plan.errors.append(f"{name}!B3: this workbook is of an audit {audit_id} in another "
+                           "database, not of this one")
+        return {}
+    headers = [read_text(v) for v in rows[layout.HASH_HEADER_ROW - 1]] \
+        if len(rows) >= layout.HASH_HEADER_ROW else []
+    exported: dict[str, dict[str, str]] = {}
+    for row in rows[layout.HASH_HEADER_ROW:]:
+        values = [read_text(v) for v in row]
+        if values and values[0]:
+            exported[values[0]] = dict(zip(headers[1:], values[1:]))
+    return exported
+
+
+# -- the Findings sheet ------------------------------------------------------------------
+
+
+def _header_row(rows: list[tuple]) -> int | None:
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if any(read_text(v).strip().casefold() == layout.ID_HEADER.casefold() for v in row):
+            return index
+    return None
+
+
+def _columns(row: tuple, number: int, plan: FollowupPlan) -> dict[str, int]:
+    found: dict[str, int] = {}
+    known = {h.casefold(): h for h in layout.HEADERS}
+    for index, value in enumerate(row):
+        header = known.get(read_text(value).strip().casefold())
+        if header is None:
+            continue
+        if header in found:
+            plan.errors.append(f"{SHEET}!{get_column_letter(index + 1)}{number}: a second "
+                               f"'{header}' column; keep one")
+        found[header] = index
+    for header in layout.AUDITEE_HEADERS:
+        if header not in found:
+            plan.warnings.append(f"{SHEET}: no '{header}' column; that field is left as "
+                                 "the audit has it")
+    return found
+
+
+def _read_findings(store, audit_id: int, rows: list[tuple],
+                   exported: dict[str, dict[str, str]], plan: FollowupPlan) -> None:
+    header_index = _header_row(rows)
+    if header_index is None:
+        plan.errors.append(f"{SHEET}!A1: no '{layout.ID_HEADER}' header; the import finds "
+                           "findings by their id")
+        return
+    columns = _columns(rows[header_index], header_index + 1, plan)
+    findings = {f.code: f for f in store.findings(audit_id)}
+    checklist = store.checklist(audit_id)
+    seen: dict[str, int] = {}
+    id_col = columns[layout.ID_HEADER]
+    for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+        cells = {h: (row[i] if i < len(row) else None) for h, i in columns.items()}
+        code = read_text(cells[layout.ID_HEADER]).strip()
+        where = f"{SHEET}!{get_column_letter(id_col + 1)}{offset}"
+        if not code:
+            if any(read_text(cells.get(h)).strip() for h in layout.AUDITEE_HEADERS):
+                plan.warnings.append(f"{where}: a row without a finding id; it is ignored")
+            continue
+        if code in seen:
+            plan.errors.append(f"{where}: finding {code} appears again (first in row "
+                               f"{seen[code]}); keep one row per finding")
+            continue
+        seen[code] = offset
+        finding = findings.get(code)
+        if finding is None:
+            plan.errors.append(f"{where}: {_unknown(store, code, audit_id)}")
+            continue
+        before = exported.get(code) or _hashes_now(finding, checklist)
+        for header, index in columns.items():
+            if header == layout.ID_HEADER:
+                continue
+            cell = f"{SHEET}!{get_column_letter(index + 1)}{offset}"
+            _compare(finding, header, cells[header], before.get(header), cell, plan)
+
+
+def _unknown(store, code: str, audit_id: int) -> str:
+    try:
+        other = store.finding(code)
+    except NotFound:
+        return f"unknown finding id {code!r}; finding ids must stay as exported"
+    return f"finding {code} belongs to audit {other.audit_id}, not audit {audit_id}"
+
+
+def _hashes_now(finding: Finding, checklist) -> dict[str, str]:
+    values = layout.finding_values(finding, checklist)
+    return {h: text_hash(layout.shown_text(v)) for h, v in zip(layout.HEADERS[1:], values[1:])}
+
+
+def _compare(finding: Finding, header: str, raw: Any, exported_hash: str | None, cell: str,
+             plan: FollowupPlan) -> None:
+    name = layout.FIELD_OF.get(header)
+    if name is None:
+        if text_hash(read_text(raw)) != exported_hash:
+            plan.warnings.append(f"{cell}: {header} of {finding.code} was edited; auditor "
+                                 "columns are not imported, the audit keeps its own")
+        return
+    if name == "due_date":
+        new = _due_date(raw, cell, plan)
+        if new is False:
+            return
+        shown = new.isoformat() if new else ""
+        current = finding.due_date
+    elif name == "status":
+        new = _status(raw, finding, cell, plan)
+        if new is None:
+            return
+        shown, current = new, finding.status
+    else:
+        new = shown = read_text(raw)
+        current = getattr(finding, name)
+    if text_hash(shown) == exported_hash:
+        return  # as exported: the auditee did not touch it
+    if new == current or (isinstance(new, str) and new == workbook_text(current)):
+        return
+    if name == "status" and new not in AUDITEE_STATUSES:
+        plan.errors.append(f"{cell}: status {new!r} may be set only by the auditor")
+        return
+    plan.changes.append(FieldChange(finding.code, name, header, cell, current, new))
+
+
+def _due_date(raw: Any, cell: str, plan: FollowupPlan) -> date | None | bool:
+    """The cell as a date, None when empty, False (after an error) when not a date."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+    shown = read_text(raw)[:40]
+    plan.errors.append(f"{cell}: due date {shown!r} is not a date; enter a date such as "
+                       "2026-04-30")
+    return False
+
+
+def _status(raw: Any, finding: Finding, cell: str, plan: FollowupPlan) -> str | None:
+    text = read_text(raw).strip()
+    if not text:
+        plan.warnings.append(f"{cell}: status of {finding.code} is empty; it stays "
+                             f"{finding.status}")
+        return None
+    try:
+        return FindingStatus(text.casefold()).value
+    except ValueError:
+        plan.errors.append(f"{cell}: {text[:40]!r} is not a status; the auditee may set "
+                           f"{AUDITEE_CHOICES}")
+        return None
+
+
+def _check_with_store(store, audit_id: int, plan: FollowupPlan) -> None:
+    """Let the store judge the moves (responded needs a root cause and corrective action,
+    implemented only after accepted, ...) and point each refusal at its cell."""
+    cells = {(c.finding, c.field): c.cell for c in plan.changes}
+    for code, name, reason in store.check_auditee_changes(audit_id, plan.by_finding()):
+        cell = cells.get((code, name)) or next(
+            (c.cell for c in plan.changes if c.finding == code), SHEET)
+        plan.errors.append(f"{cell}: {reason}")

@@ -1,0 +1,218 @@
+"""The NC report workbook (DESIGN section 6): what goes to the auditee for follow-up.
+
+`export_workbook(store, audit_id, path)` writes Summary, Findings, Checklist, Evidence and
+the very hidden `_auditor` sheet the follow-up import reads. The workbook is streamed
+(openpyxl write-only mode), so a large audit costs little memory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Callable
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from auditor.domain.errors import AuditorError
+from auditor.domain.models import Audit, Finding
+from auditor.domain.followup import AWAITING_ACTION
+from auditor.domain.summary import count_audit
+from auditor.domain.vocab import AUDITEE_STATUSES, FindingStatus
+
+from . import workbook_layout as layout
+from .workbook_sheets import (
+    OVERDUE_FILL,
+    Styles,
+    findings_by_clause,
+    header_row,
+    print_setup,
+    protect,
+    set_widths,
+    value_cell,
+    write_checklist,
+    write_evidence,
+    write_summary,
+)
+from .xlsx_text import text_cell, text_hash
+
+Progress = Callable[[float, str], None]
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def default_filename(audit: Audit) -> str:
+    """`<title>-<date>.xlsx` in safe characters: letters, digits, dot, dash, underscore."""
+    title = unicodedata.normalize("NFKD", audit.title).encode("ascii", "ignore").decode()
+    slug = _UNSAFE.sub("-", title).strip("-._")[:80].rstrip("-._") or f"audit-{audit.id}"
+    day = audit.actual_start or audit.planned_start or audit.created_at.date()
+    return f"{slug}-{day.isoformat()}.xlsx"
+
+
+def export_workbook(store, audit_id: int, path: Path | None = None, *,
+                    progress: Progress | None = None) -> Path:
+    """Write the audit's NC report; returns the file written. `path` defaults to the
+    default file name in the current folder."""
+    report = progress or (lambda fraction, stage: None)
+    audit = store.audit(audit_id)
+    target = Path(path) if path is not None else Path.cwd() / default_filename(audit)
+    _check_target(target)
+    report(0.0, "reading the audit")
+    checklist = store.checklist_for(audit.snapshot_id)
+    findings = store.findings(audit_id)
+    results = store.results(audit_id)
+    shown = store.effective_results(audit_id)
+    evidence = store.evidence(audit_id)
+    exported_at = store.now().isoformat()
+
+    wb = Workbook(write_only=True)
+    wb.properties.creator = "auditor"
+    wb.properties.title = f"Nonconformity report: {audit.title}"[:255]
+    summary = wb.create_sheet("Summary")
+    styles = Styles(summary)
+    sheet = wb.create_sheet(layout.FINDINGS_SHEET)
+    report(0.1, "findings")
+    hashes = _write_findings(sheet, styles, findings, checklist, report)
+    report(0.8, "summary")
+    write_summary(summary, styles, audit, checklist, count_audit(checklist, shown, findings),
+                  findings_by_clause(findings, checklist), exported_at)
+    report(0.85, "checklist")
+    write_checklist(wb.create_sheet("Checklist"), styles, checklist, results, shown)
+    write_evidence(wb.create_sheet("Evidence"), styles, evidence,
+                   {f.id: f.code for f in findings})
+    _write_state(wb.create_sheet(layout.STATE_SHEET), styles, audit,
+                 layout.audit_fingerprint(store, audit_id), exported_at, hashes)
+    wb.active = 1
+    report(0.9, "saving")
+    _save(wb, target)
+    report(1.0, "done")
+    return target
+
+
+def _check_target(target: Path) -> None:
+    if target.suffix.lower() != ".xlsx":
+        raise AuditorError(f"{target}: the workbook's name must end in .xlsx")
+    if target.is_dir():
+        raise AuditorError(f"{target}: is a folder; give a file name ending in .xlsx")
+    if not target.parent.is_dir():
+        raise AuditorError(f"{target.parent}: no such folder; create it or choose another -o")
+
+
+def _save(wb: Workbook, target: Path) -> None:
+    """Write beside the target and move into place: a failed export leaves no half file."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".xlsx")
+    except OSError as exc:
+        raise AuditorError(f"{target.parent}: cannot write here ({exc.strerror})") from None
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise AuditorError(f"{target}: cannot write the workbook ({exc.strerror})") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _write_findings(ws, styles: Styles, findings: list[Finding], checklist,
+                    report: Progress) -> list[list[str]]:
+    """The Findings sheet; returns each row's cell hashes for the `_auditor` sheet."""
+    set_widths(ws, [c.width for c in layout.COLUMNS])
+    ws.freeze_panes = "A2"
+    ws.append(header_row(ws, styles, layout.HEADERS))
+    looks = [_look(styles, c) for c in layout.COLUMNS]
+    due = layout.HEADERS.index(layout.DUE_HEADER)
+    hashes: list[list[str]] = []
+    by_status: dict[str, list[int]] = {}
+    for number, f in enumerate(findings, start=2):
+        values = layout.finding_values(f, checklist)
+        row = [text_cell(ws, v, look) for v, look in zip(values, looks)]
+        row[due] = value_cell(ws, values[due], looks[due])
+        ws.append(row)
+        hashes.append([f.code] + [text_hash(layout.shown_text(v)) for v in values[1:]])
+        by_status.setdefault(f.status, []).append(number)
+        if number % 500 == 0:
+            report(0.1 + 0.7 * number / max(len(findings), 1), "findings")
+    last = len(findings) + 1
+    end = get_column_letter(len(layout.HEADERS))
+    ws.auto_filter.ref = f"A1:{end}{last}"
+    _status_choices(ws, by_status)
+    _overdue_rule(ws, last)
+    print_setup(ws)
+    protect(ws)
+    return hashes
+
+
+def _look(styles: Styles, column: layout.Column):
+    if column.header == layout.DUE_HEADER:
+        return styles.open_date
+    if column.field is None:
+        return styles.plain if column.width < 20 else styles.text
+    return styles.open_plain if column.width < 20 else styles.open_text
+
+
+def _status_choices(ws, by_status: dict[str, list[int]]) -> None:
+    """A drop-down per current status: the auditee's statuses plus the one shown, so the
+    exported value stays valid. The import checks the status again whatever the cell."""
+    column = get_column_letter(layout.HEADERS.index(layout.STATUS_HEADER) + 1)
+    auditee = [s.value for s in FindingStatus if s in AUDITEE_STATUSES]
+    for status, rows in sorted(by_status.items()):
+        choices = [status] + [s for s in auditee if s != status]
+        dv = DataValidation(
+            type="list", formula1='"' + ",".join(choices) + '"', allow_blank=False,
+            showErrorMessage=True, errorTitle="Status",
+            error="Choose responded (root cause and corrective action given) or "
+                  "implemented (actions done); the auditor sets the other statuses.",
+            showInputMessage=True, promptTitle="Status",
+            prompt="responded: root cause and corrective action given; "
+                   "implemented: actions done",
+        )
+        dv.sqref = " ".join(_runs(column, rows))
+        ws.data_validations.append(dv)
+
+
+def _runs(column: str, rows: list[int]) -> list[str]:
+    """Consecutive rows as ranges: L2:L9 L12 L14:L15."""
+    runs, start, prev = [], rows[0], rows[0]
+    for r in rows[1:] + [None]:
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        runs.append(f"{column}{start}" if start == prev else f"{column}{start}:{column}{prev}")
+        if r is not None:
+            start = prev = r
+    return runs
+
+
+def _overdue_rule(ws, last: int) -> None:
+    if last < 2:
+        return
+    due = get_column_letter(layout.HEADERS.index(layout.DUE_HEADER) + 1)
+    status = get_column_letter(layout.HEADERS.index(layout.STATUS_HEADER) + 1)
+    end = get_column_letter(len(layout.HEADERS))
+    # Overdue as the domain calls it (auditor.domain.followup): past due and still
+    # awaiting the auditee's action. TODAY() makes the highlight current when opened.
+    waiting = ",".join(f'${status}2="{s.value}"' for s in FindingStatus
+                       if s in AWAITING_ACTION)
+    formula = f"AND(ISNUMBER(${due}2),${due}2<TODAY(),OR({waiting}))"
+    ws.conditional_formatting.add(f"A2:{end}{last}",
+                                  FormulaRule(formula=[formula], fill=OVERDUE_FILL))
+
+
+def _write_state(ws, styles: Styles, audit: Audit, fingerprint: str, exported_at: str,
+                 hashes: list[list[str]]) -> None:
+    """What the import needs: which audit, and each exported cell's hash."""
+    ws.sheet_state = "veryHidden"
+    values = (layout.FORMAT, str(audit.id), fingerprint, exported_at, str(len(hashes)))
+    for key, value in zip(layout.STATE_KEYS, values):
+        ws.append([text_cell(ws, key), text_cell(ws, value)])
+    ws.append([])
+    ws.append([text_cell(ws, h) for h in layout.HEADERS])
+    for row in hashes:
+        ws.append([text_cell(ws, v) for v in row])
+    protect(ws)

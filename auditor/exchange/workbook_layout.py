@@ -1,0 +1,119 @@
+"""What the NC report workbook holds, shared by the export and the follow-up import.
+
+The `Findings` headers are a contract (DESIGN section 6): the import finds columns by
+these names. The hidden `_auditor` sheet carries the audit's id and fingerprint and, per
+finding, a short hash of every exported cell, so the import can tell which cells the
+auditee changed and recognise a workbook of another audit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from auditor.domain.checklist import Checklist
+from auditor.domain.models import Finding
+from auditor.domain.vocab import GRADE_LABELS, Grade
+
+from .xlsx_text import workbook_text
+
+FINDINGS_SHEET = "Findings"
+STATE_SHEET = "_auditor"
+FORMAT = "auditor-nc-workbook/1"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str | None  # the finding's field for the auditee's columns, else None
+    width: int
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("Finding ID", None, 15),
+    Column("Clause", None, 9),
+    Column("Item", None, 28),
+    Column("Grade", None, 16),
+    Column("Statement", None, 50),
+    Column("Objective evidence", None, 42),
+    Column("Root cause", "root_cause", 40),
+    Column("Correction", "correction", 34),
+    Column("Corrective action", "corrective_action", 40),
+    Column("Owner", "owner", 18),
+    Column("Due date", "due_date", 12),
+    Column("Status", "status", 13),
+    Column("Auditee comment", "auditee_comment", 34),
+)
+HEADERS = tuple(c.header for c in COLUMNS)
+ID_HEADER = "Finding ID"
+STATUS_HEADER = "Status"
+DUE_HEADER = "Due date"
+AUDITEE_HEADERS = tuple(c.header for c in COLUMNS if c.field)
+AUDITOR_HEADERS = tuple(c.header for c in COLUMNS if not c.field and c.header != ID_HEADER)
+FIELD_OF = {c.header: c.field for c in COLUMNS if c.field}
+
+# Rows of the `_auditor` sheet before the per-finding hashes.
+STATE_KEYS = ("format", "audit_id", "fingerprint", "exported_at", "findings")
+HASH_HEADER_ROW = len(STATE_KEYS) + 2
+
+
+def audit_fingerprint(store, audit_id: int) -> str:
+    """Tells this audit from an audit with the same number in another database: the
+    audit's creation entry in the hash-chained log carries the real time it was made."""
+    audit = store.audit(audit_id)
+    created = next(
+        (e.hash for e in store.history(audit_id=audit_id, entity="audit",
+                                       entity_id=str(audit_id)) if e.field == "created"),
+        "",
+    )
+    seed = f"{audit.id}|{audit.created_at.isoformat()}|{created}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:32]
+
+
+def statement_text(f: Finding) -> str:
+    """The Statement cell: what the auditee needs to answer the finding, in one place."""
+    parts = [f.statement]
+    if f.requirement:
+        parts.append(f"Requirement: {f.requirement}")
+    if f.process_area:
+        parts.append(f"Process/area: {f.process_area}")
+    if f.repeat_of:
+        parts.append(f"Repeats {f.repeat_of}")
+    return "\n\n".join(p for p in parts if p)
+
+
+def grade_text(grade: str) -> str:
+    try:
+        return GRADE_LABELS[Grade(grade)]
+    except ValueError:
+        return grade
+
+
+def finding_values(f: Finding, checklist: Checklist) -> list[str | date | None]:
+    """The values of a finding's row, in `COLUMNS` order, before cell cleaning."""
+    item = checklist.item(f.ref)
+    return [
+        f.code,
+        f.ref,
+        item.title if item else "",
+        grade_text(f.grade),
+        statement_text(f),
+        f.objective_evidence,
+        f.root_cause,
+        f.correction,
+        f.corrective_action,
+        f.owner,
+        f.due_date,
+        f.status,
+        f.auditee_comment,
+    ]
+
+
+def shown_text(value: str | date | None) -> str:
+    """A cell's value as compared on import: dates as YYYY-MM-DD, text as the cell shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return workbook_text(value)
