@@ -1,0 +1,76 @@
+"""Choose two audits to compare: first the previous one, then the current one among the
+audits on the same checklist (others cannot be compared). Dismisses with
+`(previous_id, current_id)`, or None when the user backs out."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Static
+
+
+class ChooseAuditsScreen(ModalScreen[tuple[int, int] | None]):
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    def __init__(self, store, highlight: int | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.highlight = highlight
+        self.summaries = store.audit_summaries()
+        self.previous_id: int | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="choose-audits"):
+            yield Static("", id="choose-audits-prompt", markup=False)
+            yield DataTable(id="choose-audits-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Audit", "Title", "Auditee", "Type", "Status", "Checklist")
+        self._fill()
+        table.focus()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        rows = self.summaries
+        if self.previous_id is None:
+            text = "Compare audits: choose the PREVIOUS audit (Enter)"
+        else:
+            first = next(s for s in rows if s.audit.id == self.previous_id)
+            rows = [s for s in rows if s.checklist_id == first.checklist_id
+                    and s.audit.id != first.audit.id]
+            text = (f"Previous: audit {first.audit.id} {first.audit.title}. Choose the "
+                    f"CURRENT audit on {first.checklist_id} (Enter; Escape goes back)")
+        for s in rows:
+            a = s.audit
+            table.add_row(str(a.id), a.title, a.auditee, a.type, a.status,
+                          f"{s.checklist_id} {s.checklist_version}", key=str(a.id))
+        if not rows:
+            text += "\nNo other audit on this checklist."
+        self.query_one("#choose-audits-prompt", Static).update(text)
+        if rows and self.highlight is not None and self.previous_id is None:
+            ids = [s.audit.id for s in rows]
+            if self.highlight in ids:
+                table.move_cursor(row=ids.index(self.highlight))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        chosen = int(event.row_key.value)
+        if self.previous_id is None:
+            self.previous_id = chosen
+            self._fill()
+        else:
+            self.dismiss((self.previous_id, chosen))
+
+    def action_back(self) -> None:
+        if self.previous_id is None:
+            self.dismiss(None)
+        else:
+            self.highlight = self.previous_id
+            self.previous_id = None
+            self._fill()
+            self.highlight = None

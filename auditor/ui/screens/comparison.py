@@ -1,0 +1,168 @@
+"""What changed between two audits: a summary, the item changes (filtered by kind of
+change with `f`) and the previous audit's findings with their status now and repeats.
+
+The comparison of large audits takes a moment, so it runs in a thread worker; the
+screen shows "comparing" until it is ready, and a refusal (audits on different
+checklists) as the screen's one line.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from auditor.domain.compare import CHANGE_LABELS, Change, Comparison, compare_audits
+from auditor.domain.errors import AuditorError
+from auditor.domain.vocab import RESULT_LABELS, Result
+
+# `f` walks through these; None shows every item.
+FILTERS: tuple[Change | None, ...] = (
+    None, Change.REGRESSED, Change.IMPROVED, Change.NEW, Change.NOT_REASSESSED,
+    Change.UNCHANGED,
+)
+CHANGE_STYLES = {
+    Change.REGRESSED: "bold red",
+    Change.IMPROVED: "green",
+    Change.NEW: "cyan",
+    Change.NOT_REASSESSED: "yellow",
+    Change.UNCHANGED: "dim",
+}
+
+
+def _result(value: str | None) -> str:
+    return RESULT_LABELS[Result(value)] if value else "—"
+
+
+class ComparisonScreen(Screen):
+    """Audit `old_id` (previous) beside audit `new_id` (current)."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("f", "next_filter", "Filter", id="comparison.filter"),
+        Binding("shift+f", "previous_filter", "Filter back", show=False,
+                id="comparison.filter_back"),
+        Binding("a", "show_all", "All items", id="comparison.all"),
+    ]
+
+    def __init__(self, store, old_id: int, new_id: int) -> None:
+        super().__init__()
+        self.store = store
+        self.old_id = old_id
+        self.new_id = new_id
+        self.comparison: Comparison | None = None
+        self.filter_index = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"Comparing audit {self.old_id} with audit {self.new_id}…",
+                     id="comparison-summary", markup=False)
+        yield Static("", id="comparison-filter", markup=False)
+        yield DataTable(id="comparison-items", cursor_type="row", zebra_stripes=True)
+        yield Static("Findings of the previous audit, status now", id="comparison-findings-title",
+                     markup=False)
+        yield DataTable(id="comparison-findings", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="comparison-repeats", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"Compare audits {self.old_id} → {self.new_id}"
+        items = self.query_one("#comparison-items", DataTable)
+        items.add_columns("Ref", "Item", "Previous", "Current", "Change")
+        findings = self.query_one("#comparison-findings", DataTable)
+        findings.add_columns("Finding", "Item", "Grade", "Status now", "Repeated by",
+                             "Statement")
+        items.focus()
+        self.compute()
+
+    @work(thread=True, exclusive=True, group="comparison")
+    def compute(self) -> None:
+        try:
+            result = compare_audits(self.store, self.old_id, self.new_id)
+        except AuditorError as exc:
+            self.app.call_from_thread(self.show_problem, str(exc))
+            return
+        self.app.call_from_thread(self.show, result)
+
+    def show_problem(self, message: str) -> None:
+        if not self.is_attached:  # the user left before the worker finished
+            return
+        self.query_one("#comparison-summary", Static).update(message)
+        self.add_class("-refused")
+        self.notify(message, severity="error")
+
+    def show(self, result: Comparison) -> None:
+        if not self.is_attached:
+            return
+        self.comparison = result
+        p, c, s = result.previous, result.current, result.summary
+        versions = (f"{p.checklist_id} {p.checklist_version} → {c.checklist_version} "
+                    "(matched by ref)" if result.versions_differ
+                    else f"{c.checklist_id} {c.checklist_version}")
+        counts = "  ".join(f"{CHANGE_LABELS[k]} {s[k.value]}" for k in Change)
+        self.query_one("#comparison-summary", Static).update(
+            f"Audit {p.id} {p.title} ({p.date or 'undated'}) → audit {c.id} {c.title} "
+            f"({c.date or 'undated'}) · {c.auditee} · {versions}\n"
+            f"{counts}  ·  repeat findings {s['repeat_findings']}  ·  previous findings "
+            f"{s['previous_findings']} ({s['previous_findings_open']} still open)"
+        )
+        self._fill_findings(result)
+        self._fill_items()
+
+    def _fill_items(self) -> None:
+        table = self.query_one("#comparison-items", DataTable)
+        table.clear()
+        kind = FILTERS[self.filter_index]
+        shown = 0
+        if self.comparison is not None:
+            for item in self.comparison.items:
+                if kind is not None and item.change != kind:
+                    continue
+                label = CHANGE_LABELS[item.change]
+                if item.only_in:
+                    label += f" (only in {item.only_in})"
+                table.add_row(item.ref, item.title, _result(item.previous),
+                              _result(item.current),
+                              Text(label, style=CHANGE_STYLES[item.change]), key=item.ref)
+                shown += 1
+        which = "all items" if kind is None else f"{CHANGE_LABELS[kind]} items"
+        self.query_one("#comparison-filter", Static).update(
+            f"Showing {which}: {shown}  ·  f next filter  ·  a all")
+
+    def _fill_findings(self, result: Comparison) -> None:
+        table = self.query_one("#comparison-findings", DataTable)
+        table.clear()
+        for f in result.findings:
+            repeated = ", ".join(f.repeated_by)
+            table.add_row(f.id, f.ref, f.grade, f.status,
+                          Text(repeated, style="bold red") if repeated else "",
+                          " ".join(f.statement.split())[:70], key=f.id)
+        repeats = self.query_one("#comparison-repeats", Static)
+        if result.repeats:
+            repeats.update("Repeat findings in this audit: " + ", ".join(
+                f"{r.id} on {r.ref} ({r.grade}, repeat of {r.repeat_of})"
+                for r in result.repeats))
+        else:
+            repeats.update("No repeat findings in this audit.")
+
+    @property
+    def current_filter(self) -> Change | None:
+        return FILTERS[self.filter_index]
+
+    def action_next_filter(self) -> None:
+        self.filter_index = (self.filter_index + 1) % len(FILTERS)
+        self._fill_items()
+
+    def action_previous_filter(self) -> None:
+        self.filter_index = (self.filter_index - 1) % len(FILTERS)
+        self._fill_items()
+
+    def action_show_all(self) -> None:
+        self.filter_index = 0
+        self._fill_items()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

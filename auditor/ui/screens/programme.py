@@ -1,0 +1,121 @@
+"""Programme coverage of one auditee: per clause or control, when it was last audited,
+with what result and how often in the cycle; `u` shows only what the cycle has not
+covered yet, `+`/`-` lengthen or shorten the cycle. Computed in a thread worker."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from auditor.domain.errors import AuditorError
+from auditor.domain.programme import Programme, programme
+from auditor.domain.vocab import RESULT_LABELS, Result
+
+MAX_YEARS = 10
+
+
+class ProgrammeScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("u", "toggle_uncovered", "Not covered only / all", id="programme.uncovered"),
+        Binding("plus,equals_sign", "years(1)", "Longer cycle", key_display="+",
+                id="programme.longer"),
+        Binding("minus", "years(-1)", "Shorter cycle", key_display="-",
+                id="programme.shorter"),
+    ]
+
+    def __init__(self, store, auditee: str, years: int = 3, today=None) -> None:
+        super().__init__()
+        self.store = store
+        self.auditee = auditee
+        self.years = years
+        self.today = today
+        self.uncovered_only = False
+        self.plan: Programme | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"Reading the programme of {self.auditee}…", id="programme-summary",
+                     markup=False)
+        yield DataTable(id="programme-items", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="programme-uncovered", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"Programme: {self.auditee}"
+        table = self.query_one("#programme-items", DataTable)
+        table.add_columns("Checklist", "Ref", "Item", "Last audited", "Last result",
+                          "Times in cycle")
+        table.focus()
+        self.compute()
+
+    @work(thread=True, exclusive=True, group="programme")
+    def compute(self) -> None:
+        try:
+            plan = programme(self.store, self.auditee, years=self.years, today=self.today)
+        except AuditorError as exc:
+            self.app.call_from_thread(self.show_problem, str(exc))
+            return
+        self.app.call_from_thread(self.show, plan)
+
+    def show_problem(self, message: str) -> None:
+        if not self.is_attached:
+            return
+        self.query_one("#programme-summary", Static).update(message)
+        self.notify(message, severity="error")
+
+    def show(self, plan: Programme) -> None:
+        if not self.is_attached:
+            return
+        self.plan = plan
+        s = plan.summary
+        groups = "  ".join(f"{g.ref} {g.covered}/{g.total}"
+                           for c in plan.checklists for g in c.groups)
+        self.query_one("#programme-summary", Static).update(
+            f"{plan.auditee}: cycle {plan.cycle_start} to {plan.today} ({plan.years} "
+            f"year{'s' if plan.years > 1 else ''}), {s['audits_in_cycle']} audit(s) in the "
+            f"cycle, {s['covered']}/{s['items']} items covered\nBy clause: {groups or '—'}"
+        )
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one("#programme-items", DataTable)
+        table.clear()
+        if self.plan is None:
+            return
+        missing = []
+        for checklist in self.plan.checklists:
+            for i in checklist.items:
+                if not i.covered:
+                    missing.append(i.ref)
+                elif self.uncovered_only:
+                    continue
+                result = RESULT_LABELS[Result(i.last_result)] if i.last_result else "—"
+                times = Text(str(i.times), style="" if i.covered else "bold yellow")
+                table.add_row(checklist.id, i.ref, i.title,
+                              i.last_audited.isoformat() if i.last_audited else "never",
+                              result, times, key=f"{checklist.id}:{i.ref}")
+        line = self.query_one("#programme-uncovered", Static)
+        if not self.plan.checklists:
+            line.update("No audit of this auditee in the cycle: nothing covered yet.")
+        else:
+            line.update(f"Not covered in the cycle ({len(missing)}): "
+                        + (", ".join(missing) if missing else "none")
+                        + "  ·  u not covered only / all")
+
+    def action_toggle_uncovered(self) -> None:
+        self.uncovered_only = not self.uncovered_only
+        self._fill()
+
+    def action_years(self, step: int) -> None:
+        years = min(MAX_YEARS, max(1, self.years + step))
+        if years != self.years:
+            self.years = years
+            self.compute()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
