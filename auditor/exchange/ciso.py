@@ -31,13 +31,16 @@ from auditor.domain.errors import AuditorError
 from .checklist_yaml import ID_PATTERN, ChecklistError, dump_checklist, parse_checklist
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_DEPTH = 50
+MAX_DEPTH = 50      # levels of requirement nodes
+MAX_NESTING = 100   # levels of YAML collections; real libraries use about ten
 ID_PREFIX = "ciso-"
 TITLE_CHARS = 90
 PROMPT_CHARS = 400
 _BULLET = re.compile(r"^(?:[-*\u2022\u25e6\u25aa\u2023\u00b7o]|\d{1,3}[.)]|[a-z][.)])\s+")
 _INLINE_BULLETS = re.compile(r"[\u2022\u25e6\u25aa]")
 _SLUG_JUNK = re.compile(r"[^a-z0-9._-]+")
+# The safe loader, in C when libyaml is there: large libraries load several times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CisoImportError(AuditorError):
@@ -95,15 +98,34 @@ def read_library(path: Path) -> Any:
         line = raw[: exc.start].count(b"\n") + 1
         raise CisoImportError(f"{name}: not UTF-8 text (line {line})") from None
     try:
-        return yaml.safe_load(text)
+        _check_nesting(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}: " if mark is not None else ""
         raise CisoImportError(f"{name}: not a YAML file ({where}{exc.problem})") from None
     except yaml.YAMLError as exc:
         raise CisoImportError(f"{name}: not a YAML file ({_one_line(str(exc))})") from None
-    except RecursionError:
-        raise CisoImportError(f"{name}: YAML nested too deeply") from None
+    except (RecursionError, _TooDeep):
+        raise CisoImportError(f"{name}: YAML nested more than {MAX_NESTING} levels deep; "
+                              "not a CISO Assistant library") from None
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse absurd nesting before building objects: the event parser streams without
+    recursion, whereas building deeply nested objects can exhaust the C stack."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_SAFE_LOADER):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise _TooDeep
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 def convert(data: Any, name: str = "<library>", checklist_id: str | None = None
@@ -128,7 +150,7 @@ def _convert(data: Any, checklist_id: str | None) -> Conversion:
                          "requirement nodes")
     tree = _Tree(framework, nodes)
     built, generated, left_out = tree.build()
-    if not any(item.assessable for item in _all(built)):
+    if not any(node.get("assessable") is True for node in tree.nodes.values()):
         raise _Malformed("the framework has no assessable requirement (no node with "
                          "assessable: true); nothing to audit")
     fw_name = _text(framework, "name", "framework") or _text(framework, "ref_id", "framework") \
@@ -220,7 +242,7 @@ class _Tree:
         return tuple(dict.fromkeys(n for n in names if n))
 
     def ref(self, urn: str) -> str:
-        ref = _text(self.nodes[urn], "ref_id", f"node {urn!r}")
+        ref = _one_line(_text(self.nodes[urn], "ref_id", f"node {urn!r}"))
         return ref or urn.rsplit(":", 1)[-1].strip() or urn
 
     def build(self) -> tuple[list[ChecklistItem], int, int]:
@@ -381,14 +403,6 @@ def _provenance(library: dict, framework: dict) -> str:
     if copyright_:
         parts.append(f"Copyright: {copyright_}")
     return "\n\n".join(p for p in parts if p)
-
-
-def _all(items):
-    stack = list(items)
-    while stack:
-        item = stack.pop()
-        yield item
-        stack.extend(item.children)
 
 
 def _check_destination(source: Path, out: Path) -> None:

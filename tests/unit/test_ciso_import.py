@@ -213,6 +213,7 @@ def _no_assessable(data):
 
 MALFORMED = {
     "not yaml": (lambda lib: "objects: [unclosed\n  framework: {", "not a YAML file"),
+    "deeply nested yaml": (lambda lib: "[" * 5000 + "]" * 5000, "nested more than 100 levels"),
     "yaml list": (lambda lib: "- just\n- a list\n", "no objects.framework"),
     "no framework": (lambda lib: _break(lib, lambda d: d["objects"].pop("framework")),
                      "no objects.framework"),
