@@ -111,7 +111,10 @@ class ScreenHost(App):
 
 
 async def settle(pilot) -> None:
+    """Let the worker finish and the tables lay out their columns."""
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
     await pilot.pause()
 
 
