@@ -1,0 +1,112 @@
+"""`auditor compare OLD NEW` and `auditor programme AUDITEE`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from auditor.commands import audit_id
+from auditor.domain.vocab import RESULT_LABELS, Result
+
+
+def register(commands) -> None:
+    p = commands.add_parser("compare", help="what changed between two audits (surveillance)")
+    p.add_argument("old", metavar="OLD", help="the previous audit")
+    p.add_argument("new", metavar="NEW", help="the current audit")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("-o", "--output", metavar="FILE.xlsx",
+                   help="also write the comparison as a workbook")
+    p.set_defaults(handler=compare)
+
+    p = commands.add_parser("programme", help="coverage of clauses and controls in the cycle")
+    p.add_argument("auditee", metavar="AUDITEE")
+    p.add_argument("--years", type=int, default=3, help="length of the cycle (default 3)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=programme)
+
+
+def _label(value: str | None) -> str:
+    return RESULT_LABELS[Result(value)] if value else "-"
+
+
+def compare(ctx, args) -> int:
+    from auditor.domain.compare import CHANGE_LABELS, Change, compare_audits
+
+    result = compare_audits(ctx.store, audit_id(args.old), audit_id(args.new))
+    if args.output:
+        from auditor.exchange.comparison_sheet import save_comparison
+
+        written = save_comparison(result, Path(args.output))
+        if not args.json:
+            ctx.print(f"comparison written to {written}")
+    if args.json:
+        ctx.json(result.to_json())
+        return 0
+    from rich.table import Table
+
+    p, c, s = result.previous, result.current, result.summary
+    ctx.print(f"[b]Audit {p.id} → audit {c.id}[/b]  {p.title} → {c.title} · {c.auditee} · "
+              f"{c.checklist_id} {p.checklist_version}"
+              + (f" → {c.checklist_version}" if result.versions_differ else ""))
+    ctx.print("  ".join(f"{CHANGE_LABELS[k]}: {s[k.value]}" for k in Change)
+              + f"  repeat findings: {s['repeat_findings']}")
+    changed = [i for i in result.items if i.change != Change.UNCHANGED]
+    if changed:
+        table = Table(title="Items that changed")
+        for name in ("ref", "item", "previous", "current", "change"):
+            table.add_column(name)
+        for i in changed:
+            only = f" (only in {i.only_in})" if i.only_in else ""
+            table.add_row(i.ref, i.title, _label(i.previous), _label(i.current),
+                          CHANGE_LABELS[i.change] + only)
+        ctx.print(table)
+    ctx.print(f"{s['unchanged']} unchanged item(s) not listed; --json lists every item")
+    if result.findings:
+        table = Table(title=f"Findings of audit {p.id}, status now")
+        for name in ("id", "ref", "grade", "status", "repeated by", "statement"):
+            table.add_column(name)
+        for f in result.findings:
+            table.add_row(f.id, f.ref, f.grade, f.status, ", ".join(f.repeated_by),
+                          " ".join(f.statement.split())[:60])
+        ctx.print(table)
+    if result.repeats:
+        table = Table(title=f"Repeat findings in audit {c.id}")
+        for name in ("id", "ref", "grade", "status", "repeat of"):
+            table.add_column(name)
+        for r in result.repeats:
+            table.add_row(r.id, r.ref, r.grade, r.status, r.repeat_of)
+        ctx.print(table)
+    return 0
+
+
+def programme(ctx, args) -> int:
+    from auditor.domain.programme import programme as coverage
+
+    plan = coverage(ctx.store, args.auditee, years=args.years)
+    if args.json:
+        ctx.json(plan.to_json())
+        return 0
+    from rich.table import Table
+
+    s = plan.summary
+    ctx.print(f"[b]Programme of {plan.auditee}[/b]: cycle {plan.cycle_start} to {plan.today} "
+              f"({plan.years} years), {s['audits_in_cycle']} audit(s) in the cycle, "
+              f"{s['covered']}/{s['items']} items covered")
+    if not plan.checklists:
+        last = plan.audits[0]
+        ctx.print(f"No audit of {plan.auditee} in the cycle; the last one is audit {last.id} "
+                  f"({last.date or 'undated'}).")
+        return 0
+    for checklist in plan.checklists:
+        table = Table(title=f"{checklist.title} ({checklist.id} {checklist.version})")
+        for name in ("ref", "item", "last audited", "last result", "times in cycle"):
+            table.add_column(name)
+        for i in checklist.items:
+            table.add_row(i.ref, i.title, str(i.last_audited or "never"),
+                          _label(i.last_result), str(i.times))
+        ctx.print(table)
+        ctx.print("By clause: " + ", ".join(f"{g.ref} {g.covered}/{g.total}"
+                                            for g in checklist.groups))
+        missing = checklist.not_covered
+        ctx.print(f"Not covered in the cycle ({len(missing)}): "
+                  + (", ".join(missing) if missing else "none"))
+    return 0

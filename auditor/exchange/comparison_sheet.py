@@ -1,0 +1,142 @@
+"""The `Comparison` sheet: what changed since the previous audit, for the NC report of an
+audit that follows another and for `auditor compare -o FILE.xlsx`.
+
+Stacked sections on one sheet: the two audits, the summary, the item changes (filtered,
+so a reader can show only the regressions), the previous audit's findings with their
+status now and their repeats, and the current repeat findings. Written row by row
+(openpyxl write-only mode); every text from the audits goes through `xlsx_text`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from auditor.domain.compare import CHANGE_LABELS, AuditSide, Change, Comparison
+from auditor.domain.errors import AuditorError
+from auditor.domain.vocab import RESULT_LABELS, Result
+
+from .workbook_sheets import Styles, header_row, print_setup, protect, set_widths, value_cell
+from .xlsx_text import text_cell
+
+SHEET = "Comparison"
+ITEM_HEADERS = ("Ref", "Item", "Previous", "Current", "Change", "Only in")
+FINDING_HEADERS = ("Finding ID", "Clause", "Grade", "Statement", "Status now", "Repeated by")
+REPEAT_HEADERS = ("Finding ID", "Clause", "Grade", "Status", "Repeat of")
+
+
+def _result(value: str | None) -> str:
+    return RESULT_LABELS[Result(value)] if value else "(not in checklist)"
+
+
+def _side(side: AuditSide) -> str:
+    day = side.date.isoformat() if side.date else "undated"
+    return (f"audit {side.id}: {side.title} ({side.auditee}, {side.type}, {day}, "
+            f"{side.checklist_id} {side.checklist_version})")
+
+
+def write_comparison(ws, comparison: Comparison, styles: Styles | None = None) -> None:
+    """Fill a (write-only) worksheet with the comparison."""
+    styles = styles or Styles(ws)
+    set_widths(ws, (14, 50, 16, 16, 16, 22))
+    rows = 0
+
+    def put(cells) -> None:
+        nonlocal rows
+        ws.append(cells)
+        rows += 1
+
+    put([text_cell(ws, "Comparison with the previous audit", styles.title)])
+    put([text_cell(ws, "Previous", styles.label),
+         text_cell(ws, _side(comparison.previous), styles.text)])
+    put([text_cell(ws, "Current", styles.label),
+         text_cell(ws, _side(comparison.current), styles.text)])
+    if comparison.versions_differ:
+        put([text_cell(ws, "Note", styles.label),
+             text_cell(ws, "The checklist versions differ: items are matched by ref; items "
+                           "in one version only are marked in the Only in column.",
+                       styles.text)])
+    put([])
+    summary = comparison.summary
+    put(header_row(ws, styles, ("Summary", "", "Count")))
+    lines = [(CHANGE_LABELS[c].capitalize() + " items", summary[c.value]) for c in Change]
+    lines += [
+        ("Items in the previous checklist version only", summary["only_in_previous"]),
+        ("Items in the current checklist version only", summary["only_in_current"]),
+        ("Repeat findings", summary["repeat_findings"]),
+        ("Previous findings", summary["previous_findings"]),
+        ("Previous findings still open", summary["previous_findings_open"]),
+        ("Previous findings closed", summary["previous_findings_closed"]),
+    ]
+    for label, count in lines:
+        put([text_cell(ws, label, styles.label), text_cell(ws, "", styles.plain),
+             value_cell(ws, count, styles.plain)])
+    put([])
+
+    first = rows + 1
+    put(header_row(ws, styles, ITEM_HEADERS))
+    for item in comparison.items:
+        put([text_cell(ws, item.ref, styles.plain),
+             text_cell(ws, item.title, styles.text),
+             text_cell(ws, _result(item.previous), styles.plain),
+             text_cell(ws, _result(item.current), styles.plain),
+             text_cell(ws, CHANGE_LABELS[item.change], styles.plain),
+             text_cell(ws, item.only_in or "", styles.plain)])
+    ws.auto_filter.ref = f"A{first}:F{rows}"
+    put([])
+
+    put([text_cell(ws, "Findings of the previous audit", styles.title)])
+    put(header_row(ws, styles, FINDING_HEADERS))
+    for f in comparison.findings:
+        put([text_cell(ws, f.id, styles.plain), text_cell(ws, f.ref, styles.plain),
+             text_cell(ws, f.grade, styles.plain), text_cell(ws, f.statement, styles.text),
+             text_cell(ws, f.status, styles.plain),
+             text_cell(ws, ", ".join(f.repeated_by), styles.plain)])
+    if not comparison.findings:
+        put([text_cell(ws, "none", styles.plain)])
+    put([])
+
+    put([text_cell(ws, "Repeat findings in the current audit", styles.title)])
+    put(header_row(ws, styles, REPEAT_HEADERS))
+    for r in comparison.repeats:
+        put([text_cell(ws, r.id, styles.plain), text_cell(ws, r.ref, styles.plain),
+             text_cell(ws, r.grade, styles.plain), text_cell(ws, r.status, styles.plain),
+             text_cell(ws, r.repeat_of, styles.plain)])
+    if not comparison.repeats:
+        put([text_cell(ws, "none", styles.plain)])
+    print_setup(ws)
+    protect(ws)
+
+
+def save_comparison(comparison: Comparison, target: Path) -> Path:
+    """A workbook holding the Comparison sheet only; written beside the target and moved
+    into place, so a failure leaves no half file."""
+    target = Path(target)
+    if target.suffix.lower() != ".xlsx":
+        raise AuditorError(f"{target}: the workbook's name must end in .xlsx")
+    if target.is_dir():
+        raise AuditorError(f"{target}: is a folder; give a file name ending in .xlsx")
+    if not target.parent.is_dir():
+        raise AuditorError(f"{target.parent}: no such folder; create it or choose another -o")
+    wb = Workbook(write_only=True)
+    wb.properties.creator = "auditor"
+    wb.properties.title = (f"Comparison of audits {comparison.previous.id} and "
+                           f"{comparison.current.id}")
+    write_comparison(wb.create_sheet(SHEET), comparison)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".compare-", suffix=".xlsx")
+    except OSError as exc:
+        raise AuditorError(f"{target.parent}: cannot write here ({exc.strerror})") from None
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise AuditorError(f"{target}: cannot write the workbook ({exc.strerror})") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
