@@ -1,0 +1,109 @@
+"""Planning an audit: reading the new-audit form's fields and choosing the audit it follows.
+
+The form shows each problem beside its field, so the checks answer per field instead of
+stopping at the first; `Store.create_audit` checks the same rules again when it writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable, Mapping
+
+from .models import Audit
+from .vocab import AuditType
+
+# Audit types that follow an earlier audit of the same auditee.
+FOLLOW_UP_TYPES: frozenset[AuditType] = frozenset(
+    {AuditType.SURVEILLANCE, AuditType.RECERTIFICATION}
+)
+
+FIELD_LABELS: dict[str, str] = {
+    "checklist": "checklist",
+    "title": "title",
+    "auditee": "auditee",
+    "type": "type",
+    "planned_start": "start date",
+    "planned_end": "end date",
+    "previous_id": "previous audit",
+}
+
+
+@dataclass
+class PlanCheck:
+    """The arguments for `Store.create_audit` when `problems` is empty; otherwise one
+    message per field that is wrong."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def parse_day(text: str) -> date | None:
+    """A date typed as YYYY-MM-DD; blank is no date. Raises ValueError with the reason."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date; type it as YYYY-MM-DD") from None
+
+
+def check_plan(raw: Mapping[str, Any]) -> PlanCheck:
+    """Check the new-audit form. `raw` holds the typed strings (title, auditee, scope,
+    site, lead_auditor, team, planned_start, planned_end), `type`, `checklist` (an id or
+    None) and `previous_id` (an int or None)."""
+    check = PlanCheck()
+    values, problems = check.values, check.problems
+
+    if not raw.get("checklist"):
+        problems["checklist"] = "choose the checklist to audit against"
+    for name, message in (("title", "give the audit a title"),
+                          ("auditee", "name the organisation audited")):
+        text = str(raw.get(name) or "").strip()
+        if not text:
+            problems[name] = message
+        values[name] = text
+    for name in ("scope", "site", "lead_auditor", "team"):
+        values[name] = str(raw.get(name) or "").strip()
+
+    kind = raw.get("type") or AuditType.INTERNAL.value
+    try:
+        values["type"] = AuditType(kind).value
+    except ValueError:
+        allowed = ", ".join(t.value for t in AuditType)
+        problems["type"] = f"{kind!r} is not a type of audit ({allowed})"
+
+    for name in ("planned_start", "planned_end"):
+        try:
+            values[name] = parse_day(str(raw.get(name) or ""))
+        except ValueError as exc:
+            problems[name] = str(exc)
+            values[name] = None
+    start, end = values.get("planned_start"), values.get("planned_end")
+    if start and end and end < start:
+        problems["planned_end"] = "the end date is before the start date"
+
+    values["previous_id"] = raw.get("previous_id")
+    return check
+
+
+def follow_up_candidates(audits: Iterable[Audit], auditee: str,
+                         exclude: int | None = None) -> list[Audit]:
+    """The audits a new audit of `auditee` may follow: those of the same organisation
+    (ignoring case and surrounding spaces), most recent first."""
+    wanted = auditee.strip().casefold()
+    if not wanted:
+        return []
+    found = [a for a in audits
+             if a.auditee.strip().casefold() == wanted and a.id != exclude]
+
+    def recency(a: Audit):
+        day = a.actual_end or a.planned_end or a.planned_start or a.created_at.date()
+        return (day, a.created_at, a.id or 0)
+
+    return sorted(found, key=recency, reverse=True)
