@@ -15,8 +15,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from auditor.domain.compare import CHANGE_LABELS, AuditSide, Change, Comparison
-from auditor.domain.errors import AuditorError
+from auditor.domain.compare import CHANGE_LABELS, AuditSide, Change, Comparison, compare_audits
+from auditor.domain.errors import AuditorError, RuleViolation
 from auditor.domain.vocab import RESULT_LABELS, Result
 
 from .workbook_sheets import Styles, header_row, print_setup, protect, set_widths, value_cell
@@ -42,6 +42,7 @@ def write_comparison(ws, comparison: Comparison, styles: Styles | None = None) -
     """Fill a (write-only) worksheet with the comparison."""
     styles = styles or Styles(ws)
     set_widths(ws, (14, 50, 16, 16, 16, 22))
+    print_setup(ws)  # before the first row: a write-only sheet writes it with that row
     rows = 0
 
     def put(cells) -> None:
@@ -107,8 +108,18 @@ def write_comparison(ws, comparison: Comparison, styles: Styles | None = None) -
              text_cell(ws, r.repeat_of, styles.plain)])
     if not comparison.repeats:
         put([text_cell(ws, "none", styles.plain)])
-    print_setup(ws)
     protect(ws)
+
+
+def previous_comparison(store, audit) -> Comparison | None:
+    """The NC report's comparison: with the audit it follows, when there is one on the
+    same checklist (another checklist cannot be compared, so the sheet is left out)."""
+    if audit.previous_id is None:
+        return None
+    try:
+        return compare_audits(store, audit.previous_id, audit.id)
+    except RuleViolation:
+        return None
 
 
 def save_comparison(comparison: Comparison, target: Path) -> Path:

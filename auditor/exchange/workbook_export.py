@@ -39,6 +39,8 @@ from .workbook_sheets import (
     write_evidence,
     write_summary,
 )
+from .comparison_sheet import SHEET as COMPARISON_SHEET
+from .comparison_sheet import previous_comparison, write_comparison
 from .xlsx_text import text_cell, text_hash
 
 Progress = Callable[[float, str], None]
@@ -84,6 +86,9 @@ def export_workbook(store, audit_id: int, path: Path | None = None, *,
     write_checklist(wb.create_sheet("Checklist"), styles, checklist, results, shown)
     write_evidence(wb.create_sheet("Evidence"), styles, evidence,
                    {f.id: f.code for f in findings})
+    comparison = previous_comparison(store, audit)
+    if comparison is not None:  # an audit that follows another: what changed since
+        write_comparison(wb.create_sheet(COMPARISON_SHEET), comparison, styles)
     _write_state(wb.create_sheet(layout.STATE_SHEET), styles, audit,
                  layout.audit_fingerprint(store, audit_id), exported_at, hashes)
     wb.active = 1

@@ -136,3 +136,19 @@ def test_programme_refusals(cli, two_audits):
     r = cli("programme", "Acme Soft", "--years", "0")
     assert r.code == 1 and "at least one year" in r.err
     assert cli("programme", "Acme Soft", "--years", "x").code == 2
+
+
+def test_nc_report_of_a_follow_up_audit_has_a_comparison_sheet(cli, two_audits, tmp_path):
+    old, new = two_audits
+    follow = tmp_path / "new.xlsx"
+    assert cli("export", new, "-o", follow).code == 0
+    wb = load_workbook(follow)
+    assert "Comparison" in wb.sheetnames
+    flat = [c.value for row in wb["Comparison"].iter_rows() for c in row]
+    assert "regressed" in flat and "Repeat findings in the current audit" in flat
+    # the workbook still reads back: the extra sheet is no problem for the import
+    r = cli("followup", "import", new, follow, "--dry-run")
+    assert r.code == 0, r.err
+    first = tmp_path / "old.xlsx"
+    assert cli("export", old, "-o", first).code == 0
+    assert "Comparison" not in load_workbook(first).sheetnames
