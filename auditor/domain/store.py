@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlmodel import Session
 
 from .checklist import Checklist
@@ -156,11 +156,17 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
         Three grouped queries whatever the number of audits: the home screen and
         `audits list` cost the same with ten audits or a thousand per row shown."""
         with self.reading() as session:
+            # An item counts as assessed as it shows (`effective_results`): a recorded
+            # result, or a finding that is not cancelled. UNION keeps each ref once.
+            shown = union(
+                select(ItemResult.audit_id, ItemResult.ref)
+                .where(ItemResult.result != Result.NOT_ASSESSED.value),
+                select(Finding.audit_id, Finding.ref)
+                .where(Finding.status != FindingStatus.CANCELLED.value),
+            ).subquery()
             assessed = dict(
                 session.execute(
-                    select(ItemResult.audit_id, func.count())
-                    .where(ItemResult.result != Result.NOT_ASSESSED.value)
-                    .group_by(ItemResult.audit_id)
+                    select(shown.c.audit_id, func.count()).group_by(shown.c.audit_id)
                 ).all()
             )
             open_findings = dict(
