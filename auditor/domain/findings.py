@@ -251,7 +251,7 @@ class FindingsMixin(StoreBase):
                 value = grade.value
             elif name == "statement":
                 value = _check_field_value(name, value)
-                if Grade(fields.get("grade", finding.grade)) in NONCONFORMITY_GRADES and \
+                if check_grade(fields.get("grade", finding.grade)) in NONCONFORMITY_GRADES and \
                         not value.strip():
                     raise RuleViolation(f"{finding.code}: a nonconformity needs a statement")
             else:

@@ -257,7 +257,8 @@ def test_each_change_is_logged_with_old_and_new(store, audit):
     assert item == [("notes", "", "first"), ("notes", "first", "second"),
                     ("result", "not_assessed", "conform")]
     audit_entries = [(e.field, e.old, e.new)
-                     for e in store.history(entity="audit", entity_id=str(audit.id))]
+                     for e in store.history(entity="audit", entity_id=str(audit.id))
+                     if e.field in ("created", "status")]
     assert audit_entries == [("created", None, "Internal audit 2026"),
                              ("status", "planned", "in_progress")]
     assert {e.actor for e in store.history()} == {"tester"}
