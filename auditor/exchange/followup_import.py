@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
 from auditor.domain.errors import AuditorError, NotFound
@@ -86,6 +87,11 @@ def plan_followup(store, audit_id: int, path: Path) -> FollowupPlan:
                                f"'{SHEET}' sheet")
             return plan
         rows = list(wb[SHEET].iter_rows(values_only=True))
+    except AuditorError:
+        raise
+    except Exception as exc:  # a damaged sheet: cells the parser cannot make sense of
+        plan.errors.append(f"{plan.path}: cannot be read as a workbook ({_first_line(exc)})")
+        return plan
     finally:
         wb.close()
     _read_findings(store, audit_id, rows, exported, plan)
@@ -110,6 +116,11 @@ def apply_followup(store, audit_id: int, plan: FollowupPlan) -> int:
 
 
 def _first_line(exc: BaseException) -> str:
+    cause: BaseException | None = exc
+    while cause is not None:  # openpyxl wraps the parser's error in its own
+        if isinstance(cause, DefusedXmlException):
+            return f"its XML declares entities or a DTD, refused as unsafe: {cause}"
+        cause = cause.__cause__ or cause.__context__
     text = str(exc).strip()
     return text.splitlines()[0][:200] if text else type(exc).__name__
 

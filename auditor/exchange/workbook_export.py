@@ -129,6 +129,7 @@ def _write_findings(ws, styles: Styles, findings: list[Finding], checklist,
     """The Findings sheet; returns each row's cell hashes for the `_auditor` sheet."""
     set_widths(ws, [c.width for c in layout.COLUMNS])
     ws.freeze_panes = "A2"
+    print_setup(ws)
     ws.append(header_row(ws, styles, layout.HEADERS))
     looks = [_look(styles, c) for c in layout.COLUMNS]
     due = layout.HEADERS.index(layout.DUE_HEADER)
@@ -148,7 +149,6 @@ def _write_findings(ws, styles: Styles, findings: list[Finding], checklist,
     ws.auto_filter.ref = f"A1:{end}{last}"
     _status_choices(ws, by_status)
     _overdue_rule(ws, last)
-    print_setup(ws)
     protect(ws)
     return hashes
 

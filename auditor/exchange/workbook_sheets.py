@@ -84,6 +84,8 @@ def set_widths(ws, widths) -> None:
 
 
 def print_setup(ws) -> None:
+    """Landscape, one page wide, header row on every page. Call before the first row:
+    a write-only sheet writes its properties with the first row."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -188,6 +190,7 @@ def write_checklist(ws, styles: Styles, checklist: Checklist, results: dict[str,
                     shown: dict[str, Result]) -> None:
     set_widths(ws, (10, 50, 14, 60, 28, 36))
     ws.freeze_panes = "A2"
+    print_setup(ws)
     ws.append(header_row(ws, styles, CHECKLIST_HEADERS))
     count = 0
     for item, depth, _parent in checklist.walk():
@@ -204,13 +207,13 @@ def write_checklist(ws, styles: Styles, checklist: Checklist, results: dict[str,
         ])
         count += 1
     ws.auto_filter.ref = f"A1:F{count + 1}"
-    print_setup(ws)
     protect(ws)
 
 
 def write_evidence(ws, styles: Styles, evidence: list[Evidence], codes: dict[int, str]) -> None:
     set_widths(ws, (10, 15, 12, 30, 40, 24, 12, 66))
     ws.freeze_panes = "A2"
+    print_setup(ws)
     ws.append(header_row(ws, styles, EVIDENCE_HEADERS))
     for e in evidence:
         ws.append([
@@ -224,5 +227,4 @@ def write_evidence(ws, styles: Styles, evidence: list[Evidence], codes: dict[int
             text_cell(ws, e.sha256 or "", styles.plain),
         ])
     ws.auto_filter.ref = f"A1:H{len(evidence) + 1}"
-    print_setup(ws)
     protect(ws)

@@ -31,7 +31,8 @@ MAX_CELL_UNITS = 32_767
 # XML 1.0 forbids these; openpyxl refuses the control characters and the XML writer
 # would emit lone surrogates and U+FFFE/U+FFFF into a file no application opens.
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+# Every underscore that starts an `_xHHHH_` (also one that ends another: `_x005F_x0041_`).
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
@@ -77,7 +78,7 @@ def workbook_text(value: Any) -> str:
 
 
 def _escape(text: str) -> str:
-    return _ESCAPE_LIKE.sub(r"_x005F_\1", text)
+    return _ESCAPE_LIKE.sub("_x005F_", text)
 
 
 def put_text(cell, value: Any):
