@@ -321,6 +321,12 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
                 if finding is None:
                     finding = self._raise_finding(session, audit, ref, value.value,
                                                   statement=statement, **finding_fields)
+                elif statement or any(finding_fields.values()):
+                    # The text typed for it fills the blank finding instead of being dropped.
+                    typed = {"statement": statement, **finding_fields}
+                    self._apply_fields(session, finding,
+                                       {k: v for k, v in typed.items() if v},
+                                       by_auditee=False)
             elif value == Result.NOT_ASSESSED:
                 self._cancel_unanswered(session, audit, ref)
             if note:

@@ -1,0 +1,276 @@
+"""The finding form: a new finding on an item, or an existing finding edited.
+
+The store does the work and the rules: a new result-grade finding goes through
+`record_result` so the item's result is recorded in the same transaction; everything
+else through `raise_finding` or `update_finding`. A refusal comes back as one line, shown
+at the field it names; what was typed stays where it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+
+from auditor.domain.errors import AuditorError
+from auditor.domain.findings import AUDITEE_FIELDS, AUDITOR_FIELDS, VERIFICATION_FIELDS
+from auditor.domain.models import Finding
+from auditor.domain.vocab import (
+    GRADE_LABELS,
+    RESULTS_WITH_FINDING,
+    AuditStatus,
+    Grade,
+)
+
+# (field, label, multi-line, placeholder)
+_AUDITOR_LAYOUT = (
+    ("statement", "Statement", True, "What was found, against which requirement"),
+    ("requirement", "Requirement", False, "e.g. ISO 9001:2015 8.3.4 b)"),
+    ("objective_evidence", "Objective evidence", True, "Records, samples, interviews seen"),
+    ("process_area", "Process / area", False, "e.g. Release management"),
+)
+_AUDITEE_LAYOUT = (
+    ("root_cause", "Root cause", True, ""),
+    ("correction", "Correction", True, ""),
+    ("corrective_action", "Corrective action", True, ""),
+    ("owner", "Owner", False, ""),
+    ("due_date", "Due date", False, "YYYY-MM-DD"),
+    ("auditee_comment", "Auditee comment", True, ""),
+)
+_VERIFICATION_LAYOUT = (
+    ("verified_by", "Verified by", False, ""),
+    ("verified_on", "Verified on", False, "YYYY-MM-DD"),
+    ("verification_note", "Verification note", True, ""),
+)
+_ALL_FIELDS = ("grade",) + tuple(
+    name for name, *_ in _AUDITOR_LAYOUT + _AUDITEE_LAYOUT + _VERIFICATION_LAYOUT
+)
+# Longest first, so that a message naming `verification_note` is not taken for another.
+_FIELD_PATTERN = re.compile(
+    r"\b(" + "|".join(sorted(_ALL_FIELDS, key=len, reverse=True)) + r")\b"
+)
+
+
+def field_named_in(message: str) -> str | None:
+    """The form field a store refusal is about, when its message names one."""
+    found = _FIELD_PATTERN.search(message)
+    return found.group(1) if found else None
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+class FindingFormScreen(ModalScreen[Finding | None]):
+    """New finding (`code` None) or edit of finding `code` on item `ref` of `audit_id`."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="finding_form.save"),
+        Binding("escape", "cancel", "Cancel", id="finding_form.cancel"),
+        Binding("ctrl+g", "grade_major", "Grade major", id="finding_form.grade_major"),
+    ]
+
+    def __init__(self, store, audit_id: int, ref: str, grade: str = "minor",
+                 code: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.audit_id = audit_id
+        self.ref = ref
+        self.code = code
+        self.finding: Finding | None = store.finding(code) if code else None
+        self.audit = store.audit(audit_id)
+        self.locked = self.audit.status == AuditStatus.CLOSED
+        self.grade = self.finding.grade if self.finding else Grade(grade).value
+        item = store.checklist(audit_id).item(ref)
+        self.item_title = item.title if item else ""
+        # Only a new finding can become a repeat; an edited one already carries repeat_of.
+        self.repeat = None if code else store.repeat_candidate(audit_id, ref)
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="finding-form", classes="dialog"):
+            yield Static(self._heading(), id="finding-form-title", classes="dialog-title",
+                         markup=False)
+            if self.repeat is not None:
+                yield Static(self._repeat_text(), id="repeat-notice", markup=False)
+            if self.locked:
+                yield Static(
+                    f"Audit {self.audit_id} is closed: only the auditee's fields and the "
+                    "verification can change.",
+                    id="locked-notice",
+                    markup=False,
+                )
+            with VerticalScroll(id="finding-fields"):
+                yield self._row("grade", "Grade", Select(
+                    [(GRADE_LABELS[g], g.value) for g in Grade],
+                    value=self.grade,
+                    allow_blank=False,
+                    id="grade",
+                    disabled=self._read_only("grade"),
+                    compact=True,
+                ))
+                yield from self._fields(_AUDITOR_LAYOUT)
+                if self.finding is not None:
+                    yield Static("Auditee's response", classes="form-section")
+                    yield from self._fields(_AUDITEE_LAYOUT)
+                    yield Static("Verification", classes="form-section")
+                    yield from self._fields(_VERIFICATION_LAYOUT)
+            yield Static("", id="form-error", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer()
+
+    def _fields(self, layout) -> ComposeResult:
+        for name, label, multi_line, placeholder in layout:
+            value = _as_text(getattr(self.finding, name)) if self.finding else ""
+            read_only = self._read_only(name)
+            if read_only:
+                placeholder = ""  # an example in a field nobody may fill misleads
+            if multi_line:
+                widget = TextArea(value, id=name, classes="field-text", read_only=read_only,
+                                  soft_wrap=True, tab_behavior="focus",
+                                  placeholder=placeholder, compact=True)
+            else:
+                widget = Input(value, placeholder=placeholder, id=name, disabled=read_only,
+                               compact=True)
+            yield self._row(name, label, widget)
+
+    @staticmethod
+    def _row(name: str, label: str, widget: Widget) -> Horizontal:
+        """Label on the left; the field with its error line under it on the right."""
+        return Horizontal(
+            Label(label, classes="field-label"),
+            Vertical(
+                widget,
+                Static("", id=f"{name}-error", classes="field-error", markup=False),
+                classes="field-body",
+            ),
+            classes="field-row",
+        )
+
+    def _read_only(self, name: str) -> bool:
+        return self.locked and name in AUDITOR_FIELDS
+
+    def _heading(self) -> str:
+        where = f"{self.ref} {self.item_title}".strip()
+        if self.finding is None:
+            return f"New finding on {where}"
+        return f"{self.finding.code} on {where} · status {self.finding.status}"
+
+    def _repeat_text(self) -> str:
+        source = f"Repeats {self.repeat.code} from audit {self.repeat.audit_id}"
+        if self._grade_value() == Grade.MAJOR:
+            return f"{source}; graded major"
+        return f"{source}; consider grading it major (ctrl+g)"
+
+    def on_mount(self) -> None:
+        first = self.query_one("#root_cause" if self.locked and self.finding else "#statement")
+        # Scroll only once laid out, and only as far as needed: the read-only fields
+        # above stay in sight when the screen is tall enough.
+        first.focus(scroll_visible=False)
+        self.call_after_refresh(first.scroll_visible, animate=False)
+
+    # -- reading the form ------------------------------------------------------------------
+
+    def _grade_value(self) -> str:
+        if not self.is_mounted:
+            return self.grade
+        return str(self.query_one("#grade", Select).value)
+
+    def _value(self, name: str) -> str:
+        widget = self.query_one(f"#{name}")
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Select):
+            return str(widget.value)
+        return widget.value
+
+    def _editable(self) -> list[str]:
+        names = ["grade", *(n for n, *_ in _AUDITOR_LAYOUT)]
+        if self.finding is not None:
+            names += [*AUDITEE_FIELDS, *VERIFICATION_FIELDS]
+        return [n for n in names if not self._read_only(n)]
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "grade_major":
+            return self.repeat is not None and self._grade_value() != Grade.MAJOR
+        return True
+
+    def action_grade_major(self) -> None:
+        self.query_one("#grade", Select).value = Grade.MAJOR.value
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if self.repeat is not None:
+            self.query_one("#repeat-notice", Static).update(self._repeat_text())
+        self.refresh_bindings()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        elif event.button.id == "cancel":
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        self._clear_errors()
+        try:
+            finding = self._create() if self.finding is None else self._update()
+        except AuditorError as exc:
+            self._show_error(str(exc))
+            return
+        self.dismiss(finding)
+
+    def _create(self) -> Finding:
+        grade = self._grade_value()
+        fields = {name: self._value(name) for name, *_ in _AUDITOR_LAYOUT}
+        # A result-grade also records the item's result, in the same transaction.
+        if grade in RESULTS_WITH_FINDING:
+            _, finding = self.store.record_result(self.audit_id, self.ref, grade, **fields)
+            return finding
+        return self.store.raise_finding(self.audit_id, self.ref, grade, **fields)
+
+    def _update(self) -> Finding:
+        changes = {}
+        for name in self._editable():
+            value = self._value(name)
+            if value != _as_text(getattr(self.finding, name)):
+                changes[name] = value
+        if not changes:
+            return self.finding
+        return self.store.update_finding(self.finding.code, changes)
+
+    # -- errors ----------------------------------------------------------------------------
+
+    def _clear_errors(self) -> None:
+        for error in self.query(".field-error"):
+            error.update("")
+            error.remove_class("shown")
+
+    def _show_error(self, message: str) -> None:
+        name = field_named_in(message)
+        target: Widget | None = None
+        if name is not None and self.query(f"#{name}-error"):
+            error = self.query_one(f"#{name}-error", Static)
+            target = self.query_one(f"#{name}")
+        else:
+            error = self.query_one("#form-error", Static)
+        error.update(message)
+        error.add_class("shown")
+        if target is not None and target.focusable:
+            target.focus()
+            target.scroll_visible()

@@ -1,0 +1,251 @@
+"""The audit's findings: a table to follow them up, the form to edit one, and the auditor's
+review steps (accept, reject, verify, ...) one key each.
+
+Which step applies and what counts as overdue are domain rules (`auditor.domain.followup`);
+the store makes the move or refuses it, and a refusal shows as a notification.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from auditor.domain.errors import AuditorError
+from auditor.domain.followup import applicable_steps, days_overdue, is_open, review_step
+from auditor.domain.models import Finding
+from auditor.domain.vocab import AuditStatus
+
+from .finding_form import FindingFormScreen
+from .help import HelpScreen
+from .history import HistoryScreen
+
+COLUMNS = (
+    ("id", "Finding"),
+    ("clause", "Clause"),
+    ("grade", "Grade"),
+    ("status", "Status"),
+    ("owner", "Owner"),
+    ("due", "Due date"),
+    ("overdue", "Overdue"),
+)
+GRADE_SHORT = {
+    "major": "major NC",
+    "minor": "minor NC",
+    "observation": "observation",
+    "ofi": "OFI",
+    "good_practice": "good practice",
+}
+
+
+# The keys of the review steps, as bound below; the detail line names the ones that apply.
+STEP_KEYS = {
+    "accept": "a",
+    "reject": "r",
+    "verify_effective": "v",
+    "not_effective": "n",
+    "cancel": "del",
+}
+
+
+class FindingsScreen(Screen):
+    """Every finding of one audit, with their follow-up."""
+
+    BINDINGS = [
+        # The footer keeps room for the review steps; enter edits too, ? lists every key.
+        Binding("e", "edit", "Edit", show=False, id="findings.edit"),
+        # Every step runs whatever the status: the store refuses what does not apply and
+        # says why, which teaches more than a greyed key.
+        Binding("a", "step('accept')", "Accept", id="findings.accept"),
+        Binding("r", "step('reject')", "Reject", id="findings.reject"),
+        Binding("v", "step('verify_effective')", "Effective",
+                id="findings.verify_effective"),
+        Binding("n", "step('not_effective')", "Not effective", id="findings.not_effective"),
+        Binding("delete", "step('cancel')", "Cancel", id="findings.cancel"),
+        Binding("o", "toggle_open_only", "Filter", id="findings.open_only"),
+        Binding("h", "history", "History", id="findings.history"),
+        Binding("question_mark", "help", "Keys", key_display="?", id="findings.help"),
+        Binding("escape", "back", "Back", show=False, id="findings.back"),
+    ]
+
+    def __init__(self, store, audit_id: int) -> None:
+        super().__init__()
+        self.store = store
+        self.audit_id = audit_id
+        self.open_only = False
+        self._findings: dict[str, Finding] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="findings-heading", markup=False)
+        yield DataTable(id="findings-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="findings-empty", markup=False)
+        yield Static("", id="finding-detail", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        audit = self.store.audit(self.audit_id)
+        self.title = f"Findings · audit {audit.id} {audit.title}"
+        table = self.query_one(DataTable)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        self.reload()
+        table.focus()
+
+    # -- filling the table ---------------------------------------------------------------
+
+    def reload(self, keep: str | None = None) -> None:
+        """Read the findings again and rebuild the rows, keeping the cursor on `keep`."""
+        table = self.query_one(DataTable)
+        keep = keep or self._current_code()
+        self._findings = {f.code: f for f in self.store.findings(self.audit_id)}
+        table.clear()
+        for finding in self._findings.values():
+            if self._shown(finding):
+                table.add_row(*self._cells(finding), key=finding.code)
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
+        self._update_heading()
+        self._show_detail()
+
+    def _shown(self, finding: Finding) -> bool:
+        return is_open(finding) or not self.open_only
+
+    def _cells(self, finding: Finding) -> list:
+        today = self.store.now().date()
+        late = days_overdue(finding, today)
+        overdue: Text | str = ""
+        if late:
+            colour = self.app.theme_variables.get("error", "red")
+            overdue = Text(f"{late} d late", style=f"bold {colour}")
+        return [
+            finding.code,
+            finding.ref,
+            GRADE_SHORT.get(finding.grade, finding.grade),
+            finding.status.replace("_", " "),
+            Text(finding.owner),
+            finding.due_date.isoformat() if finding.due_date else "",
+            overdue,
+        ]
+
+    def _refresh_row(self, finding: Finding) -> None:
+        """Show one finding's new state; it leaves the table when the filter hides it."""
+        self._findings[finding.code] = finding
+        table = self.query_one(DataTable)
+        if not self._shown(finding):
+            if finding.code in table.rows:
+                table.remove_row(finding.code)
+        else:
+            for (key, _), value in zip(COLUMNS, self._cells(finding)):
+                table.update_cell(finding.code, key, value)
+        self._update_heading()
+        self._show_detail()
+
+    def _update_heading(self) -> None:
+        every = list(self._findings.values())
+        today = self.store.now().date()
+        still_open = sum(1 for f in every if is_open(f))
+        late = sum(1 for f in every if days_overdue(f, today))
+        audit = self.store.audit(self.audit_id)
+        showing = "open findings only (o: all)" if self.open_only else "all findings (o: open only)"
+        parts = [f"{len(every)} findings", f"{still_open} open", f"{late} overdue", showing]
+        if audit.status == AuditStatus.CLOSED:
+            parts.append("audit closed: follow-up only")
+        self.query_one("#findings-heading", Static).update(" · ".join(parts))
+        empty = self.query_one("#findings-empty", Static)
+        if self.query_one(DataTable).row_count:
+            empty.update("")
+            empty.display = False
+        else:
+            empty.update("No open findings." if every else "No findings in this audit yet.")
+            empty.display = True
+
+    def _current_code(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    def _current(self) -> Finding | None:
+        code = self._current_code()
+        return self._findings.get(code) if code else None
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#finding-detail", Static)
+        finding = self._current()
+        if finding is None:
+            detail.update("")
+            return
+        lines = [f"{finding.code} · {finding.ref} · {finding.statement or '(no statement yet)'}"]
+        if finding.repeat_of:
+            lines.append(f"Repeat of {finding.repeat_of}")
+        if finding.root_cause:
+            lines.append(f"Root cause: {finding.root_cause}")
+        if finding.corrective_action:
+            lines.append(f"Corrective action: {finding.corrective_action}")
+        if finding.verification_note:
+            lines.append(f"Verification: {finding.verification_note}")
+        steps = [f"{STEP_KEYS[s.id]} {s.label.lower()}" for s in applicable_steps(finding)]
+        lines.append("Next: " + (" · ".join(steps) if steps else "nothing to review"))
+        detail.update("\n".join(lines))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_edit(self) -> None:
+        finding = self._current()
+        if finding is None:
+            return
+        form = FindingFormScreen(self.store, self.audit_id, finding.ref, code=finding.code)
+
+        def saved(result: Finding | None) -> None:
+            if result is not None:
+                self._refresh_row(self.store.finding(result.code))
+
+        self.app.push_screen(form, saved)
+
+    def action_step(self, step_id: str) -> None:
+        finding = self._current()
+        if finding is None:
+            return
+        step = review_step(step_id)
+        if finding.status == step.target:
+            self.notify(f"{finding.code} is already {step.target.value.replace('_', ' ')}")
+            return
+        try:
+            moved = self.store.set_finding_status(finding.code, step.target.value)
+        except AuditorError as exc:
+            self.notify(str(exc), title="Not changed", severity="error", markup=False)
+            return
+        self._refresh_row(moved)
+        self.notify(f"{moved.code}: {moved.status.replace('_', ' ')}", markup=False)
+
+    def action_toggle_open_only(self) -> None:
+        self.open_only = not self.open_only
+        self.reload()
+
+    def action_help(self) -> None:
+        sections = [("Findings", self.BINDINGS)]
+        everywhere = getattr(self.app, "help_bindings", None)
+        if everywhere is not None:
+            sections.append(("Everywhere", everywhere()))
+        self.app.push_screen(HelpScreen("findings", sections))
+
+    def action_history(self) -> None:
+        finding = self._current()
+        if finding is None:
+            return
+        self.app.push_screen(
+            HistoryScreen(self.store, "finding", finding.code, f"History of {finding.code}")
+        )

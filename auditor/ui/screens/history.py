@@ -1,0 +1,96 @@
+"""The change log of one item or one finding: when, who, which field, old and new value.
+
+Items are logged under their ref, which repeats across audits, so an item's history is
+asked for with its audit (`audit_id`); finding ids are unique in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Static
+
+from auditor.domain.models import ChangeLog
+
+_CELL_WIDTH = 38
+
+
+def when(entry: ChangeLog) -> str:
+    """The entry's time (stored in UTC) in the local time zone, to the second."""
+    try:
+        moment = datetime.fromisoformat(entry.at)
+    except ValueError:
+        return entry.at
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _shown(value: str | None) -> str:
+    if value is None or value == "":
+        return "—"
+    return value
+
+
+def _short(value: str | None) -> str:
+    one_line = " ".join(_shown(value).split())
+    if len(one_line) > _CELL_WIDTH:
+        return one_line[: _CELL_WIDTH - 1] + "…"
+    return one_line
+
+
+class HistoryScreen(ModalScreen[None]):
+    """`entity` is "item" (entity_id = ref, with `audit_id`) or "finding" (its code)."""
+
+    BINDINGS = [Binding("escape", "close", "Close", id="history.close")]
+
+    def __init__(self, store, entity: str, entity_id: str, title: str,
+                 audit_id: int | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.entity = entity
+        self.entity_id = str(entity_id)
+        self.heading = title
+        self.audit_id = audit_id
+        self.entries: list[ChangeLog] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="history", classes="dialog"):
+            yield Static(self.heading, classes="dialog-title", markup=False)
+            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="history-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.entries = self.store.history(
+            audit_id=self.audit_id, entity=self.entity, entity_id=self.entity_id
+        )
+        table = self.query_one(DataTable)
+        table.add_columns("When", "Who", "Field", "Old", "New")
+        for entry in self.entries:
+            table.add_row(
+                when(entry),
+                Text(entry.actor),
+                entry.field.replace("_", " "),
+                Text(_short(entry.old)),
+                Text(_short(entry.new)),
+                key=str(entry.id),
+            )
+        if not self.entries:
+            self.query_one("#history-detail", Static).update("No changes recorded.")
+        else:
+            table.move_cursor(row=len(self.entries) - 1)
+        table.focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Values are cut short in the table; the highlighted one shows in full below."""
+        entry = self.entries[event.cursor_row]
+        self.query_one("#history-detail", Static).update(
+            f"{entry.field.replace('_', ' ')}: {_shown(entry.old)} → {_shown(entry.new)}"
+        )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,681 @@
+"""Pilot tests of the finding form, the findings list, closing an audit and the history.
+
+Each test drives the screen with keys and clicks and then asserts what the store holds.
+The screens run in a small host app that pushes them, with the app's one stylesheet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import DataTable, Input, Select, Static, TextArea
+
+import auditor.ui
+from auditor.domain.errors import AuditLocked
+from auditor.domain.vocab import AuditStatus, FindingStatus
+from auditor.ui.screens.close_audit import CloseAuditScreen
+from auditor.ui.screens.finding_form import FindingFormScreen, field_named_in
+from auditor.ui.screens.findings import FindingsScreen
+from auditor.ui.screens.history import HistoryScreen
+
+APP_CSS = Path(auditor.ui.__file__).parent / "app.tcss"
+SIZE = (100, 30)
+
+
+class Host(App):
+    """Pushes one screen and keeps what it dismissed with."""
+
+    TITLE = "auditor"
+    CSS_PATH = APP_CSS
+
+    def __init__(self, make_screen) -> None:
+        super().__init__()
+        self.make_screen = make_screen
+        self.results: list = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make_screen(), self.results.append)
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def fill(pilot, selector: str, text: str) -> None:
+    """Focus a field as a user would (it may be below the fold) and type into it."""
+    widget = pilot.app.screen.query_one(selector)
+    widget.scroll_visible(animate=False)
+    widget.focus()
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+def error_at(screen, name: str) -> str:
+    error = screen.query_one(f"#{name}-error", Static)
+    return str(error.render()) if error.has_class("shown") else ""
+
+
+# -- the finding form: new findings ------------------------------------------------------
+
+
+def test_new_minor_finding_records_fields_and_item_result(store, audit):
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, "8.3.4", grade="minor"))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press(*"Design reviews not recorded")
+            await fill(pilot, "#requirement", "ISO 9001:2015 8.3.4 b)")
+            await fill(pilot, "#objective_evidence", "PR 412 and PR 415 merged unreviewed")
+            await fill(pilot, "#process_area", "Development")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        return app
+
+    app = run(go())
+    [finding] = store.findings(audit.id)
+    assert app.results == [finding] or app.results[0].code == finding.code
+    assert finding.grade == "minor"
+    assert finding.statement == "Design reviews not recorded"
+    assert finding.requirement == "ISO 9001:2015 8.3.4 b)"
+    assert finding.objective_evidence == "PR 412 and PR 415 merged unreviewed"
+    assert finding.process_area == "Development"
+    assert store.results(audit.id)["8.3.4"].result == "minor"
+
+
+def test_missing_statement_is_shown_at_the_field_and_nothing_is_lost(store, audit):
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, "8.6", grade="major"))
+        async with app.run_test(size=SIZE) as pilot:
+            await fill(pilot, "#requirement", "ISO 9001:2015 8.6")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, FindingFormScreen)
+            assert "needs a statement" in error_at(screen, "statement")
+            assert screen.focused is screen.query_one("#statement")
+            # Nothing recorded, nothing typed lost.
+            assert store.findings(audit.id) == []
+            assert store.results(audit.id) == {}
+            assert screen.query_one("#requirement", Input).value == "ISO 9001:2015 8.6"
+            await pilot.press(*"Release shipped without approval")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        return app
+
+    app = run(go())
+    [finding] = store.findings(audit.id)
+    assert finding.grade == "major"
+    assert finding.statement == "Release shipped without approval"
+    assert finding.requirement == "ISO 9001:2015 8.6"
+    assert app.results[0].code == finding.code
+
+
+def test_cancel_records_nothing(store, audit):
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, "8.6", grade="minor"))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"Half a statement")
+            await pilot.press("escape")
+            await pilot.pause()
+        return app
+
+    app = run(go())
+    assert app.results == [None]
+    assert store.findings(audit.id) == []
+    assert store.results(audit.id) == {}
+    assert [e.field for e in store.history(audit_id=audit.id)] == ["created"]
+
+
+def test_cancel_button_records_nothing(store, audit):
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, "4.1", grade="ofi"))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"Could automate")
+            await pilot.click("#cancel")
+            await pilot.pause()
+        return app
+
+    app = run(go())
+    assert app.results == [None]
+    assert store.findings(audit.id) == []
+
+
+def test_good_practice_is_raised_without_recording_a_result(store, audit):
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, "4.2", grade="good_practice"))
+        async with app.run_test(size=SIZE) as pilot:
+            assert app.screen.query_one("#grade", Select).value == "good_practice"
+            await pilot.press(*"Interested parties reviewed quarterly")
+            await pilot.click("#save")
+            await pilot.pause()
+        return app
+
+    app = run(go())
+    [finding] = store.findings(audit.id)
+    assert finding.grade == "good_practice"
+    assert finding.code.startswith("GP-2026-")
+    assert finding.statement == "Interested parties reviewed quarterly"
+    assert "4.2" not in store.results(audit.id)
+
+
+def test_text_for_an_observation_fills_the_blank_one_the_o_key_made(store, audit):
+    store.record_result(audit.id, "4.1", "observation")
+
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, "4.1", grade="observation"))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"Context analysis two years old")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+
+    run(go())
+    [finding] = store.findings(audit.id)
+    assert finding.grade == "observation"
+    assert finding.statement == "Context analysis two years old"
+
+
+@pytest.fixture
+def followed(store, mini_checklist):
+    """Last year's audit with a minor on 8.6, closed; this year's surveillance audit."""
+    old = store.create_audit(mini_checklist, title="2025", auditee="Acme Soft")
+    _, earlier = store.record_result(old.id, "8.6", "minor", statement="No release approval")
+    store.close_audit(old.id)
+    new = store.create_audit(mini_checklist, title="2026", auditee="Acme Soft",
+                             type="surveillance", previous_id=old.id)
+    return old, new, earlier
+
+
+def test_repeat_is_named_and_one_key_grades_it_major(store, followed):
+    old, new, earlier = followed
+
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, new.id, "8.6", grade="minor"))
+        async with app.run_test(size=SIZE) as pilot:
+            notice = str(app.screen.query_one("#repeat-notice", Static).render())
+            assert f"Repeats {earlier.code} from audit {old.id}" in notice
+            assert "consider grading it major" in notice
+            await pilot.press(*"Release again without approval")
+            await pilot.press("ctrl+g")
+            await pilot.pause()
+            assert app.screen.query_one("#grade", Select).value == "major"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+
+    run(go())
+    [finding] = store.findings(new.id)
+    assert finding.grade == "major"
+    assert finding.repeat_of == earlier.code
+    assert store.results(new.id)["8.6"].result == "major"
+
+
+def test_no_repeat_notice_without_an_earlier_nonconformity(store, audit):
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, "8.6"))
+        async with app.run_test(size=SIZE) as pilot:
+            assert not app.screen.query("#repeat-notice")
+            await pilot.press("ctrl+g")
+            await pilot.pause()
+            assert app.screen.query_one("#grade", Select).value == "minor"
+
+    run(go())
+
+
+# -- the finding form: editing -----------------------------------------------------------
+
+
+@pytest.fixture
+def minor(store, audit):
+    _, finding = store.record_result(audit.id, "8.3.4", "minor",
+                                     statement="Design reviews not recorded")
+    return finding
+
+
+def test_edit_saves_only_what_changed(store, audit, minor):
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, minor.ref, code=minor.code))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("end", *"; two of five sampled")
+            await fill(pilot, "#owner", "Dev lead")
+            await fill(pilot, "#due_date", "2026-04-30")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        return app
+
+    app = run(go())
+    stored = store.finding(minor.code)
+    assert stored.statement == "Design reviews not recorded; two of five sampled"
+    assert stored.owner == "Dev lead"
+    assert stored.due_date == date(2026, 4, 30)
+    assert app.results[0].code == minor.code
+    fields = [e.field for e in store.history(entity="finding", entity_id=minor.code)]
+    assert fields.count("statement") == 2  # raised, then edited
+    assert "owner" in fields and "due_date" in fields
+    assert "requirement" not in fields
+
+
+def test_edit_bad_date_shown_at_the_field_nothing_changed(store, audit, minor):
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, minor.ref, code=minor.code))
+        async with app.run_test(size=SIZE) as pilot:
+            await fill(pilot, "#owner", "QA")
+            await fill(pilot, "#due_date", "end of April")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert "not a date" in error_at(app.screen, "due_date")
+            assert app.screen.focused is app.screen.query_one("#due_date")
+            assert app.screen.query_one("#owner", Input).value == "QA"
+        return app
+
+    app = run(go())
+    assert app.results == []
+    stored = store.finding(minor.code)
+    assert stored.owner == "" and stored.due_date is None
+
+
+def test_closed_audit_allows_only_auditee_fields_and_verification(store, audit, minor):
+    store.close_audit(audit.id, "Conforming with one minor")
+
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, minor.ref, code=minor.code))
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            assert screen.query_one("#statement", TextArea).read_only
+            assert screen.query_one("#requirement", Input).disabled
+            assert screen.query_one("#grade", Select).disabled
+            assert screen.focused is screen.query_one("#root_cause")
+            await pilot.press(*"No review rule for hotfixes")
+            await fill(pilot, "#corrective_action", "Branch protection on main")
+            await fill(pilot, "#verification_note", "Checked 3 PRs")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+
+    run(go())
+    stored = store.finding(minor.code)
+    assert stored.root_cause == "No review rule for hotfixes"
+    assert stored.corrective_action == "Branch protection on main"
+    assert stored.verification_note == "Checked 3 PRs"
+    assert stored.statement == "Design reviews not recorded"
+
+
+def test_audit_closed_meanwhile_refusal_is_shown_at_the_form(store, audit, minor):
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, minor.ref, code=minor.code))
+        async with app.run_test(size=SIZE) as pilot:
+            store.close_audit(audit.id)  # e.g. from the command line, meanwhile
+            await pilot.press("end", *" (sampled)")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, FindingFormScreen)
+            assert "closed" in error_at(app.screen, "statement")
+        return app
+
+    app = run(go())
+    assert app.results == []
+    assert store.finding(minor.code).statement == "Design reviews not recorded"
+
+
+def test_regrading_an_observation_to_minor_needs_a_statement(store, audit):
+    _, obs = store.record_result(audit.id, "4.2", "observation")
+
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, "4.2", code=obs.code))
+        async with app.run_test(size=SIZE) as pilot:
+            app.screen.query_one("#grade", Select).value = "minor"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert "statement" in error_at(app.screen, "statement") or \
+                "statement" in error_at(app.screen, "grade")
+
+    run(go())
+    assert store.finding(obs.code).grade == "observation"
+
+
+def test_store_messages_map_to_the_field_they_name():
+    assert field_named_in("due_date: 'x' is not a date (YYYY-MM-DD)") == "due_date"
+    assert field_named_in("NC-2026-001: statement cannot change, audit 1 is closed") == \
+        "statement"
+    assert field_named_in("grade 'big' is not one of: major") == "grade"
+    assert field_named_in("audit 3 is closed and read-only") is None
+
+
+# -- the findings list -------------------------------------------------------------------
+
+
+@pytest.fixture
+def several(store, audit):
+    """Four findings in various states of follow-up."""
+    _, a = store.record_result(audit.id, "8.3.4", "minor", statement="Reviews not recorded")
+    store.update_finding(a.code, {"root_cause": "No rule", "corrective_action": "Add rule",
+                                  "owner": "Dev lead", "due_date": "2026-02-01"},
+                         by_auditee=True)
+    store.set_finding_status(a.code, "responded", by_auditee=True)
+    _, b = store.record_result(audit.id, "8.6", "major", statement="Release unapproved")
+    store.update_finding(b.code, {"root_cause": "Rush", "corrective_action": "Gate",
+                                  "owner": "Release mgr", "due_date": "2026-06-30"},
+                         by_auditee=True)
+    for status, by_auditee in (("responded", True), ("accepted", False),
+                               ("implemented", True)):
+        store.set_finding_status(b.code, status, by_auditee=by_auditee)
+    _, c = store.record_result(audit.id, "4.1", "observation", statement="Context old")
+    store.set_finding_status(c.code, "closed")
+    d = store.raise_finding(audit.id, "4.2", "ofi", statement="Could automate register")
+    return a, b, c, d
+
+
+def findings_host(store, audit_id):
+    return Host(lambda: FindingsScreen(store, audit_id))
+
+
+def cell(table: DataTable, code: str, column: str) -> str:
+    return str(table.get_cell(code, column))
+
+
+def test_table_lists_findings_with_overdue_flag(store, audit, several):
+    a, b, c, d = several
+
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one(DataTable)
+            assert list(table.rows) == [a.code, b.code, c.code, d.code]
+            assert cell(table, a.code, "overdue") == "29 d late"
+            assert cell(table, a.code, "owner") == "Dev lead"
+            assert cell(table, a.code, "due") == "2026-02-01"
+            assert cell(table, b.code, "overdue") == ""
+            assert cell(table, c.code, "status") == "closed"
+
+    run(go())
+
+
+def test_accept_moves_the_status_and_refreshes_the_row(store, audit, several):
+    a, *_ = several
+
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("a")
+            await pilot.pause()
+            assert cell(app.screen.query_one(DataTable), a.code, "status") == "accepted"
+
+    run(go())
+    assert store.finding(a.code).status == FindingStatus.ACCEPTED
+
+
+def test_reject_then_refused_step_is_notified_and_nothing_moves(store, audit, several):
+    a, *_ = several
+
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("r")
+            await pilot.pause()
+            assert store.finding(a.code).status == FindingStatus.REJECTED
+            await pilot.press("v")  # a rejected plan cannot be verified
+            await pilot.pause()
+            messages = [n.message for n in app._notifications]
+            assert any("cannot go from rejected to closed" in m for m in messages)
+
+    run(go())
+    assert store.finding(a.code).status == FindingStatus.REJECTED
+
+
+def test_verify_effective_and_not_effective(store, audit, several, mini_checklist):
+    a, b, c, d = several
+
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("down")  # b: implemented
+            await pilot.press("v")
+            await pilot.pause()
+            await pilot.press("down", "down")  # d: open OFI
+            await pilot.press("n")  # not effective does not apply to an open finding
+            await pilot.pause()
+
+    run(go())
+    closed = store.finding(b.code)
+    assert closed.status == FindingStatus.CLOSED
+    assert closed.verified_by == "tester"
+    assert closed.verified_on == date(2026, 3, 2)
+    assert store.finding(d.code).status == FindingStatus.OPEN
+
+
+def test_not_effective_on_an_implemented_finding(store, audit, several):
+    _, b, *_ = several
+
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("down", "n")
+            await pilot.pause()
+            assert cell(app.screen.query_one(DataTable), b.code, "status") == "not effective"
+
+    run(go())
+    assert store.finding(b.code).status == FindingStatus.NOT_EFFECTIVE
+
+
+def test_cancel_a_finding_with_delete(store, audit, several):
+    *_, d = several
+
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("down", "down", "down", "delete")
+            await pilot.pause()
+
+    run(go())
+    assert store.finding(d.code).status == FindingStatus.CANCELLED
+
+
+def test_open_only_filter_hides_closed_and_closing_removes_the_row(store, audit, several):
+    a, b, c, d = several
+
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            table = app.screen.query_one(DataTable)
+            await pilot.press("o")
+            await pilot.pause()
+            assert list(table.rows) == [a.code, b.code, d.code]
+            await pilot.press("down", "v")  # verify b effective: it leaves the open list
+            await pilot.pause()
+            assert list(table.rows) == [a.code, d.code]
+            await pilot.press("o")
+            await pilot.pause()
+            assert list(table.rows) == [a.code, b.code, c.code, d.code]
+
+    run(go())
+    assert store.finding(b.code).status == FindingStatus.CLOSED
+
+
+def test_enter_edits_the_finding_and_the_row_shows_it(store, audit, several):
+    a, *_ = several
+
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            form = app.screen
+            assert isinstance(form, FindingFormScreen) and form.code == a.code
+            owner = form.query_one("#owner", Input)
+            owner.value = ""
+            await fill(pilot, "#owner", "Head of QA")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, FindingsScreen)
+            assert cell(app.screen.query_one(DataTable), a.code, "owner") == "Head of QA"
+
+    run(go())
+    assert store.finding(a.code).owner == "Head of QA"
+
+
+def test_h_shows_the_findings_history(store, audit, several):
+    a, *_ = several
+
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("h")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, HistoryScreen)
+            fields = [str(row[2]) for row in
+                      (screen.query_one(DataTable).get_row_at(i)
+                       for i in range(screen.query_one(DataTable).row_count))]
+            assert fields[0] == "created"
+            assert "status" in fields and "owner" in fields
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, FindingsScreen)
+
+    run(go())
+
+
+def test_escape_leaves_the_findings_screen(store, audit):
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            assert "No findings" in str(app.screen.query_one("#findings-empty").render())
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, FindingsScreen)
+        return app
+
+    app = run(go())
+    assert app.results == [None]
+
+
+# -- closing an audit --------------------------------------------------------------------
+
+
+def test_close_with_conclusion_after_confirmation_locks_the_audit(store, audit, several):
+    async def go():
+        app = Host(lambda: CloseAuditScreen(store, audit.id))
+        async with app.run_test(size=SIZE) as pilot:
+            summary = str(app.screen.query_one("#close-summary").render())
+            assert "Findings: 4 (2 nonconformities)" in summary
+            await pilot.press(*"Conforming system with two nonconformities")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            # Asked, not yet done.
+            assert store.audit(audit.id).status != AuditStatus.CLOSED
+            await pilot.press("y")
+            await pilot.pause()
+        return app
+
+    app = run(go())
+    assert app.results == [True]
+    closed = store.audit(audit.id)
+    assert closed.status == AuditStatus.CLOSED
+    assert closed.conclusion == "Conforming system with two nonconformities"
+    with pytest.raises(AuditLocked):
+        store.record_result(audit.id, "4.2", "conform")
+
+
+def test_close_by_clicking_close_and_confirm(store, audit):
+    async def go():
+        app = Host(lambda: CloseAuditScreen(store, audit.id))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.click("#close-start")
+            await pilot.pause()
+            confirm = str(app.screen.query_one("#close-confirm").render())
+            assert "4 items not assessed" in confirm and "no conclusion" in confirm
+            await pilot.click("#close-confirm-button")
+            await pilot.pause()
+        return app
+
+    app = run(go())
+    assert app.results == [True]
+    assert store.audit(audit.id).status == AuditStatus.CLOSED
+
+
+def test_declining_and_leaving_keeps_the_audit_open_and_the_conclusion(store, audit):
+    async def go():
+        app = Host(lambda: CloseAuditScreen(store, audit.id))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"Draft conclusion")
+            await pilot.press("ctrl+s", "n")
+            await pilot.pause()
+            assert isinstance(app.screen, CloseAuditScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+        return app
+
+    app = run(go())
+    assert app.results == [False]
+    kept = store.audit(audit.id)
+    assert kept.status != AuditStatus.CLOSED
+    assert kept.conclusion == "Draft conclusion"
+
+
+def test_leaving_without_typing_changes_nothing(store, audit):
+    before = len(store.history(audit_id=audit.id))
+
+    async def go():
+        app = Host(lambda: CloseAuditScreen(store, audit.id))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("escape")
+            await pilot.pause()
+        return app
+
+    assert run(go()).results == [False]
+    assert store.audit(audit.id).status == AuditStatus.PLANNED
+    assert len(store.history(audit_id=audit.id)) == before
+
+
+def test_closing_an_already_closed_audit_says_so(store, audit):
+    store.close_audit(audit.id, "Done")
+
+    async def go():
+        app = Host(lambda: CloseAuditScreen(store, audit.id))
+        async with app.run_test(size=SIZE) as pilot:
+            assert "already closed" in str(app.screen.query_one("#close-error").render())
+            await pilot.press("ctrl+s", "y")
+            await pilot.pause()
+            assert isinstance(app.screen, CloseAuditScreen)
+
+    run(go())
+    assert store.audit(audit.id).conclusion == "Done"
+
+
+# -- history -----------------------------------------------------------------------------
+
+
+def test_item_history_is_restricted_to_its_audit(store, audit, mini_checklist):
+    other = store.create_audit(mini_checklist, title="Other", auditee="Beta Ltd")
+    store.record_result(other.id, "8.6", "conform")
+    store.record_result(audit.id, "8.6", "conform")
+    store.set_item_text(audit.id, "8.6", notes="Release record signed by CTO")
+
+    async def go():
+        app = Host(lambda: HistoryScreen(store, "item", "8.6", "History of 8.6",
+                                         audit_id=audit.id))
+        async with app.run_test(size=SIZE) as pilot:
+            table = app.screen.query_one(DataTable)
+            rows = [table.get_row_at(i) for i in range(table.row_count)]
+            assert [str(r[2]) for r in rows] == ["result", "notes"]
+            assert str(rows[0][4]) == "conform"
+            detail = str(app.screen.query_one("#history-detail").render())
+            assert "notes: — → Release record signed by CTO" in detail
+            await pilot.press("escape")
+            await pilot.pause()
+        return app
+
+    assert run(go()).results == [None]
+
+
+def test_history_of_nothing_says_so(store, audit):
+    async def go():
+        app = Host(lambda: HistoryScreen(store, "item", "4.1", "History of 4.1",
+                                         audit_id=audit.id))
+        async with app.run_test(size=SIZE) as pilot:
+            assert app.screen.query_one(DataTable).row_count == 0
+            assert "No changes" in str(app.screen.query_one("#history-detail").render())
+
+    run(go())
