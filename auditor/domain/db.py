@@ -54,7 +54,7 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Path, *, writable: bool = True) -> None:
     """Refuse a file that is not a SQLite database before SQLite touches it."""
     if not path.exists():
         return
@@ -71,7 +71,7 @@ def _check_file(path: Path) -> None:
         raise DatabaseProblem(
             f"{path}: is not an auditor database (not SQLite); give another --db path"
         )
-    if not os.access(path, os.W_OK):
+    if writable and not os.access(path, os.W_OK):
         raise DatabaseProblem(f"{path}: the database is not writable; check its permissions")
 
 
@@ -88,11 +88,23 @@ def open_engine(url: str) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         _check_file(path)
-        _create_private_file(path)
-    connect_args = {}
-    if make_url(url).get_backend_name() == "sqlite":
-        connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
-    engine = create_engine(url, connect_args=connect_args)
+        _probe_file(path)
+        try:
+            _create_private_file(path)
+        except OSError as exc:
+            raise DatabaseProblem(
+                f"{path}: cannot create the database ({exc.strerror}); give another --db path"
+            ) from None
+    try:
+        connect_args = {}
+        if make_url(url).get_backend_name() == "sqlite":
+            connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        engine = create_engine(url, connect_args=connect_args)
+    except Exception as exc:  # a malformed URL, an engine whose driver is not installed
+        raise DatabaseProblem(
+            f"{_safe_url(url)}: cannot use this database ({_first_line(exc)}); "
+            "give a file path or another URL"
+        ) from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     try:
@@ -107,9 +119,57 @@ def open_engine(url: str) -> Engine:
     return engine
 
 
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("@")[-1]
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _refuse_foreign(where: object, tables: set[str]) -> None:
+    if tables and "alembic_version" not in tables:
+        raise DatabaseProblem(
+            f"{where}: the database holds tables but none of auditor's; give another --db path"
+        )
+
+
+def _refuse_unknown(where: object, revision: str | None) -> None:
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise DatabaseProblem(
+            f"{where}: the database has schema {revision}, newer than this auditor knows "
+            f"({SCHEMA_HEAD}); upgrade auditor to open it"
+        )
+
+
+def _probe_file(path: Path) -> None:
+    """Refuse a database this auditor cannot use before anything writes to it.
+
+    Opening through the engine sets WAL mode, which rewrites the file's header, and
+    creates files beside it; a newer or foreign database is read here read-only instead,
+    so that refusing it leaves it exactly as it was."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            tables = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseProblem(f"{path}: cannot open the database ({exc})") from None
+    _refuse_foreign(path, tables)
+    _refuse_unknown(path, revision)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -119,11 +179,8 @@ def current_revision(engine: Engine) -> str | None:
             for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
         ) if engine.dialect.name == "sqlite" else None
         if tables is not None:
+            _refuse_foreign(_safe_url(str(engine.url)), tables)
             if "alembic_version" not in tables:
-                if tables:
-                    raise DatabaseProblem(
-                        "the database holds tables but none of auditor's; give another --db path"
-                    )
                 return None
         rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
         return rows[0][0] if rows else None
@@ -133,11 +190,7 @@ def migrate(engine: Engine, path: Path | None) -> None:
     revision = current_revision(engine)
     if revision == SCHEMA_HEAD:
         return
-    if revision is not None and revision not in KNOWN_REVISIONS:
-        raise DatabaseProblem(
-            f"the database has schema {revision}, newer than this auditor knows "
-            f"({SCHEMA_HEAD}); upgrade auditor to open it"
-        )
+    _refuse_unknown(path if path is not None else _safe_url(str(engine.url)), revision)
     if revision is not None and path is not None:
         backup_before_migration(path, revision)
     _run_alembic(engine)
@@ -174,30 +227,51 @@ def backup_before_migration(path: Path, revision: str) -> Path:
     return target
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
 def backup_sqlite(source: Path, target: Path) -> Path:
     """A consistent copy of a live database (SQLite's online backup), owner-only."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if _same_file(source, target):
+        raise DatabaseProblem(f"{target}: that is the database itself; give another path")
+    if target.is_dir():
+        raise DatabaseProblem(f"{target}: is a folder; give a file name for the backup")
     tmp = target.with_name(target.name + ".part")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        dst = sqlite3.connect(tmp)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        os.close(fd)
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True,
+                              timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, target)
+            src.close()
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as exc:
+        if tmp.parent.is_dir():
+            tmp.unlink(missing_ok=True)
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise DatabaseProblem(
+            f"{target}: cannot write the backup ({reason}); give another path"
+        ) from None
     return target
 
 
 def check_backup(path: Path) -> str:
-    """The schema revision of a backup file, after an integrity check; raises if unusable."""
-    _check_file(path)
+    """The schema revision of a backup file, after an integrity check; raises if unusable.
+    The backup is only read: one on read-only media restores as well."""
+    _check_file(path, writable=False)
     if not path.exists() or path.stat().st_size == 0:
         raise DatabaseProblem(f"{path}: no backup there; give the path of a backup file")
     try:
@@ -228,6 +302,8 @@ def restore_sqlite(backup: Path, target: Path) -> None:
     process that has the database open sees either the old or the restored content.
     """
     check_backup(backup)
+    if _same_file(backup, target):
+        raise DatabaseProblem(f"{backup}: that is the database itself; give a backup file")
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     if target.exists() and target.stat().st_size:
         backup_sqlite(target, target.with_name(f"{target.name}.before-restore-{stamp}.bak"))

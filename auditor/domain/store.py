@@ -15,7 +15,7 @@ from sqlalchemy import func, select, union
 from sqlmodel import Session
 
 from .checklist import Checklist
-from .db import backup_sqlite, open_engine, restore_sqlite, sqlite_path
+from .db import backup_sqlite, migrate, open_engine, restore_sqlite, sqlite_path
 from .errors import AuditorError, RuleViolation
 from .evidence import EvidenceMixin
 from .findings import FindingsMixin
@@ -458,6 +458,9 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
         self.engine.dispose()
         restore_sqlite(Path(backup), path)
         self._checklists.clear()
+        # A backup made by an older auditor is brought to the current schema at once, so
+        # the store goes on working on the restored data.
+        migrate(self.engine, path)
 
 
 __all__ = ["Store", "Grade", "Result"]
