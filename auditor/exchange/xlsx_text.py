@@ -10,8 +10,9 @@ What a cell cannot hold is dealt with here, once:
 - characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/U+FFFF) are
   dropped, and CR or CRLF becomes LF (XML readers turn a raw CR into LF anyway, so the
   text would not round-trip otherwise);
-- a literal `_xHHHH_` is escaped as `_x005F_xHHHH_`, because Excel and LibreOffice decode
-  that pattern as a character code; `read_text` decodes it back;
+- a literal `_xHHHH_` is escaped as `_x005F_xHHHH_`, because Excel decodes that pattern
+  as a character code (LibreOffice decodes `_x005F_` and control characters);
+  `read_text` decodes it back;
 - Excel holds at most 32,767 characters (UTF-16 code units) in a cell: a longer text is
   cut and ends with a marker saying how long the full text is.
 """
@@ -33,7 +34,10 @@ MAX_CELL_UNITS = 32_767
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Every underscore that starts an `_xHHHH_` (also one that ends another: `_x005F_x0041_`).
 _ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
-_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+# What reading decodes: the escaped underscore and control characters, the escapes that
+# Excel and LibreOffice both write and read alike. (openpyxl itself already drops the
+# `x005F_` of shared strings; decoding no more than this keeps a second pass harmless.)
+_ESCAPED = re.compile(r"_x(005[Ff]|00[01][0-9A-Fa-f])_")
 
 
 # Below this many characters a text cannot reach the cap even if it were all emoji and
@@ -113,8 +117,8 @@ def read_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), str(value))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def text_hash(text: str) -> str:

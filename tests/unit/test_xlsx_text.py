@@ -113,6 +113,12 @@ def test_literal_escape_patterns_are_escaped_for_spreadsheet_applications():
     assert read_text(cell.value) == "a_x0041_b"
 
 
+def test_reading_decodes_what_spreadsheet_applications_write():
+    assert read_text("a_x0009_b_x000D_c") == "a\tb\nc"  # Excel's escaped control characters
+    assert read_text("a_x005F_x0041_b") == "a_x0041_b"
+    assert read_text("a_x0041_b") == "a_x0041_b"  # LibreOffice leaves these as they are
+
+
 def test_empty_text_is_an_empty_cell():
     ws = Workbook().active
     assert put_text(ws.cell(row=1, column=1), "").value is None
