@@ -176,7 +176,8 @@ def parse_checklist(text: str, name: str = "<checklist>") -> Checklist:
         raise ChecklistError([Problem(name, 1, f"YAML error: {exc}")]) from None
     except RecursionError:
         raise ChecklistError([Problem(name, 1, "YAML nested too deeply")]) from None
-    if root is None:
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")
+                        and not root.value.strip()):  # nothing, or a bare `---`
         raise ChecklistError([Problem(name, 1, "empty checklist: no id, title or items")])
     fields = reader.mapping(root, "checklist", TOP_KEYS)
     if not fields and isinstance(root, yaml.MappingNode) and not root.value:
@@ -198,7 +199,8 @@ def parse_checklist(text: str, name: str = "<checklist>") -> Checklist:
             reader.problem(fields["items"][1], "no assessable item: give at least one item "
                                                "prompts")
     if reader.problems:
-        raise ChecklistError(reader.problems)
+        # Found tree first (a duplicate ref only once its item is read); shown in file order.
+        raise ChecklistError(sorted(reader.problems, key=lambda p: p.line))
     return Checklist(id=cid, title=title, standard=standard, version=version,
                      description=description, items=items)
 
