@@ -55,13 +55,25 @@ def default_filename(audit: Audit) -> str:
     return f"{slug}-{day.isoformat()}.xlsx"
 
 
+def free_path(folder: Path, name: str) -> Path:
+    """`folder/name`, or `name-2`, `name-3`, ... when taken: the default name never
+    overwrites a workbook the auditee sent back under the same name."""
+    target = folder / name
+    number = 2
+    while target.exists():
+        target = folder / f"{Path(name).stem}-{number}{Path(name).suffix}"
+        number += 1
+    return target
+
+
 def export_workbook(store, audit_id: int, path: Path | None = None, *,
-                    progress: Progress | None = None) -> Path:
-    """Write the audit's NC report; returns the file written. `path` defaults to the
-    default file name in the current folder."""
+                    folder: Path | None = None, progress: Progress | None = None) -> Path:
+    """Write the audit's NC report; returns the file written. Without `path`, a free
+    default file name in `folder` (the current folder when not given)."""
     report = progress or (lambda fraction, stage: None)
     audit = store.audit(audit_id)
-    target = Path(path) if path is not None else Path.cwd() / default_filename(audit)
+    target = Path(path) if path is not None else free_path(
+        Path(folder) if folder is not None else Path.cwd(), default_filename(audit))
     _check_target(target)
     report(0.0, "reading the audit")
     checklist = store.checklist_for(audit.snapshot_id)

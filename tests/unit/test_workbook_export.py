@@ -240,4 +240,6 @@ def test_cli_export_writes_the_default_name_in_the_current_folder(cli, tmp_path,
     assert result.code == 0, result.err
     assert (tmp_path / "Q1-audit-2026-03-02.xlsx").is_file()
     assert "Q1-audit-2026-03-02.xlsx" in result.out
+    again = cli("export", created["id"])  # never over a workbook sent back with that name
+    assert again.code == 0 and (tmp_path / "Q1-audit-2026-03-02-2.xlsx").is_file()
     assert cli("export", "99").code == 1

@@ -1,0 +1,55 @@
+"""The NC report being written: a progress bar over the current screen while the export
+runs in a thread worker. Dismisses with the file written, or None when it failed (the
+reason is notified)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import ProgressBar, Static
+
+from auditor.domain.errors import AuditorError
+from auditor.exchange.workbook_export import export_workbook
+
+
+class ExportProgressScreen(ModalScreen[Path | None]):
+    def __init__(self, store, audit_id: int, folder: Path) -> None:
+        super().__init__()
+        self.store = store
+        self.audit_id = audit_id
+        self.folder = Path(folder)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"Exporting the NC report of audit {self.audit_id}",
+                         classes="dialog-title", markup=False)
+            yield ProgressBar(total=100, show_eta=False, id="export-progress")
+            yield Static("reading the audit", id="export-stage", markup=False)
+
+    def on_mount(self) -> None:
+        self.export()
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self) -> None:
+        def progress(fraction: float, stage: str) -> None:
+            self.app.call_from_thread(self.show_progress, fraction, stage)
+
+        try:
+            path = export_workbook(self.store, self.audit_id, folder=self.folder,
+                                   progress=progress)
+        except AuditorError as exc:
+            self.app.call_from_thread(self.failed, str(exc))
+            return
+        self.app.call_from_thread(self.dismiss, path)
+
+    def show_progress(self, fraction: float, stage: str) -> None:
+        self.query_one(ProgressBar).update(progress=round(fraction * 100))
+        self.query_one("#export-stage", Static).update(stage)
+
+    def failed(self, message: str) -> None:
+        self.notify(message, title="Not exported", severity="error", markup=False)
+        self.dismiss(None)
