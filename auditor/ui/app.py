@@ -1,14 +1,28 @@
-"""The Textual app. It is given its store; it never opens a database itself."""
+"""The Textual app. It is given its store; it never opens a database itself.
+
+The home screen is the bottom of the stack; `open_audit` puts an audit's screen on top of
+it, so escape from the audit leads home. Quitting first writes whatever was typed and not
+yet saved.
+"""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Footer, Header
+from textual.app import App
+from textual.binding import Binding
+
+from auditor.ui.commands import ScreenActions
+from auditor.ui.screens.audit import AuditScreen
+from auditor.ui.screens.home import HomeScreen
 
 
 class AuditorApp(App):
     TITLE = "auditor"
-    BINDINGS = [("ctrl+q", "quit", "Quit")]
+    SUB_TITLE = "ISO 9001 / ISO/IEC 27001 internal audits"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ScreenActions}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+    ]
 
     def __init__(self, store, settings=None, open_audit: int | None = None) -> None:
         super().__init__()
@@ -16,15 +30,30 @@ class AuditorApp(App):
         self.settings = settings
         self.open_audit = open_audit
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable(id="audits", cursor_type="row")
-        yield Footer()
-
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("id", "title", "auditee", "type", "status", "progress", "open")
-        for s in self.store.audit_summaries():
-            a = s.audit
-            table.add_row(str(a.id), a.title, a.auditee, a.type, a.status,
-                          f"{s.assessed}/{s.total}", str(s.open_findings))
+        self.push_screen(HomeScreen(self.store))
+        if self.open_audit is not None:
+            self.open_audit_screen(self.open_audit)
+
+    def open_audit_screen(self, audit_id: int) -> None:
+        self.push_screen(AuditScreen(self.store, audit_id))
+
+    def help_bindings(self) -> list[Binding]:
+        """The keys that work on every screen, for the help lists."""
+        return [
+            Binding("ctrl+p", "command_palette", "Command palette: go to a clause, any action"),
+            Binding("ctrl+q", "quit", "Quit (what was typed is saved first)"),
+        ]
+
+    def flush_edits(self) -> bool:
+        """Write every screen's unsaved typing; False if something could not be saved."""
+        saved = True
+        for screen in self.screen_stack:
+            flush = getattr(screen, "flush", None)
+            if flush is not None:
+                saved = flush() and saved
+        return saved
+
+    async def action_quit(self) -> None:
+        self.flush_edits()
+        self.exit()

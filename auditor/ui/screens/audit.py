@@ -1,0 +1,405 @@
+"""The audit screen: the clause tree on the left, the selected item on the right.
+
+One key records a result (see `ClauseTree`'s bindings); the screen writes it through the
+store, updates the item in `AuditProgress` and repaints that item's line and its
+ancestors'. The screen keeps the audit's rows, findings and evidence it has read, and
+re-reads only what a change can touch.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static, Tree
+
+from auditor.domain.errors import AuditorError
+from auditor.domain.models import Evidence, Finding, ItemResult
+from auditor.domain.progress import FILTER_LABELS, ItemFilter, LiveFinding, progress_for
+from auditor.domain.vocab import AuditStatus, Result
+from auditor.ui.commands import ClauseCommands
+from auditor.ui.screens.attach_file import AttachFileScreen
+from auditor.ui.screens.help import HelpScreen
+from auditor.ui.widgets.clause_tree import RESULT_KEYS, ClauseTree
+from auditor.ui.widgets.item_detail import ItemDetail
+
+FILTER_ORDER = (ItemFilter.ALL, ItemFilter.NOT_ASSESSED, ItemFilter.FINDINGS)
+
+
+class AuditScreen(Screen):
+    COMMANDS = Screen.COMMANDS | {ClauseCommands}
+    # Below 32 lines the previous findings panel gives its room back to the tree.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", show=False, id="audit.back"),
+        Binding("question_mark", "help", "Keys", key_display="?", id="audit.help"),
+        Binding("v", "cycle_filter", "Filter", id="audit.cycle_filter"),
+        Binding("e", "edit_finding", "Edit finding", show=False, id="audit.edit_finding"),
+        Binding("F", "findings", "Findings", key_display="F", id="audit.findings"),
+        Binding("p", "previous_findings", "Previous findings", show=False,
+                id="audit.previous_findings"),
+        Binding("C", "close_audit", "Close audit", key_display="C", show=False,
+                id="audit.close"),
+    ]
+
+    def __init__(self, store, audit_id: int) -> None:
+        super().__init__()
+        self.store = store
+        self.audit_id = audit_id
+        self.audit = store.audit(audit_id)
+        self.read_only = self.audit.status == AuditStatus.CLOSED
+        self.checklist = store.checklist(audit_id)
+        self.rows: dict[str, ItemResult] = store.results(audit_id)
+        self.findings: list[Finding] = store.findings(audit_id)
+        self.evidence: list[Evidence] = store.evidence(audit_id)
+        self.progress = progress_for(store, audit_id)
+        self.previous = self._previous_results()
+
+    def _previous_results(self) -> dict:
+        if self.audit.previous_id is None or not hasattr(self.store, "previous_results"):
+            return {}
+        return self.store.previous_results(self.audit_id)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        a = self.audit
+        yield Static(
+            f"[b]{escape(a.title)}[/b]  ·  {escape(a.auditee)}  ·  {a.type}  ·  "
+            f"{escape(self.checklist.id)} {escape(self.checklist.version)}  ·  audit {a.id}",
+            id="audit-heading", markup=True,
+        )
+        if self.read_only:
+            closed = a.closed_at.date().isoformat() if a.closed_at else ""
+            yield Static(
+                f"CLOSED {closed}: read-only. To change it: "
+                f"auditor audits reopen {a.id} --reason ...",
+                id="read-only-banner", markup=False,
+            )
+        with Horizontal(id="audit-status"):
+            yield ProgressBar(total=max(self.progress.total, 1), show_eta=False,
+                              id="audit-progress")
+            yield Static("", id="audit-counts")
+            yield Static("", id="audit-filter")
+        with Horizontal(id="audit-body"):
+            with Vertical(id="audit-left"):
+                yield ClauseTree(self.progress, id="clause-tree")
+                if self.audit.previous_id is not None:
+                    panel = _previous_findings_panel(self.store, self.audit_id)
+                    if panel is not None:
+                        yield panel
+            yield ItemDetail(self.store, self.audit_id, read_only=self.read_only,
+                             on_saved=self._text_saved, id="item-detail")
+        yield Footer()
+
+    @property
+    def tree(self) -> ClauseTree:
+        return self.query_one(ClauseTree)
+
+    @property
+    def detail(self) -> ItemDetail:
+        return self.query_one(ItemDetail)
+
+    def on_mount(self) -> None:
+        self._show_counts()
+        self._show_filter()
+        tree = self.tree
+        tree.focus()
+        first = self.progress.next_not_assessed() or (
+            self.checklist.assessable_items()[0].ref if self.checklist.assessable_items()
+            else None)
+        if first is not None:
+            tree.go_to(first)
+            self._show(first)
+
+    # -- what the screen shows ------------------------------------------------------------
+
+    def _show_counts(self) -> None:
+        p = self.progress
+        self.query_one("#audit-progress", ProgressBar).update(
+            total=max(p.total, 1), progress=p.assessed)
+        self.query_one("#audit-counts", Static).update(
+            f"{p.assessed}/{p.total} · {p.open_findings} open")
+
+    def _show_filter(self) -> None:
+        parts = []
+        for kind in FILTER_ORDER:
+            label = FILTER_LABELS[kind]
+            if kind == self.tree.item_filter:
+                parts.append(f"[reverse] {label} [/]")
+            else:
+                parts.append(f"[@click=screen.set_filter('{kind.value}')] {label} [/]")
+        self.query_one("#audit-filter", Static).update(" ".join(parts) + "  (v)")
+
+    def _item_findings(self, ref: str) -> list[Finding]:
+        return [f for f in self.findings if f.ref == ref]
+
+    def _show(self, ref: str | None) -> None:
+        if ref is None:
+            return
+        item = self.checklist.item(ref)
+        if item is None:
+            return
+        status = self.progress.status(ref)
+        if not item.assessable:
+            self.detail.show_group(item, status)
+            return
+        row = self.rows.get(ref)
+        texts = {name: getattr(row, name) for name in ("notes", "interviewees", "documents")
+                 } if row else {}
+        previous = self.previous.get(ref)
+        self.detail.show_item(item, status, texts, self._item_findings(ref),
+                              [e for e in self.evidence if e.ref == ref],
+                              previous.label if previous is not None else "")
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        if event.node.data is not None and event.node.data != self.detail.ref:
+            self._show(event.node.data)
+
+    def _text_saved(self, row: ItemResult) -> None:
+        self.rows[row.ref] = row
+
+    # -- after a change -------------------------------------------------------------------
+
+    def _item_changed(self, ref: str) -> None:
+        """Re-read the findings (one query) and repaint the item and its groups."""
+        self.findings = self.store.findings(self.audit_id)
+        row = self.rows.get(ref)
+        live = [LiveFinding(f.code, f.grade, f.status) for f in self._item_findings(ref)]
+        changed = self.progress.update(ref, row.result if row else None, live)
+        self.tree.refresh_refs(changed)
+        self._show_counts()
+        if self.detail.ref == ref:
+            self.detail.show_result(self.progress.status(ref), self._item_findings(ref),
+                                    [e for e in self.evidence if e.ref == ref])
+
+    def reload(self) -> None:
+        """Read the whole audit again, after another screen changed findings."""
+        self.rows = self.store.results(self.audit_id)
+        self.findings = self.store.findings(self.audit_id)
+        self.evidence = self.store.evidence(self.audit_id)
+        self.progress = progress_for(self.store, self.audit_id)
+        tree = self.tree
+        current = tree.current_ref
+        tree.progress = self.progress
+        tree.build(tree.item_filter)
+        if current is not None:
+            tree.go_to(current)
+        self._show_counts()
+        ref = self.detail.ref
+        if ref is not None:
+            self.detail.ref = None
+            self._show(ref)
+
+    # -- result keys ----------------------------------------------------------------------
+
+    def _writable_ref(self) -> str | None:
+        """The item under the cursor if a result may be recorded on it, else says why."""
+        if self.read_only:
+            self.notify(f"Audit {self.audit_id} is closed and read-only.", severity="warning")
+            return None
+        ref = self.tree.current_ref
+        if ref is None:
+            return None
+        if not self.progress.is_assessable(ref):
+            self.notify(f"{ref} is a group heading: record on its items.",
+                        severity="warning")
+            return None
+        return ref
+
+    def action_record(self, result: str) -> None:
+        ref = self._writable_ref()
+        if ref is None:
+            return
+        try:
+            row, _finding = self.store.record_result(self.audit_id, ref, result)
+        except AuditorError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.rows[ref] = row
+        self._item_changed(ref)
+
+    def action_raise_nonconformity(self, grade: str) -> None:
+        ref = self._writable_ref()
+        if ref is not None:
+            self._open_finding_form(ref, grade=grade)
+
+    def action_new_finding(self) -> None:
+        ref = self._writable_ref()
+        if ref is not None:
+            self._open_finding_form(ref, grade="minor")
+
+    def action_edit_finding(self, code: str | None = None) -> None:
+        ref = self.tree.current_ref
+        if code is None and ref is not None:
+            found = [f for f in self._item_findings(ref) if f.status != "cancelled"]
+            blank = [f for f in found if not f.statement.strip()]
+            code = (blank or found)[-1].code if found else None
+        if code is None:
+            self.notify("No finding on this item yet: f raises one.", severity="warning")
+            return
+        finding = next((f for f in self.findings if f.code == code), None)
+        self._open_finding_form(finding.ref if finding else ref, code=code)
+
+    def on_item_detail_edit_finding(self, event: ItemDetail.EditFinding) -> None:
+        self.action_edit_finding(event.code)
+
+    def _open_finding_form(self, ref: str, grade: str = "minor",
+                           code: str | None = None) -> None:
+        from auditor.ui.screens.finding_form import FindingFormScreen
+
+        def done(finding) -> None:
+            if finding is None:
+                return  # cancelled: nothing was recorded
+            self.rows = self.store.results(self.audit_id)
+            self._item_changed(finding.ref)
+            self.tree.focus()
+
+        self.app.push_screen(FindingFormScreen(self.store, self.audit_id, ref, grade=grade,
+                                               code=code), done)
+
+    def action_next_not_assessed(self) -> None:
+        ref = self.progress.next_not_assessed(self.tree.current_ref)
+        if ref is None:
+            self.notify("Every item is assessed.")
+            return
+        self.go_to(ref)
+
+    def go_to(self, ref: str) -> bool:
+        """Move to an item, showing all items if the filter hides it."""
+        if self.checklist.item(ref) is None:
+            self.notify(f"{ref}: no such clause in {self.checklist.id}", severity="warning")
+            return False
+        tree = self.tree
+        if not tree.go_to(ref):
+            tree.build(ItemFilter.ALL)
+            self._show_filter()
+            tree.go_to(ref)
+        tree.focus()
+        self._show(ref)
+        return True
+
+    # -- attaching files ------------------------------------------------------------------
+
+    def action_attach_file(self) -> None:
+        ref = self._writable_ref()
+        if ref is None:
+            return
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                # Copying and hashing a large file must not freeze the screen.
+                self.run_worker(partial(self._copy_evidence, ref, path), thread=True,
+                                group="attach", description=f"attach {path.name}")
+
+        self.app.push_screen(AttachFileScreen(ref), chosen)
+
+    def _copy_evidence(self, ref: str, path: Path) -> None:
+        try:
+            item = self.store.add_evidence(self.audit_id, ref=ref, kind="file", file=path)
+        except AuditorError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._evidence_added, item)
+
+    def _evidence_added(self, item: Evidence) -> None:
+        self.evidence.append(item)
+        self.notify(f"Attached {item.original_name} to {item.ref}")
+        if item.ref is not None:
+            self._item_changed(item.ref)
+
+    # -- filters, other screens -----------------------------------------------------------
+
+    def action_set_filter(self, kind: str) -> None:
+        item_filter = ItemFilter(kind)
+        tree = self.tree
+        current = tree.current_ref
+        tree.build(item_filter)
+        self._show_filter()
+        if current is not None and tree.go_to(current):
+            return
+        first = next(iter(tree.nodes_by_ref), None)
+        if first is not None:
+            tree.go_to(first)
+            self._show(first)
+        elif item_filter != ItemFilter.ALL:
+            self.notify(f"No item to show under {FILTER_LABELS[item_filter]!r}.")
+
+    def action_cycle_filter(self) -> None:
+        position = FILTER_ORDER.index(self.tree.item_filter)
+        self.action_set_filter(FILTER_ORDER[(position + 1) % len(FILTER_ORDER)].value)
+
+    def action_findings(self) -> None:
+        from auditor.ui.screens.findings import FindingsScreen
+
+        self.app.push_screen(FindingsScreen(self.store, self.audit_id),
+                             lambda _result: self.reload())
+
+    def action_close_audit(self) -> None:
+        if self.read_only:
+            self.notify(f"Audit {self.audit_id} is already closed.")
+            return
+        from auditor.ui.screens.close_audit import CloseAuditScreen
+
+        self.flush()
+
+        def done(closed) -> None:
+            if closed:
+                self.app.switch_screen(AuditScreen(self.store, self.audit_id))
+
+        self.app.push_screen(CloseAuditScreen(self.store, self.audit_id), done)
+
+    def action_previous_findings(self) -> None:
+        panels = self.query("PreviousFindingsPanel")
+        if not panels:
+            self.notify("This audit follows no previous audit.")
+            return
+        panel = panels.first()
+        if panel.has_focus_within:
+            self.tree.focus()
+        else:
+            panel.table.focus()
+
+    def on_previous_findings_panel_verified(self, event) -> None:
+        self.reload()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen("audit", self.help_sections()))
+
+    def help_sections(self):
+        sections = [("Clause tree", RESULT_KEYS), ("Audit screen", self.BINDINGS)]
+        panel = _previous_findings_class()
+        if panel is not None and self.audit.previous_id is not None:
+            sections.append(("Previous findings", panel.BINDINGS))
+        sections.append(("Everywhere", self.app.help_bindings()))
+        return sections
+
+    def action_back(self) -> None:
+        if not self.tree.has_focus:
+            self.tree.focus()
+            return
+        self.flush()
+        self.dismiss()
+
+    def flush(self) -> bool:
+        """Write what was typed and not yet saved (before leaving or quitting)."""
+        return self.detail.notes.flush()
+
+
+def _previous_findings_class():
+    try:
+        from auditor.ui.widgets.previous_findings import PreviousFindingsPanel
+    except ImportError:
+        return None
+    return PreviousFindingsPanel
+
+
+def _previous_findings_panel(store, audit_id: int):
+    panel = _previous_findings_class()
+    return panel(store, audit_id, id="previous-findings") if panel else None

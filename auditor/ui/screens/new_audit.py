@@ -1,0 +1,204 @@
+"""Planning a new audit. Each problem is shown under its field and nothing typed is lost:
+the form stays as it was until every field is right."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from auditor.domain.errors import AuditorError
+from auditor.domain.planning import FOLLOW_UP_TYPES, check_plan, follow_up_candidates
+from auditor.domain.store import AuditSummary
+from auditor.domain.vocab import AuditType
+
+TEXT_FIELDS = (
+    ("title", "Title", "e.g. Internal audit 2026: release management"),
+    ("auditee", "Auditee", "The organisation audited"),
+    ("scope", "Scope", "Processes, products, sites covered"),
+    ("site", "Site", "Where"),
+)
+DATE_FIELDS = (("planned_start", "Start date"), ("planned_end", "End date"))
+TEAM_FIELDS = (("lead_auditor", "Lead auditor", "Name"),
+               ("team", "Team", "Other auditors, comma-separated"))
+FIELD_ORDER = ("checklist", "title", "auditee", "scope", "site", "type", "planned_start",
+               "planned_end", "lead_auditor", "team", "previous_id")
+
+
+def _row(name: str, label: str, widget: Widget) -> Horizontal:
+    return Horizontal(
+        Label(label, classes="field-label"),
+        Vertical(widget, Static("", id=f"{name}-error", classes="field-error", markup=False),
+                 classes="field-body"),
+        classes="field-row",
+    )
+
+
+class NewAuditScreen(Screen[int | None]):
+    """Dismisses with the new audit's id, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "create", "Create", priority=True, id="new_audit.create"),
+        Binding("escape", "cancel", "Cancel", id="new_audit.cancel"),
+    ]
+
+    def __init__(self, store, settings=None) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings
+        self.checklists: dict = {}
+        self.summaries: list[AuditSummary] = store.audit_summaries()
+
+    def compose(self) -> ComposeResult:
+        yield Static("New audit", classes="screen-title")
+        with VerticalScroll(id="new-audit-form"):
+            yield _row("checklist", "Checklist", Select(
+                [], prompt="Loading the installed checklists…", id="checklist",
+                disabled=True, compact=True))
+            auditees = sorted({s.audit.auditee for s in self.summaries})
+            for name, label, hint in TEXT_FIELDS:
+                suggester = (SuggestFromList(auditees, case_sensitive=False)
+                             if name == "auditee" else None)
+                yield _row(name, label, Input(placeholder=hint, id=name, compact=True,
+                                              suggester=suggester))
+            yield _row("type", "Type", Select(
+                [(t.value, t.value) for t in AuditType], value=AuditType.INTERNAL.value,
+                allow_blank=False, id="type", compact=True))
+            for name, label in DATE_FIELDS:
+                yield _row(name, label, Input(placeholder="YYYY-MM-DD", id=name,
+                                              compact=True))
+            for name, label, hint in TEAM_FIELDS:
+                yield _row(name, label, Input(placeholder=hint, id=name, compact=True))
+            yield _row("previous_id", "Follows", Select(
+                [], prompt="(none: for surveillance or recertification)", id="previous_id",
+                disabled=True, compact=True))
+        yield Static("", id="form-error", classes="field-error", markup=False)
+        with Horizontal(classes="dialog-buttons"):
+            yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)
+            yield Button("Cancel (esc)", id="cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+        self.load_checklists()
+
+    @work(thread=True, exclusive=True, group="checklists")
+    def load_checklists(self) -> None:
+        """Reading every checklist file takes a noticeable moment: not on the UI thread."""
+        from auditor.exchange.library import installed
+
+        user_dir = self.settings.user_checklists if self.settings else None
+        found, problems = installed(user_dir)
+        self.app.call_from_thread(self._checklists_loaded, found, problems)
+
+    def _checklists_loaded(self, found, problems) -> None:
+        self.checklists = {entry.checklist.id: entry.checklist for entry in found}
+        select = self.query_one("#checklist", Select)
+        select.set_options([
+            (f"{c.id}  {c.title} ({len(c.assessable_items())} items)", c.id)
+            for c in self.checklists.values()
+        ])
+        select.prompt = "Choose a checklist"
+        select.disabled = False
+        if problems:
+            self.notify(f"{len(problems)} checklist file(s) could not be read; "
+                        "`auditor checklists validate` says why.", severity="warning")
+        self._suggest_checklist()
+
+    # -- the follow-up audit --------------------------------------------------------------
+
+    def _value(self, name: str):
+        widget = self.query_one(f"#{name}")
+        value = widget.value
+        return None if value is Select.NULL else value
+
+    def _update_previous(self) -> None:
+        kind = self._value("type")
+        select = self.query_one("#previous_id", Select)
+        follows = kind in {t.value for t in FOLLOW_UP_TYPES}
+        audits = [s.audit for s in self.summaries]
+        candidates = follow_up_candidates(audits, self._value("auditee") or "")
+        current = self._value("previous_id")
+        select.set_options([
+            (f"{a.id}: {a.title} ({a.status.replace('_', ' ')})", a.id) for a in candidates
+        ])
+        select.disabled = not follows or not candidates
+        if not follows:
+            return
+        ids = [a.id for a in candidates]
+        if current in ids:
+            select.value = current
+        elif ids:
+            select.value = ids[0]
+
+    def _suggest_checklist(self) -> None:
+        """A follow-up audit uses the checklist of the audit it follows, unless chosen."""
+        previous = self._value("previous_id")
+        select = self.query_one("#checklist", Select)
+        if previous is None or self._value("checklist") is not None:
+            return
+        for s in self.summaries:
+            if s.audit.id == previous and s.checklist_id in self.checklists:
+                select.value = s.checklist_id
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "auditee":
+            self._update_previous()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "type":
+            self._update_previous()
+        elif event.select.id == "previous_id":
+            self._suggest_checklist()
+
+    # -- creating -------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "create":
+            self.action_create()
+        else:
+            self.action_cancel()
+
+    def _clear_errors(self) -> None:
+        for error in self.query(".field-error"):
+            error.update("")
+            error.remove_class("shown")
+
+    def _show_error(self, name: str | None, message: str) -> None:
+        target = f"#{name}-error" if name else "#form-error"
+        error = self.query_one(target, Static)
+        error.update(message)
+        error.add_class("shown")
+
+    def action_create(self) -> None:
+        self._clear_errors()
+        raw = {name: self._value(name) for name in FIELD_ORDER}
+        if raw["type"] not in {t.value for t in FOLLOW_UP_TYPES}:
+            raw["previous_id"] = None
+        check = check_plan(raw)
+        if not check.ok:
+            for name, message in check.problems.items():
+                self._show_error(name, message)
+            first = next(n for n in FIELD_ORDER if n in check.problems)
+            self.query_one(f"#{first}").focus()
+            return
+        checklist = self.checklists[raw["checklist"]]
+        try:
+            audit = self.store.create_audit(checklist, **check.values)
+        except AuditorError as exc:
+            message = str(exc)
+            name = "previous_id" if "follow" in message else (
+                "planned_end" if "date" in message else None)
+            self._show_error(name, message)
+            return
+        self.notify(f"Audit {audit.id} created: {audit.title}")
+        self.dismiss(audit.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

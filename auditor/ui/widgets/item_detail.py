@@ -1,0 +1,139 @@
+"""The selected item: what to ask and look at, what was found, and the auditor's texts.
+
+Everything here is shown from data the audit screen already holds; showing another item
+updates a few widgets in place instead of mounting new ones, so moving through the tree
+stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.markup import escape
+from textual.message import Message
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from auditor.domain.checklist import ChecklistItem
+from auditor.domain.models import Evidence, Finding
+from auditor.domain.progress import NodeStatus
+from auditor.domain.vocab import RESULT_LABELS, Result
+
+from .item_notes import ItemNotes
+
+
+def _bullets(lines: Iterable[str]) -> str:
+    return "\n".join(f"• {escape(line)}" for line in lines)
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return ""
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""
+
+
+def finding_line(finding: Finding) -> str:
+    statement = " ".join(finding.statement.split()) or "(no statement yet: enter to write it)"
+    return f"{finding.code}  {finding.grade} · {finding.status}  {statement}"
+
+
+class ItemDetail(VerticalScroll):
+    class EditFinding(Message):
+        def __init__(self, code: str) -> None:
+            super().__init__()
+            self.code = code
+
+    def __init__(self, store, audit_id: int, *, read_only: bool = False,
+                 on_saved=None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.audit_id = audit_id
+        self.read_only = read_only
+        self.on_saved = on_saved
+        self.ref: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="item-title")
+        yield Static("", id="item-result")
+        yield Static("", id="item-previous")
+        yield Static("", id="item-prompts", classes="item-section")
+        yield Static("", id="item-evidence", classes="item-section")
+        yield Static("", id="item-guidance", classes="item-section")
+        yield ItemNotes(self.store, self.audit_id, read_only=self.read_only,
+                        on_saved=self.on_saved, id="item-notes")
+        yield Label("Files", classes="field-label", id="item-files-label")
+        yield Static("", id="item-files")
+        yield Label("Findings", classes="field-label", id="item-findings-label")
+        yield OptionList(id="item-findings", compact=True)
+
+    @property
+    def notes(self) -> ItemNotes:
+        return self.query_one(ItemNotes)
+
+    def _set(self, widget_id: str, text: str) -> None:
+        widget = self.query_one(f"#{widget_id}", Static)
+        widget.update(text)
+        widget.display = bool(text)
+
+    # -- showing --------------------------------------------------------------------------
+
+    def show_item(self, item: ChecklistItem, status: NodeStatus, texts: dict[str, str],
+                  findings: list[Finding], evidence: list[Evidence],
+                  previous: str = "") -> None:
+        self.ref = item.ref
+        self.set_class(False, "-group")
+        self._set("item-title", f"[b]{escape(item.ref)}[/b]  {escape(item.title)}")
+        self.show_result(status, findings, evidence)
+        self._set("item-previous", escape(previous))
+        self._set("item-prompts",
+                  f"[b]Ask[/b]\n{_bullets(item.prompts)}" if item.prompts else "")
+        self._set("item-evidence",
+                  f"[b]Look at[/b]\n{_bullets(item.evidence)}" if item.evidence else "")
+        self._set("item-guidance",
+                  f"[b]Guidance[/b]\n{escape(item.guidance)}" if item.guidance else "")
+        self.notes.show(item.ref, texts)
+        self.scroll_home(animate=False)
+
+    def show_result(self, status: NodeStatus, findings: list[Finding],
+                    evidence: list[Evidence]) -> None:
+        """The parts that change when a result is recorded; the texts are left alone."""
+        result = status.result or Result.NOT_ASSESSED
+        self._set("item-result",
+                  f"Result: [b]{RESULT_LABELS[result]}[/b]"
+                  + (f"  ·  {len(findings)} finding(s)" if findings else ""))
+        files = [e for e in evidence if e.sha256]
+        self._set("item-files", "\n".join(
+            f"• {escape(e.original_name)}  {_size(e.size)}  sha256 {e.sha256[:12]}"
+            for e in files) or "none yet: a to attach one")
+        options = self.query_one("#item-findings", OptionList)
+        options.clear_options()
+        options.add_options([Option(escape(finding_line(f)), id=f.code) for f in findings])
+        options.display = bool(findings)
+        self.query_one("#item-findings-label").display = bool(findings)
+
+    def show_group(self, item: ChecklistItem, status: NodeStatus) -> None:
+        self.ref = item.ref
+        self.notes.flush()
+        self.set_class(True, "-group")
+        self._set("item-title", f"[b]{escape(item.ref)}[/b]  {escape(item.title)}")
+        worst = RESULT_LABELS[status.worst] if status.worst else "nothing found yet"
+        self._set("item-result",
+                  f"{status.assessed} of {status.total} items assessed  ·  worst: {worst}"
+                  + (f"  ·  {status.findings} finding(s)" if status.findings else ""))
+        children = [f"{escape(c.ref)}  {escape(c.title)}" for c in item.children]
+        self._set("item-previous", "")
+        self._set("item-prompts", "[b]Items[/b]\n" + "\n".join(children))
+        self._set("item-evidence", "")
+        self._set("item-guidance", escape(item.guidance) if item.guidance else "")
+        self.scroll_home(animate=False)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.EditFinding(event.option.id))

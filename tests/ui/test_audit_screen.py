@@ -1,0 +1,330 @@
+"""The audit screen through the keyboard, each flow checked in the store afterwards."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.ui.screens.audit import AuditScreen
+from auditor.ui.screens.home import HomeScreen
+from auditor.ui.widgets.clause_tree import RESULT_KEYS, ClauseTree
+
+SIZE = (120, 40)
+
+
+def recorded(store, audit_id):
+    return {ref: row.result for ref, row in store.results(audit_id).items()}
+
+
+def cursor(app) -> str | None:
+    return app.screen.query_one(ClauseTree).current_ref
+
+
+async def at(pilot, ref: str) -> None:
+    pilot.app.screen.go_to(ref)
+    await pilot.pause()
+
+
+async def test_open_audit_starts_on_the_audit_with_the_first_item_not_assessed(
+        make_app, audit, store):
+    store.record_result(audit.id, "4.1", "conform")
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+        assert app.focused is app.screen.query_one(ClauseTree)
+        assert cursor(app) == "4.2"
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_result_keys_record_in_the_store(make_app, audit, store):
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")            # 4.1 conform, stays on 4.1
+        assert recorded(store, audit.id) == {"4.1": "conform"}
+        await pilot.press("n", "o")       # 4.2 observation: a blank observation finding
+        await pilot.press("n", "i")       # 8.3.4 opportunity for improvement
+        await pilot.press("n", "x")       # 8.6 not applicable
+        await pilot.pause()
+    assert recorded(store, audit.id) == {"4.1": "conform", "4.2": "observation",
+                                         "8.3.4": "ofi", "8.6": "na"}
+    grades = {(f.ref, f.grade, f.status) for f in store.findings(audit.id)}
+    assert grades == {("4.2", "observation", "open"), ("8.3.4", "ofi", "open")}
+
+
+async def test_backspace_goes_back_to_not_assessed_and_cancels_the_blank_finding(
+        make_app, audit, store):
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("o")
+        assert app.screen.progress.assessed == 1
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert app.screen.progress.assessed == 0
+    assert recorded(store, audit.id) == {"4.1": "not_assessed"}
+    assert [f.status for f in store.findings(audit.id)] == ["cancelled"]
+
+
+async def test_group_rows_show_assessed_total_and_worst(make_app, audit, store, text_of):
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await at(pilot, "8.3.4")
+        await pilot.press("c", "n", "o")
+        await pilot.pause()
+        screen = text_of(app)
+        assert "OBS 8 2/2 Operation" in screen
+        assert "  ✓ 8.3.4 Design and development controls" in screen
+        assert "    4 0/2 Context of the organization" in screen
+        assert "2/4" in screen  # the progress line
+
+
+async def test_a_group_heading_takes_no_result(make_app, audit, store):
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await at(pilot, "8")
+        await pilot.press("c", "x")
+        await pilot.pause()
+    assert recorded(store, audit.id) == {}
+
+
+async def test_n_moves_to_the_next_item_not_assessed_and_wraps(make_app, audit, store):
+    store.record_result(audit.id, "4.2", "conform")
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert cursor(app) == "4.1"
+        await pilot.press("n")
+        assert cursor(app) == "8.3.4"
+        await pilot.press("n")
+        assert cursor(app) == "8.6"
+        await pilot.press("n")
+        assert cursor(app) == "4.1"
+
+
+@pytest.mark.parametrize("key,grade", [("m", "minor"), ("M", "major")])
+async def test_m_and_shift_m_open_the_finding_form_and_record_on_save(
+        make_app, audit, store, key, grade):
+    from auditor.ui.screens.finding_form import FindingFormScreen
+
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, FindingFormScreen)
+        await pilot.press(*"No review of the context")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+        assert app.screen.progress.shown("4.1").value == grade
+    assert recorded(store, audit.id) == {"4.1": grade}
+    [finding] = store.findings(audit.id)
+    assert (finding.ref, finding.grade, finding.statement) == (
+        "4.1", grade, "No review of the context")
+
+
+async def test_cancelling_the_finding_form_records_nothing(make_app, audit, store):
+    from auditor.ui.screens.finding_form import FindingFormScreen
+
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, FindingFormScreen)
+        await pilot.press(*"half a thought")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+    assert recorded(store, audit.id) == {}
+    assert store.findings(audit.id) == []
+
+
+async def test_f_raises_a_finding_and_e_edits_the_blank_observation(make_app, audit, store):
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press(*"Context analysis is two years old")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("n", "o")           # 4.2: observation recorded at once
+        await pilot.press("e")                # ...and its text written later
+        await pilot.pause()
+        await pilot.press(*"Register not shared")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    by_ref = {f.ref: f for f in store.findings(audit.id)}
+    assert by_ref["4.1"].statement == "Context analysis is two years old"
+    assert by_ref["4.2"].grade == "observation"
+    assert by_ref["4.2"].statement == "Register not shared"
+    assert len(store.findings(audit.id)) == 2
+
+
+async def test_a_attaches_a_file_as_evidence(make_app, audit, store, tmp_path):
+    screenshot = tmp_path / "approval.png"
+    screenshot.write_bytes(b"\x89PNG approval")
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*str(tmp_path / "missing.png"), "enter")
+        await pilot.pause()
+        assert "no such file" in str(app.screen.query_one("#attach-path-error").render())
+        app.screen.query_one("#attach-path").value = str(screenshot)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "approval.png" in str(app.screen.query_one("#item-files").render())
+    [item] = store.evidence(audit.id)
+    assert (item.ref, item.kind, item.original_name) == ("4.1", "file", "approval.png")
+    assert store.evidence_path(item).read_bytes() == b"\x89PNG approval"
+
+
+async def test_notes_are_saved_while_typing_and_on_leaving_the_item(make_app, audit, store):
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#notes").focus()
+        await pilot.press(*"Context reviewed")
+        await pilot.pause(0.6)  # the typing pause saves it
+        assert store.results(audit.id)["4.1"].notes == "Context reviewed"
+        await pilot.press("tab")
+        await pilot.press(*"CEO")
+        await pilot.press("tab")
+        await pilot.press(*"QMS-CTX-001 rev 3")
+        await pilot.press("escape")  # back to the tree: leaving the field saves at once
+        assert app.focused is app.screen.query_one(ClauseTree)
+        row = store.results(audit.id)["4.1"]
+        assert (row.interviewees, row.documents) == ("CEO", "QMS-CTX-001 rev 3")
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one("#notes").focus()
+        await pilot.press(*"Parties listed")
+        await pilot.press("ctrl+q")  # quitting saves what is pending
+    assert store.results(audit.id)["4.2"].notes == "Parties listed"
+    assert store.results(audit.id)["4.1"].notes == "Context reviewed"
+
+
+async def test_notes_follow_their_item(make_app, audit, store):
+    store.set_item_text(audit.id, "4.2", notes="earlier note")
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        notes = app.screen.query_one("#notes")
+        assert notes.text == ""
+        await pilot.press("n")
+        await pilot.pause()
+        assert notes.text == "earlier note"
+        notes.focus()
+        await pilot.press("end", *" and more")
+        app.screen.query_one(ClauseTree).focus()
+        await pilot.press("up")  # to 4.1
+        await pilot.pause()
+        assert notes.text == ""
+    assert store.results(audit.id)["4.2"].notes == "earlier note and more"
+    assert "4.1" not in store.results(audit.id)
+
+
+async def test_filters_show_not_assessed_and_findings_only(make_app, audit, store):
+    store.record_result(audit.id, "4.1", "conform")
+    store.record_result(audit.id, "8.6", "observation")
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.screen.query_one(ClauseTree)
+        await pilot.press("v")
+        assert set(tree.nodes_by_ref) == {"4", "4.2", "8", "8.3", "8.3.4"}
+        await pilot.press("v")
+        assert set(tree.nodes_by_ref) == {"8", "8.6"}
+        assert cursor(app) == "8"
+        await pilot.press("n")  # the next item not assessed is hidden: all items again
+        assert cursor(app) == "8.3.4"
+        assert len(tree.nodes_by_ref) == 7
+
+
+async def test_help_lists_every_key_of_the_tree(make_app, audit):
+    from auditor.ui.screens.help import HelpScreen
+
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-keys")
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        described = {row[2] for row in rows}
+        for binding in RESULT_KEYS:
+            assert binding.description in described
+        keys = {row[1] for row in rows}
+        assert {"c", "o", "i", "m", "M", "x", "n", "f", "a", "?", "esc", "^p", "^q"} <= keys
+        await pilot.press("escape")
+        assert isinstance(app.screen, AuditScreen)
+
+
+async def test_command_palette_goes_to_a_clause_and_runs_actions(make_app, audit, store):
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"8.6")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert cursor(app) == "8.6"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Conform")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert recorded(store, audit.id) == {"8.6": "conform"}
+
+
+async def test_a_closed_audit_opens_read_only(make_app, audit, store, text_of):
+    store.record_result(audit.id, "4.1", "conform")
+    store.close_audit(audit.id, conclusion="Fine.")
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "CLOSED 2026-03-02: read-only" in text_of(app)
+        await pilot.press("n", "c", "x", "m")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+        assert app.screen.query_one("#notes").read_only
+        assert app.screen.query_one("#interviewees").disabled
+    assert recorded(store, audit.id) == {"4.1": "conform"}
+
+
+async def test_findings_list_and_closing_the_audit(make_app, audit, store):
+    from auditor.ui.screens.close_audit import CloseAuditScreen
+    from auditor.ui.screens.findings import FindingsScreen
+
+    store.record_result(audit.id, "4.1", "observation")
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("F")
+        await pilot.pause()
+        assert isinstance(app.screen, FindingsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+        await pilot.press("C")
+        await pilot.pause()
+        assert isinstance(app.screen, CloseAuditScreen)
+        await pilot.press(*"Effective.", "ctrl+s", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+        assert app.screen.read_only
+        assert app.screen.query("#read-only-banner")
+    closed = store.audit(audit.id)
+    assert (closed.status, closed.conclusion) == ("closed", "Effective.")

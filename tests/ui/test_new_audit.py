@@ -1,0 +1,125 @@
+"""Planning a new audit: the form creates it in the store; wrong input is said at the field
+and nothing typed is lost."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import Select
+
+from auditor.ui.screens.audit import AuditScreen
+from auditor.ui.screens.new_audit import NewAuditScreen
+
+SIZE = (100, 40)
+
+
+async def open_form(pilot):
+    await pilot.press("n")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, NewAuditScreen)
+    await pilot.app.workers.wait_for_complete()  # the installed checklists are read
+    await pilot.pause()
+
+
+async def type_into(pilot, field: str, text: str) -> None:
+    widget = pilot.app.screen.query_one(f"#{field}")
+    widget.scroll_visible(animate=False)
+    widget.focus()
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+async def choose(pilot, field: str, value) -> None:
+    pilot.app.screen.query_one(f"#{field}", Select).value = value
+    await pilot.pause()
+
+
+def error_at(app, field: str) -> str:
+    error = app.screen.query_one(f"#{field}-error")
+    return str(error.render()) if error.has_class("shown") else ""
+
+
+async def test_the_form_creates_the_audit_and_opens_it(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        checklists = app.screen.query_one("#checklist", Select)
+        offered = [value for _label, value in checklists._options if value is not Select.NULL]
+        assert {"iso9001-2015", "iso27001-2022", "mini"} <= set(offered)
+        await choose(pilot, "checklist", "mini")
+        await type_into(pilot, "title", "Internal audit 2026")
+        await type_into(pilot, "auditee", "Acme Soft")
+        await type_into(pilot, "scope", "Release management")
+        await type_into(pilot, "planned_start", "2026-03-02")
+        await type_into(pilot, "planned_end", "2026-03-03")
+        await type_into(pilot, "lead_auditor", "Dana Whitfield")
+        await type_into(pilot, "team", "Sam Okafor")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+    [audit] = store.audits()
+    assert (audit.title, audit.auditee, audit.type, audit.scope) == (
+        "Internal audit 2026", "Acme Soft", "internal", "Release management")
+    assert (audit.planned_start, audit.planned_end) == (date(2026, 3, 2), date(2026, 3, 3))
+    assert (audit.lead_auditor, audit.team) == ("Dana Whitfield", "Sam Okafor")
+    assert store.checklist(audit.id).id == "mini"
+
+
+async def test_wrong_input_is_shown_at_its_field_and_kept(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        await type_into(pilot, "auditee", "Acme Soft")
+        await type_into(pilot, "planned_start", "2026-13-01")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NewAuditScreen)
+        assert "choose the checklist" in error_at(app, "checklist")
+        assert "title" in error_at(app, "title")
+        assert "YYYY-MM-DD" in error_at(app, "planned_start")
+        assert error_at(app, "auditee") == ""
+        assert app.screen.query_one("#planned_start").value == "2026-13-01"
+        assert app.screen.query_one("#auditee").value == "Acme Soft"
+        assert store.audits() == []
+
+        await choose(pilot, "checklist", "mini")
+        await type_into(pilot, "title", "Audit")
+        app.screen.query_one("#planned_start").value = "2026-03-05"
+        await type_into(pilot, "planned_end", "2026-03-01")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "before the start" in error_at(app, "planned_end")
+        assert error_at(app, "planned_start") == ""
+        assert store.audits() == []
+
+        app.screen.query_one("#planned_end").value = "2026-03-06"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+    [audit] = store.audits()
+    assert (audit.planned_start, audit.planned_end) == (date(2026, 3, 5), date(2026, 3, 6))
+
+
+async def test_a_surveillance_audit_follows_the_previous_audit_of_its_auditee(
+        make_app, store, mini_checklist):
+    other = store.create_audit(mini_checklist, title="Other org", auditee="Cloudy Hosting")
+    older = store.create_audit(mini_checklist, title="Internal 2025", auditee="Acme Soft")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        previous = app.screen.query_one("#previous_id", Select)
+        assert previous.disabled
+        await type_into(pilot, "title", "Surveillance 2026")
+        await type_into(pilot, "auditee", "acme soft")
+        await choose(pilot, "type", "surveillance")
+        assert not previous.disabled
+        assert previous.value == older.id
+        offered = [v for _label, v in previous._options if v is not Select.NULL]
+        assert other.id not in offered
+        # The checklist of the audit followed is proposed.
+        assert app.screen.query_one("#checklist", Select).value == "mini"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+    new = max(store.audits(), key=lambda a: a.id)
+    assert (new.type, new.previous_id) == ("surveillance", older.id)
