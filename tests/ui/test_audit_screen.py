@@ -328,3 +328,46 @@ async def test_findings_list_and_closing_the_audit(make_app, audit, store):
         assert app.screen.query("#read-only-banner")
     closed = store.audit(audit.id)
     assert (closed.status, closed.conclusion) == ("closed", "Effective.")
+
+
+async def test_item_history_and_comparison_with_the_previous_audit(
+        make_app, audit, store, mini_checklist):
+    from auditor.ui.screens.comparison import ComparisonScreen
+    from auditor.ui.screens.history import HistoryScreen
+
+    follow = store.create_audit(mini_checklist, title="Surveillance", auditee="Acme Soft",
+                                type="surveillance", previous_id=audit.id)
+    app = make_app(open_audit=follow.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c", "h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.screen.entries and app.screen.entries[-1].new == "conform"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ComparisonScreen)
+        await app.workers.wait_for_complete()
+    assert recorded(store, follow.id) == {"4.1": "conform"}
+
+
+async def test_previous_results_and_findings_of_the_audit_followed(
+        make_app, audit, store, mini_checklist, text_of):
+    _row, old = store.record_result(audit.id, "4.1", "minor", statement="No context review")
+    store.close_audit(audit.id)
+    follow = store.create_audit(mini_checklist, title="Surveillance", auditee="Acme Soft",
+                                type="surveillance", previous_id=audit.id)
+    app = make_app(open_audit=follow.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert f"last time: minor, {old.code}" in text_of(app)
+        await pilot.press("p")  # to the previous findings
+        await pilot.press("N")  # verified not effective: a repeat is raised here
+        await pilot.pause()
+        assert app.screen.progress.shown("4.1").value == "minor"
+        assert "min 4 1/2" in text_of(app)
+    [repeat] = store.findings(follow.id)
+    assert (repeat.ref, repeat.repeat_of) == ("4.1", old.code)
+    assert store.finding(old.code).status == "not_effective"

@@ -141,3 +141,30 @@ async def test_home_shows_changes_made_in_an_audit(make_app, store, mini_checkli
         assert isinstance(app.screen, HomeScreen)
         assert rows(app)[0][3] == "in progress\n2/4 50%"
     assert len(store.results(audit.id)) == 2
+
+
+async def test_compare_and_programme_open_from_home(make_app, store, mini_checklist):
+    from auditor.ui.screens.choose_audits import ChooseAuditsScreen
+    from auditor.ui.screens.comparison import ComparisonScreen
+    from auditor.ui.screens.programme import ProgrammeScreen
+
+    old = plan(store, mini_checklist, "Internal 2025")
+    new = plan(store, mini_checklist, "Surveillance 2026", type="surveillance",
+               previous_id=old.id)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ProgrammeScreen)
+        assert app.screen.auditee == "Acme Soft"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseAuditsScreen)
+        app.screen.dismiss((old.id, new.id))
+        await pilot.pause()
+        assert isinstance(app.screen, ComparisonScreen)
+        await app.workers.wait_for_complete()
+    assert len(store.audits()) == 2

@@ -46,6 +46,9 @@ class AuditScreen(Screen):
                 id="audit.previous_findings"),
         Binding("C", "close_audit", "Close audit", key_display="C", show=False,
                 id="audit.close"),
+        Binding("h", "history", "Item history", show=False, id="audit.history"),
+        Binding("d", "compare_previous", "Compare with previous audit", show=False,
+                id="audit.compare_previous"),
     ]
 
     def __init__(self, store, audit_id: int) -> None:
@@ -354,6 +357,27 @@ class AuditScreen(Screen):
                 self.app.switch_screen(AuditScreen(self.store, self.audit_id))
 
         self.app.push_screen(CloseAuditScreen(self.store, self.audit_id), done)
+
+    def action_history(self) -> None:
+        from auditor.ui.screens.history import HistoryScreen
+
+        ref = self.tree.current_ref
+        if ref is None:
+            return
+        self.flush()
+        item = self.checklist.item(ref)
+        self.app.push_screen(HistoryScreen(
+            self.store, "item", ref, f"History of {ref} {item.title if item else ''}",
+            audit_id=self.audit_id))
+
+    def action_compare_previous(self) -> None:
+        if self.audit.previous_id is None:
+            self.notify("This audit follows no previous audit.")
+            return
+        from auditor.ui.screens.comparison import ComparisonScreen
+
+        self.app.push_screen(ComparisonScreen(self.store, self.audit.previous_id,
+                                              self.audit_id))
 
     def action_previous_findings(self) -> None:
         panels = self.query("PreviousFindingsPanel")

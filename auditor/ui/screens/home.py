@@ -36,6 +36,8 @@ class HomeScreen(Screen):
         Binding("enter", "open_audit", "Open", show=False, id="home.open"),
         Binding("d,delete", "delete_audit", "Delete", id="home.delete"),
         Binding("slash", "filter", "Filter", key_display="/", id="home.filter"),
+        Binding("c", "compare", "Compare", id="home.compare"),
+        Binding("p", "programme", "Programme", id="home.programme"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="home.clear_filter"),
         Binding("question_mark", "help", "Keys", key_display="?", id="home.help"),
     ]
@@ -194,6 +196,26 @@ class HomeScreen(Screen):
             f"{audit.title} ({audit.auditee}): {summary.assessed} results and its findings "
             "and evidence records are deleted. The change log keeps a trace.",
             yes="Delete", danger=True), confirmed)
+
+    def action_compare(self) -> None:
+        from auditor.ui.screens.choose_audits import ChooseAuditsScreen
+        from auditor.ui.screens.comparison import ComparisonScreen
+
+        def chosen(pair) -> None:
+            if pair is not None:
+                self.app.push_screen(ComparisonScreen(self.store, *pair))
+
+        self.app.push_screen(ChooseAuditsScreen(self.store, highlight=self.selected), chosen)
+
+    def action_programme(self) -> None:
+        from auditor.ui.screens.programme import ProgrammeScreen
+
+        audit_id = self.selected
+        if audit_id is None:
+            self.notify("Choose an audit of the auditee whose programme you want to see.")
+            return
+        auditee = next(s.audit.auditee for s in self.summaries if s.audit.id == audit_id)
+        self.app.push_screen(ProgrammeScreen(self.store, auditee))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen("home", [("Audits", self.BINDINGS),
