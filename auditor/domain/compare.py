@@ -29,15 +29,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
 from .checklist import Checklist
 from .errors import RuleViolation
-from .models import Audit, Finding
-from .surveillance import load_results
-from .vocab import OPEN_STATUSES, FindingStatus, Result, severity_rank
+from .models import Audit, Finding, ItemResult
+from .surveillance import RANK, effective_values
+from .vocab import OPEN_STATUSES, FindingStatus, Result
 
 
 class Change(StrEnum):
@@ -63,7 +63,7 @@ def classify(previous: str | None, current: str | None) -> Change:
         return Change.NEW
     if current is None:
         return Change.NOT_REASSESSED
-    before, now = severity_rank(previous), severity_rank(current)
+    before, now = RANK[previous], RANK[current]
     if before and now:
         if now < before:
             return Change.IMPROVED
@@ -100,8 +100,9 @@ class AuditSide:
         }
 
 
-@dataclass(frozen=True)
-class ItemChange:
+class ItemChange(NamedTuple):
+    """One item's change (a tuple: a large audit has thousands)."""
+
     ref: str
     title: str
     previous: str | None
@@ -127,7 +128,7 @@ class FindingFollowUp:
 
     @property
     def still_open(self) -> bool:
-        return FindingStatus(self.status) in OPEN_STATUSES
+        return self.status in OPEN_STATUSES  # a StrEnum set holds the plain strings too
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "ref": self.ref, "grade": self.grade,
@@ -163,7 +164,7 @@ class Comparison:
         counts = {c.value: 0 for c in Change}
         only = {"previous": 0, "current": 0}
         for item in self.items:
-            counts[item.change.value] += 1
+            counts[item.change] += 1  # a StrEnum member finds its plain-string key
             if item.only_in:
                 only[item.only_in] += 1
         open_now = sum(1 for f in self.findings if f.still_open)
@@ -205,10 +206,28 @@ def _side(audit: Audit, checklist: Checklist) -> AuditSide:
                      checklist_version=checklist.version, date=audit_date(audit))
 
 
+# Recent matchings, keyed by the checklists' identities; the store hands out one cached
+# Checklist per snapshot, and keeping them here keeps their ids from being reused.
+_MATCHED: dict[tuple[int, int], tuple[Checklist, Checklist, list]] = {}
+_MATCHED_KEEP = 8
+
+
 def _matched_refs(old: Checklist, new: Checklist) -> list[tuple[str, str, str | None]]:
+    key = (id(old), id(new))
+    cached = _MATCHED.get(key)
+    if cached is None:
+        if len(_MATCHED) >= _MATCHED_KEEP:
+            _MATCHED.pop(next(iter(_MATCHED)))
+        cached = _MATCHED[key] = (old, new, _match(old, new))
+    return cached[2]
+
+
+def _match(old: Checklist, new: Checklist) -> list[tuple[str, str, str | None]]:
     """(ref, title, only_in) for every assessable item of either version, in the current
     document order; an item only in the previous version follows the item it followed
     there."""
+    if old is new:
+        return [(i.ref, i.title, None) for i in new.assessable_items()]
     new_items = {i.ref: i for i in new.assessable_items()}
     old_items = old.assessable_items()
     after: dict[str | None, list[str]] = {}
@@ -241,24 +260,39 @@ def compare_audits(store, old_id: int, new_id: int) -> Comparison:
                 f"audit {old_id} uses checklist {old_list.id} and audit {new_id} uses "
                 f"{new_list.id}: only audits on the same checklist can be compared"
             )
-        shown = load_results(session, [old_id, new_id])
-        old_findings = session.execute(
-            select(Finding.code, Finding.ref, Finding.grade, Finding.statement, Finding.status)
-            .where(Finding.audit_id == old_id,
-                   Finding.status != FindingStatus.CANCELLED.value)
+        # Three reads whatever the size: the audits, every item row, every finding.
+        conn = session.connection()
+        item_rows = conn.execute(
+            select(ItemResult.audit_id, ItemResult.ref, ItemResult.result)
+            .where(ItemResult.audit_id.in_((old_id, new_id)))
+        ).all()
+        finding_rows = conn.execute(
+            select(Finding.audit_id, Finding.code, Finding.ref, Finding.grade,
+                   Finding.statement, Finding.status, Finding.repeat_of)
+            .where(Finding.audit_id.in_((old_id, new_id)))
             .order_by(Finding.id)
         ).all()
-        repeat_rows = session.execute(
-            select(Finding.code, Finding.ref, Finding.grade, Finding.status, Finding.repeat_of)
-            .where(Finding.audit_id == new_id, Finding.repeat_of.is_not(None),
-                   Finding.status != FindingStatus.CANCELLED.value)
-            .order_by(Finding.id)
-        ).all()
-    before, now = shown[old_id], shown[new_id]
+    recorded: dict[int, dict[str, str]] = {old_id: {}, new_id: {}}
+    for audit_id, ref, value in item_rows:
+        recorded[audit_id][ref] = value
+    cancelled = FindingStatus.CANCELLED.value
+    graded: dict[int, list[tuple[str, str, str]]] = {old_id: [], new_id: []}
+    old_findings, repeat_rows = [], []
+    for audit_id, code, ref, grade, statement, status, repeat_of in finding_rows:
+        if status == cancelled:
+            continue
+        graded[audit_id].append((ref, grade, status))
+        if audit_id == old_id:
+            old_findings.append((code, ref, grade, statement, status))
+        elif repeat_of is not None:
+            repeat_rows.append((code, ref, grade, status, repeat_of))
+    before = effective_values(recorded[old_id], graded[old_id])
+    now = effective_values(recorded[new_id], graded[new_id])
+    unassessed = Result.NOT_ASSESSED.value
     items = []
     for ref, title, only_in in _matched_refs(old_list, new_list):
-        p = None if only_in == "current" else before.get(ref, Result.NOT_ASSESSED).value
-        c = None if only_in == "previous" else now.get(ref, Result.NOT_ASSESSED).value
+        p = None if only_in == "current" else before.get(ref, unassessed)
+        c = None if only_in == "previous" else now.get(ref, unassessed)
         items.append(ItemChange(ref, title, p, c, classify(p, c), only_in))
     repeats = tuple(RepeatFinding(*row) for row in repeat_rows)
     repeated_by: dict[str, list[str]] = {}

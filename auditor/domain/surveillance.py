@@ -54,37 +54,53 @@ class PreviousResult:
         return "last time: " + ", ".join(parts)
 
 
-def effective_results(
+# Lookups by plain string: building an enum member per row costs more than the query.
+_RESULT = {r.value: r for r in Result}
+_GRADE_RESULT = {g.value: grade_as_result(g).value for g in Grade}
+RANK = {r.value: severity_rank(r) for r in Result}
+
+
+def effective_values(
     recorded: Iterable[tuple[str, str]], findings: Iterable[tuple[str, str, str]]
-) -> dict[str, Result]:
-    """Each item's result as shown, from (ref, result) rows and (ref, grade, status)
-    findings: the most severe of the recorded result and the grades of the findings that
-    are not cancelled (the same rule as `Store.effective_results`, without a query)."""
-    shown = {ref: Result(result) for ref, result in recorded}
+) -> dict[str, str]:
+    """Each item's result as shown, as plain strings, from (ref, result) rows and
+    (ref, grade, status) findings: the most severe of the recorded result and the grades
+    of the findings that are not cancelled (the rule of `Store.effective_results`)."""
+    shown = dict(recorded)
+    cancelled = FindingStatus.CANCELLED.value
     for ref, grade, status in findings:
-        if status == FindingStatus.CANCELLED:
+        if status == cancelled:
             continue
-        as_result = grade_as_result(grade)
-        if severity_rank(as_result) > severity_rank(shown.get(ref)):
+        as_result = _GRADE_RESULT[grade]
+        if RANK[as_result] > RANK.get(shown.get(ref), 0):
             shown[ref] = as_result
     return shown
 
 
+def effective_results(
+    recorded: Iterable[tuple[str, str]], findings: Iterable[tuple[str, str, str]]
+) -> dict[str, Result]:
+    """`effective_values` as `Result`s."""
+    return {ref: _RESULT[value] for ref, value in effective_values(recorded, findings).items()}
+
+
 def load_results(session: Session, audit_ids: list[int]) -> dict[int, dict[str, Result]]:
-    """Effective results of several audits in two queries (never one per item)."""
+    """Effective results of several audits in two queries (never one per item), read as
+    plain rows on the session's connection."""
     if not audit_ids:
         return {}
+    conn = session.connection()
     recorded: dict[int, list[tuple[str, str]]] = {a: [] for a in audit_ids}
-    for audit_id, ref, result in session.execute(
+    for audit_id, ref, result in conn.execute(
         select(ItemResult.audit_id, ItemResult.ref, ItemResult.result)
         .where(ItemResult.audit_id.in_(audit_ids))
-    ):
+    ).all():
         recorded[audit_id].append((ref, result))
     graded: dict[int, list[tuple[str, str, str]]] = {a: [] for a in audit_ids}
-    for audit_id, ref, grade, status in session.execute(
+    for audit_id, ref, grade, status in conn.execute(
         select(Finding.audit_id, Finding.ref, Finding.grade, Finding.status)
         .where(Finding.audit_id.in_(audit_ids))
-    ):
+    ).all():
         graded[audit_id].append((ref, grade, status))
     return {a: effective_results(recorded[a], graded[a]) for a in audit_ids}
 
