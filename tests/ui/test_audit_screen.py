@@ -371,3 +371,14 @@ async def test_previous_results_and_findings_of_the_audit_followed(
     [repeat] = store.findings(follow.id)
     assert (repeat.ref, repeat.repeat_of) == ("4.1", old.code)
     assert store.finding(old.code).status == "not_effective"
+
+
+async def test_enter_on_an_item_goes_to_its_notes(make_app, audit, store):
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        assert app.focused is app.screen.query_one("#notes")
+        await pilot.press(*"typed after enter", "escape")
+        assert app.focused is app.screen.query_one(ClauseTree)
+    assert store.results(audit.id)["4.1"].notes == "typed after enter"

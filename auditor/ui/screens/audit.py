@@ -161,6 +161,12 @@ class AuditScreen(Screen):
                               [e for e in self.evidence if e.ref == ref],
                               previous.label if previous is not None else "")
 
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        """Enter on an item: start writing about it (enter on a group folds it)."""
+        ref = event.node.data
+        if ref is not None and self.progress.is_assessable(ref) and not self.read_only:
+            self.detail.notes.query_one("#notes").focus()
+
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         if event.node.data is not None and event.node.data != self.detail.ref:
             self._show(event.node.data)

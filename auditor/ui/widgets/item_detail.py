@@ -44,6 +44,9 @@ def finding_line(finding: Finding) -> str:
 
 
 class ItemDetail(VerticalScroll):
+    # Tab from the tree goes straight to the notes; the panel scrolls to what has focus.
+    can_focus = False
+
     class EditFinding(Message):
         def __init__(self, code: str) -> None:
             super().__init__()

@@ -1,0 +1,146 @@
+"""The TUI in a real terminal: tmux at 120x40, driven with send-keys, read with
+capture-pane, checked through `auditor audits show --json`.
+
+Each test runs its own tmux server (a private socket) and kills only that server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+AUDITOR = [str(Path(sys.executable).with_name("auditor"))] \
+    if Path(sys.executable).with_name("auditor").exists() else [sys.executable, "-m", "auditor"]
+
+
+class Terminal:
+    def __init__(self, tmp_path: Path, env: dict[str, str]) -> None:
+        self.socket = f"auditor-e2e-{os.getpid()}-{tmp_path.name}"
+        self.env = env
+        self.pid_file = tmp_path / "app.pid"
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+                              text=True, check=check, env=self.env)
+
+    def start(self, *command: str) -> None:
+        # The shell writes the app's pid, then becomes the app.
+        inner = " ".join(f"'{part}'" for part in command)
+        script = f"echo $$ > '{self.pid_file}'; exec {inner}"
+        self.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script)
+
+    @property
+    def app_pid(self) -> int:
+        return int(self.pid_file.read_text().strip())
+
+    def screen(self) -> str:
+        done = self.tmux("capture-pane", "-p", "-t", "e2e", check=False)
+        return done.stdout
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+
+    def keys(self, *keys: str, literal: bool = False, pause: float = 0.15) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "e2e", *(["-l"] if literal else []), key)
+            time.sleep(pause)
+
+    def running(self) -> bool:
+        return self.tmux("has-session", "-t", "e2e", check=False).returncode == 0
+
+    def wait_closed(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.running():
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"the app did not quit; the screen shows:\n{self.screen()}")
+
+    def kill_server(self) -> None:
+        self.tmux("kill-server", check=False)
+
+
+@pytest.fixture
+def env(tmp_path):
+    env = dict(os.environ)
+    env.update(AUDITOR_HOME=str(tmp_path / "home"), AUDITOR_USER="e2e", TERM="xterm-256color")
+    env.pop("AUDITOR_DB", None)
+    return env
+
+
+@pytest.fixture
+def terminal(tmp_path, env):
+    term = Terminal(tmp_path, env)
+    yield term
+    term.kill_server()
+
+
+def auditor(env, *args: str) -> subprocess.CompletedProcess:
+    done = subprocess.run([*AUDITOR, *args], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def new_audit(env) -> int:
+    done = auditor(env, "audits", "new", "--checklist", "iso9001-2015", "--title",
+                   "Internal audit 2026", "--auditee", "Acme Soft", "--json")
+    return json.loads(done.stdout)["id"]
+
+
+def items(env, audit_id: int) -> dict[str, dict]:
+    shown = json.loads(auditor(env, "audits", "show", str(audit_id), "--json").stdout)
+    return {item["ref"]: item for item in shown["items"]}
+
+
+def test_record_results_and_a_note_then_quit(terminal, env):
+    audit_id = new_audit(env)
+    terminal.start(*AUDITOR, "open", str(audit_id))
+    terminal.wait_for("0/65")
+    terminal.keys("c", "n", "o", "n", "x")
+    terminal.wait_for("3/65")
+    terminal.keys("Enter")
+    terminal.keys("Scope covers the Leeds office only", literal=True)
+    terminal.keys("Escape", pause=0.5)
+    terminal.keys("C-q")
+    terminal.wait_closed()
+
+    shown = items(env, audit_id)
+    assert shown["4.1"]["result"] == "conform"
+    assert shown["4.2"]["result"] == "observation"
+    assert shown["4.3"]["result"] == "na"
+    assert shown["4.3"]["notes"] == "Scope covers the Leeds office only"
+    assert shown["4.4.1"]["result"] == "not_assessed"
+
+
+def test_a_note_survives_sigkill_a_second_after_typing(terminal, env):
+    audit_id = new_audit(env)
+    terminal.start(*AUDITOR, "open", str(audit_id))
+    terminal.wait_for("0/65")
+    terminal.keys("Enter")
+    terminal.keys("Interviewed the CEO about the context", literal=True)
+    terminal.wait_for("Interviewed the CEO about the context")
+    time.sleep(1.0)
+    os.kill(terminal.app_pid, signal.SIGKILL)
+    terminal.wait_closed()
+
+    assert items(env, audit_id)["4.1"]["notes"] == "Interviewed the CEO about the context"
