@@ -64,8 +64,34 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         ctx.err("interrupted")
         return 130
+    except Exception as exc:
+        line = _storage_failure(exc, ctx.settings.db_url)
+        if line is None:
+            raise
+        ctx.err(line)
+        return 1
     finally:
         ctx.close()
+
+
+def _storage_failure(exc: Exception, db_url: str) -> str | None:
+    """The one line for a database or disk that fails while a command runs (a damaged
+    file found half-way through a query, a full disk); None for anything else, which is
+    a bug and keeps its traceback."""
+    import sqlite3
+
+    cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
+    if type(cause) is sqlite3.DatabaseError:  # "malformed", "file is not a database"
+        text = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+        return (f"{db_url.removeprefix('sqlite:///')}: the database is damaged ({text}); "
+                "`auditor restore FILE` puts a backup in its place")
+    if isinstance(cause, sqlite3.OperationalError):  # locked too long, I/O error, disk full
+        text = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+        return f"{db_url.removeprefix('sqlite:///')}: the database failed ({text}); try again"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}; check the disk and the path"
+    return None
 
 
 if __name__ == "__main__":

@@ -26,9 +26,22 @@ def backup(ctx, args) -> int:
 
 
 def restore(ctx, args) -> int:
-    from auditor.domain.db import check_backup
+    from auditor.domain.db import check_backup, replace_unusable, sqlite_path
+    from auditor.domain.errors import DatabaseProblem
 
     check_backup(args.file)
-    ctx.store.restore(args.file)
+    try:
+        store = ctx.store
+    except DatabaseProblem:
+        # Restoring is how one recovers from a database that no longer opens: the backup
+        # (checked above) takes its place and the unusable file is kept beside it.
+        path = sqlite_path(ctx.settings.db_url)
+        if path is None or not path.is_file():
+            raise
+        kept = replace_unusable(args.file, path)
+        ctx.store.audits()  # opens it, bringing an older backup to the current schema
+        ctx.print(f"database restored from {args.file}; the unusable one was kept as {kept}")
+        return 0
+    store.restore(args.file)
     ctx.print(f"database restored from {args.file}; the previous one was kept beside it")
     return 0

@@ -205,6 +205,11 @@ def _run_alembic(engine: Engine) -> None:
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
+        # Two processes may open a new database at once. The migration takes the write
+        # lock before it reads the schema version, so the second one waits (busy timeout)
+        # and then finds the work done, instead of failing with "database is locked" when
+        # its read-then-write transaction finds the file changed under it.
+        conn.execution_options(sqlite_begin="IMMEDIATE")
         raw = conn.connection.driver_connection if sqlite else None
         if raw is not None:
             # Batch migrations copy tables; foreign keys must be off while they do, and
@@ -319,3 +324,31 @@ def restore_sqlite(backup: Path, target: Path) -> None:
     finally:
         src.close()
     os.chmod(target, 0o600)
+
+
+def replace_unusable(backup: Path, target: Path) -> Path:
+    """Put a checked backup in place of a database that cannot be opened at all (damaged,
+    not a database, a schema this auditor refuses), which `restore_sqlite` cannot copy
+    into. The unusable file and its journal files are kept beside it, renamed; returns
+    the kept file."""
+    check_backup(backup)
+    if _same_file(backup, target):
+        raise DatabaseProblem(f"{backup}: that is the database itself; give a backup file")
+    if not target.is_file():
+        raise DatabaseProblem(f"{target}: not a database file; give the path of the database")
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    kept = target.with_name(f"{target.name}.unusable-{stamp}")
+    incoming = backup_sqlite(backup, target.with_name(f"{target.name}.restoring"))
+    try:
+        os.replace(target, kept)
+        for suffix in ("-wal", "-shm"):
+            journal = target.with_name(target.name + suffix)
+            if journal.exists():
+                os.replace(journal, kept.with_name(kept.name + suffix))
+        os.replace(incoming, target)
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"{target}: cannot put the backup in place ({exc.strerror}); the backup is "
+            f"ready as {incoming}"
+        ) from None
+    return kept

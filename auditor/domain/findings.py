@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from .base import StoreBase
-from .errors import NotFound, RuleViolation
+from .errors import AuditLocked, NotFound, RuleViolation
 from .models import Audit, Finding, FindingCounter
 from .vocab import (
     AUDITEE_STATUSES,
@@ -278,6 +278,15 @@ class FindingsMixin(StoreBase):
                 f"{finding.code}: cannot go from {finding.status} to {target.value} "
                 f"(allowed: {options})"
             )
+        if FindingStatus.CANCELLED in (target, finding.status):
+            # Cancelling (or reviving) a finding changes what the audit found: not a
+            # follow-up or verification step, so a closed audit refuses it.
+            audit = session.get(Audit, finding.audit_id)
+            if audit is not None and audit.status == AuditStatus.CLOSED:
+                raise AuditLocked(
+                    f"{finding.code}: audit {audit.id} is closed; `auditor audits reopen "
+                    f"{audit.id} --reason ...` before moving it to or from cancelled"
+                )
         if target == FindingStatus.RESPONDED and finding.grade in NONCONFORMITY_GRADES:
             if not finding.root_cause.strip() or not finding.corrective_action.strip():
                 raise RuleViolation(
@@ -286,7 +295,8 @@ class FindingsMixin(StoreBase):
         now = self.now()
         audit_id = finding.audit_id
         self._set(session, finding, audit_id, "finding", finding.code, "status", target.value)
-        setattr(finding, f"{target.value}_at", now)
+        if target != FindingStatus.OPEN:  # no `open_at`: created_at says when it opened
+            setattr(finding, f"{target.value}_at", now)
         if target in (FindingStatus.CLOSED, FindingStatus.NOT_EFFECTIVE) and not by_auditee:
             self._set(session, finding, audit_id, "finding", finding.code, "verified_by",
                       self.actor)

@@ -22,6 +22,7 @@ from .findings import FindingsMixin
 from .models import Audit, ChangeLog, ChecklistSnapshot, Evidence, Finding, ItemResult
 from .surveillance import SurveillanceMixin
 from .trail import first_break
+from .trail_replay import record_mismatches
 from .vocab import (
     OPEN_STATUSES,
     RESULTS_WITH_FINDING,
@@ -443,6 +444,8 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
                 select(func.count()).select_from(ChangeLog)
                 .where(ChangeLog.audit_id == audit_id)
             ).scalar()
+            if broken is None:  # a broken chain is the first problem; replaying it adds noise
+                problems.extend(record_mismatches(session, audit_id))
         return {"audit": audit_id, "entries": entries, "files": files, "problems": problems}
 
     def backup(self, target: Path) -> Path:

@@ -163,11 +163,30 @@ def _kind(node: yaml.Node) -> str:
             "null": "empty", "str": "text"}.get(tag, tag)
 
 
+class _AliasRefused(yaml.MarkedYAMLError):
+    pass
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader, refusing aliases (`*name`): each alias is the whole anchored node
+    again, so a few lines of nested aliases unfold into billions of items (the "billion
+    laughs"), and `&a [*a]` into an endless one. A checklist needs none."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasRefused(None, None, "aliases (*name) are not allowed in a checklist; "
+                                "write the item out in full", self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def parse_checklist(text: str, name: str = "<checklist>") -> Checklist:
     """A checklist from YAML text; raises ChecklistError listing every problem."""
     reader = _Reader(name)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_NoAliasLoader)
+    except _AliasRefused as exc:
+        line = exc.problem_mark.line + 1
+        raise ChecklistError([Problem(name, line, exc.problem)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1

@@ -1,0 +1,116 @@
+"""Do an audit's records say what its change log says?
+
+The hash chain shows an entry edited or removed in the middle of the log, but not the
+newest entries cut off, nor a record edited behind the store's back (a field changed
+with a SQLite tool). Replaying the log answers both: every tracked field of an audit,
+its items, findings and evidence must hold the value its last log entry gave it, or its
+starting value when no entry ever changed it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from .models import Audit, ChangeLog, Evidence, Finding, ItemResult
+
+AUDIT_FIELDS = ("title", "type", "auditee", "scope", "site", "lead_auditor", "team",
+                "planned_start", "planned_end", "actual_start", "actual_end", "status",
+                "previous_id", "conclusion")
+ITEM_FIELDS = ("result", "notes", "interviewees", "documents")
+FINDING_FIELDS = ("grade", "statement", "requirement", "objective_evidence", "process_area",
+                  "root_cause", "correction", "corrective_action", "owner", "due_date",
+                  "auditee_comment", "status", "verified_by", "verified_on",
+                  "verification_note", "repeat_of")
+# Values a field starts with when no log entry set it; anything else reads as empty.
+STARTING = {("audit", "status"): "planned", ("item", "result"): "not_assessed",
+            ("finding", "status"): "open"}
+# The entry that creates a record carries one field's first value.
+CREATED_FIELD = {"audit": "title", "finding": "grade"}
+
+
+def _text(value: Any) -> str:
+    """A value as the log writes it; None and empty text are the same nothing."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _last_values(entries: Iterable[ChangeLog], audit_id: int):
+    """(entity, record, field) -> the last value the log gave it (an item's record is its
+    ref within the audit; the others' their id or code); and the records it created."""
+    last: dict[tuple, str] = {}
+    created: dict[str, set] = {"finding": set(), "evidence": set()}
+    for e in entries:
+        if e.entity == "item" and e.audit_id != audit_id:
+            continue  # refs repeat across audits; an item is only ever logged under its own
+        record = e.entity_id
+        field = e.field
+        if field in ("created", "added"):
+            if e.entity in created and e.audit_id == audit_id:
+                created[e.entity].add(record)
+            field = CREATED_FIELD.get(e.entity, field)
+        last[(e.entity, record, field)] = _text(e.new)
+    return last, created
+
+
+def _compare(problems, last, entity, record, label, row, fields) -> None:
+    for field in fields:
+        key = (entity, record, field)
+        if entity == "audit" and key not in last and (entity, field) not in STARTING:
+            # An audit's header starts with the values it was planned with, and only its
+            # title is in the creation entry: a header field never changed since is not
+            # in the log, so there is nothing to hold it against.
+            continue
+        expected = last.get(key, STARTING.get((entity, field), ""))
+        actual = _text(getattr(row, field))
+        if actual != expected:
+            problems.append(
+                f"{label}: {field} is {actual[:40]!r} in the records but {expected[:40]!r} "
+                "in the change log: changed outside auditor, or the log was cut short"
+            )
+
+
+def record_mismatches(session: Session, audit_id: int) -> list[str]:
+    """One line per record field of the audit that the change log does not account for."""
+    entries = session.execute(select(ChangeLog).order_by(ChangeLog.id)).scalars()
+    last, created = _last_values(entries, audit_id)
+    problems: list[str] = []
+    audit = session.get(Audit, audit_id)
+    if audit is None:
+        return problems
+    _compare(problems, last, "audit", str(audit_id), f"audit {audit_id}", audit, AUDIT_FIELDS)
+    for row in session.execute(
+        select(ItemResult).where(ItemResult.audit_id == audit_id).order_by(ItemResult.ref)
+    ).scalars():
+        _compare(problems, last, "item", row.ref, f"item {row.ref}", row, ITEM_FIELDS)
+    codes = set()
+    for row in session.execute(
+        select(Finding).where(Finding.audit_id == audit_id).order_by(Finding.id)
+    ).scalars():
+        codes.add(row.code)
+        if row.code not in created["finding"]:
+            problems.append(f"finding {row.code}: no change-log entry created it")
+        _compare(problems, last, "finding", row.code, f"finding {row.code}", row,
+                 FINDING_FIELDS)
+    for code in sorted(created["finding"] - codes):
+        problems.append(f"finding {code}: in the change log but missing from the records")
+    ids = set()
+    for row in session.execute(
+        select(Evidence).where(Evidence.audit_id == audit_id).order_by(Evidence.id)
+    ).scalars():
+        ids.add(str(row.id))
+        logged = last.get(("evidence", str(row.id), "added"))
+        if logged is None:
+            problems.append(f"evidence {row.id}: no change-log entry added it")
+        elif row.sha256 and logged != row.sha256:
+            problems.append(f"evidence {row.id}: its SHA-256 in the records is not the one "
+                            "logged when it was attached")
+    for evidence_id in sorted(created["evidence"] - ids, key=int):
+        problems.append(f"evidence {evidence_id}: in the change log but missing from the "
+                        "records")
+    return problems
