@@ -679,3 +679,82 @@ def test_history_of_nothing_says_so(store, audit):
             assert "No changes" in str(app.screen.query_one("#history-detail").render())
 
     run(go())
+
+
+# -- through the whole app -----------------------------------------------------------------
+
+
+def auditor_app(store, audit_id):
+    from auditor.ui.app import AuditorApp
+
+    return AuditorApp(store, open_audit=audit_id)
+
+
+def test_app_m_opens_the_form_and_saving_records_the_nonconformity(store, audit):
+    async def go():
+        app = auditor_app(store, audit.id)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("m")  # on 4.1, the first item not assessed
+            await pilot.pause()
+            assert isinstance(app.screen, FindingFormScreen)
+            await pilot.press(*"Context analysis not reviewed since 2023")
+            await fill(pilot, "#objective_evidence", "Context analysis v1.0 dated 2023-01")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "AuditScreen"
+
+    run(go())
+    [finding] = store.findings(audit.id)
+    assert (finding.ref, finding.grade) == ("4.1", "minor")
+    assert finding.statement == "Context analysis not reviewed since 2023"
+    assert finding.objective_evidence == "Context analysis v1.0 dated 2023-01"
+    assert store.results(audit.id)["4.1"].result == "minor"
+
+
+def test_app_shift_m_then_escape_records_nothing(store, audit):
+    async def go():
+        app = auditor_app(store, audit.id)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("M")
+            await pilot.pause()
+            assert isinstance(app.screen, FindingFormScreen)
+            assert app.screen.query_one("#grade", Select).value == "major"
+            await pilot.press(*"Half typed", "escape")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "AuditScreen"
+
+    run(go())
+    assert store.findings(audit.id) == []
+    assert store.results(audit.id) == {}
+
+
+def test_app_findings_screen_review_step_and_close_audit(store, audit, several):
+    a, *_ = several
+
+    async def go():
+        app = auditor_app(store, audit.id)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("F")
+            await pilot.pause()
+            assert isinstance(app.screen, FindingsScreen)
+            await pilot.press("a")
+            await pilot.pause()
+            assert store.finding(a.code).status == FindingStatus.ACCEPTED
+            await pilot.press("escape")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "AuditScreen"
+            await pilot.press("C")
+            await pilot.pause()
+            assert isinstance(app.screen, CloseAuditScreen)
+            await pilot.press(*"Effective system; follow up two NCs", "ctrl+s", "y")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "AuditScreen"
+            assert app.screen.read_only
+
+    run(go())
+    closed = store.audit(audit.id)
+    assert closed.status == AuditStatus.CLOSED
+    assert closed.conclusion == "Effective system; follow up two NCs"

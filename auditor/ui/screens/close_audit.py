@@ -78,7 +78,7 @@ class CloseAuditScreen(ModalScreen[bool]):
                          markup=False)
             yield Label("Conclusion", classes="field-label")
             yield TextArea(self.audit.conclusion, id="conclusion", soft_wrap=True,
-                           tab_behavior="focus",
+                           tab_behavior="focus", compact=True,
                            placeholder="Overall conclusion: conformity, effectiveness, "
                                        "main strengths and weaknesses")
             yield Static("", id="close-confirm", markup=False)
