@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
+import auditor.ui
+
 from auditor.domain.vocab import FindingStatus
 from auditor.ui.widgets.previous_findings import PreviousFindingsPanel
+
+APP_CSS = Path(auditor.ui.__file__).parent / "app.tcss"
 
 
 @pytest.fixture
@@ -25,6 +30,8 @@ def followed(store, mini_checklist):
 
 
 class PanelHost(App):
+    CSS_PATH = APP_CSS
+
     def __init__(self, store, audit_id):
         super().__init__()
         self.store = store
@@ -32,7 +39,7 @@ class PanelHost(App):
         self.verified: list[PreviousFindingsPanel.Verified] = []
 
     def compose(self) -> ComposeResult:
-        yield PreviousFindingsPanel(self.store, self.audit_id)
+        yield PreviousFindingsPanel(self.store, self.audit_id, id="previous-findings")
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -92,7 +99,7 @@ async def _refused_on_closed(store, followed):
 
 def test_previous_findings_snapshot(snap_compare, store, followed):
     _, new, _, _ = followed
-    assert snap_compare(PanelHost(store, new.id), terminal_size=(100, 12))
+    assert snap_compare(PanelHost(store, new.id), terminal_size=(100, 24))
 
 
 # -- comparison, programme, choosing two audits ------------------------------------------
@@ -100,6 +107,8 @@ def test_previous_findings_snapshot(snap_compare, store, followed):
 
 class ScreenHost(App):
     """Pushes one screen and keeps what it dismissed with."""
+
+    CSS_PATH = APP_CSS
 
     def __init__(self, make_screen) -> None:
         super().__init__()

@@ -106,8 +106,9 @@ class ComparisonScreen(Screen):
         self.query_one("#comparison-summary", Static).update(
             f"Audit {p.id} {p.title} ({p.date or 'undated'}) → audit {c.id} {c.title} "
             f"({c.date or 'undated'}) · {c.auditee} · {versions}\n"
-            f"{counts}  ·  repeat findings {s['repeat_findings']}  ·  previous findings "
-            f"{s['previous_findings']} ({s['previous_findings_open']} still open)"
+            f"{counts}\nRepeat findings {s['repeat_findings']}  ·  previous findings "
+            f"{s['previous_findings']}, {s['previous_findings_open']} still open, "
+            f"{s['previous_findings_closed']} closed"
         )
         self._fill_findings(result)
         self._fill_items()
