@@ -338,21 +338,29 @@ class FindingsMixin(StoreBase):
         problems: list[tuple[str, str, str]] = []
         with self.reading() as session, session.no_autoflush:
             try:
-                self._audit(session, audit_id)
+                # Held here so the session's identity map keeps them for every lookup.
+                audit = self._audit(session, audit_id)
+                codes = list(changes)
+                mine = {f.code: f for start in range(0, len(codes), 500)
+                        for f in session.execute(select(Finding).where(
+                            Finding.audit_id == audit.id,
+                            Finding.code.in_(codes[start:start + 500]))).scalars()}
                 for code, fields in changes.items():
-                    finding = self._finding(session, code)
+                    finding = mine.get(code) or self._finding(session, code)
                     if finding.audit_id != audit_id:
                         problems.append((code, "", f"finding {code} belongs to audit "
                                                    f"{finding.audit_id}"))
                         continue
-                    for name, value in fields.items():
-                        if name == "status":
-                            continue
-                        try:
-                            self._apply_fields(session, finding, {name: value},
-                                               by_auditee=True)
-                        except RuleViolation as exc:
-                            problems.append((code, name, str(exc)))
+                    plain = {k: v for k, v in fields.items() if k != "status"}
+                    try:
+                        self._apply_fields(session, finding, plain, by_auditee=True)
+                    except RuleViolation:
+                        for name, value in plain.items():  # which field: one at a time
+                            try:
+                                self._apply_fields(session, finding, {name: value},
+                                                   by_auditee=True)
+                            except RuleViolation as exc:
+                                problems.append((code, name, str(exc)))
                     if fields.get("status"):
                         try:
                             self._move(session, finding, fields["status"], note="",

@@ -170,13 +170,18 @@ def _read_state(wb, store, audit_id: int, plan: FollowupPlan) -> dict[str, dict[
         plan.errors.append(f"{name}!B3: this workbook is of an audit {audit_id} in another "
                            "database, not of this one")
         return {}
-    headers = [read_text(v) for v in rows[layout.HASH_HEADER_ROW - 1]] \
-        if len(rows) >= layout.HASH_HEADER_ROW else []
+    def pair(row: tuple) -> tuple[str, list[str]]:
+        key = read_text(row[0]) if row else ""
+        joined = read_text(row[1]) if len(row) > 1 else ""
+        return key, joined.split(layout.HASH_SEP)
+
+    _, headers = pair(rows[layout.HASH_HEADER_ROW - 1]) if len(rows) >= \
+        layout.HASH_HEADER_ROW else ("", [])
     exported: dict[str, dict[str, str]] = {}
     for row in rows[layout.HASH_HEADER_ROW:]:
-        values = [read_text(v) for v in row]
-        if values and values[0]:
-            exported[values[0]] = dict(zip(headers[1:], values[1:]))
+        code, hashes = pair(row)
+        if code:
+            exported[code] = dict(zip(headers, hashes))
     return exported
 
 

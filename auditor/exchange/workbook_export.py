@@ -139,18 +139,22 @@ def _save(wb: Workbook, target: Path) -> None:
 def _write_findings(ws, styles: Styles, findings: list[Finding], checklist,
                     report: Progress) -> list[list[str]]:
     """The Findings sheet; returns each row's cell hashes for the `_auditor` sheet."""
-    set_widths(ws, [c.width for c in layout.COLUMNS])
+    looks = [_look(styles, c) for c in layout.COLUMNS]
+    # The auditee's columns are open below and beside what is written, too.
+    set_widths(ws, [c.width for c in layout.COLUMNS],
+               {i: look for i, (c, look) in enumerate(zip(layout.COLUMNS, looks), start=1)
+                if c.field})
     ws.freeze_panes = "A2"
     print_setup(ws)
     ws.append(header_row(ws, styles, layout.HEADERS))
-    looks = [_look(styles, c) for c in layout.COLUMNS]
     due = layout.HEADERS.index(layout.DUE_HEADER)
     hashes: list[list[str]] = []
     by_status: dict[str, list[int]] = {}
     for number, f in enumerate(findings, start=2):
         values = layout.finding_values(f, checklist)
         row = [text_cell(ws, v, look) for v, look in zip(values, looks)]
-        row[due] = value_cell(ws, values[due], looks[due])
+        if values[due] is not None:
+            row[due] = value_cell(ws, values[due], looks[due])
         ws.append(row)
         hashes.append([f.code] + [text_hash(layout.shown_text(v)) for v in values[1:]])
         by_status.setdefault(f.status, []).append(number)
@@ -229,7 +233,8 @@ def _write_state(ws, styles: Styles, audit: Audit, fingerprint: str, exported_at
     for key, value in zip(layout.STATE_KEYS, values):
         ws.append([text_cell(ws, key), text_cell(ws, value)])
     ws.append([])
-    ws.append([text_cell(ws, h) for h in layout.HEADERS])
+    ws.append([text_cell(ws, layout.ID_HEADER),
+               text_cell(ws, layout.HASH_SEP.join(layout.HEADERS[1:]))])
     for row in hashes:
-        ws.append([text_cell(ws, v) for v in row])
+        ws.append([text_cell(ws, row[0]), text_cell(ws, layout.HASH_SEP.join(row[1:]))])
     protect(ws)

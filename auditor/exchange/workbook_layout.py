@@ -20,7 +20,7 @@ from .xlsx_text import workbook_text
 
 FINDINGS_SHEET = "Findings"
 STATE_SHEET = "_auditor"
-FORMAT = "auditor-nc-workbook/1"
+FORMAT = "auditor-nc-workbook/2"
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,12 @@ AUDITEE_HEADERS = tuple(c.header for c in COLUMNS if c.field)
 AUDITOR_HEADERS = tuple(c.header for c in COLUMNS if not c.field and c.header != ID_HEADER)
 FIELD_OF = {c.header: c.field for c in COLUMNS if c.field}
 
-# Rows of the `_auditor` sheet before the per-finding hashes.
+# Rows of the `_auditor` sheet before the per-finding hashes. Below them, a header row
+# and one row per finding: its id and the hashes of its other cells joined by HASH_SEP,
+# in the order the header row names (two cells a finding keep export and import quick).
 STATE_KEYS = ("format", "audit_id", "fingerprint", "exported_at", "findings")
 HASH_HEADER_ROW = len(STATE_KEYS) + 2
+HASH_SEP = "|"
 
 
 def audit_fingerprint(store, audit_id: int) -> str:

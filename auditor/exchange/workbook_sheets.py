@@ -78,9 +78,14 @@ def protect(ws) -> None:
     p.formatCells = False
 
 
-def set_widths(ws, widths) -> None:
+def set_widths(ws, widths, styles: dict[int, object] | None = None) -> None:
+    """Column widths, and for the columns in `styles` the look of their empty cells (no
+    cell is written for an empty text, so the column's style is what the user gets)."""
     for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+        dimension = ws.column_dimensions[get_column_letter(index)]
+        dimension.width = width
+        if styles and index in styles:
+            dimension._style = copy(styles[index]._style)
 
 
 def print_setup(ws) -> None:

@@ -91,15 +91,19 @@ def put_text(cell, value: Any):
     if not text:
         cell.value = None  # an empty cell, not an empty string: nothing to misread
         return cell
-    cell.value = _escape(text)
-    # After openpyxl's guess: a leading `=` made it 'f'; the string type makes it text.
+    # Set as a string directly: openpyxl would guess 'f' for a leading `=`, and there is
+    # nothing left for its own check to refuse (workbook_text dropped it, and capped it).
+    cell._value = _escape(text)
     cell.data_type = "s"
     return cell
 
 
 def text_cell(ws, value: Any, style=None):
-    """A write-only cell holding user text, optionally sharing `style`'s formatting."""
+    """A write-only cell holding user text, optionally sharing `style`'s formatting; None
+    (no cell: the column's style applies) when the text is empty."""
     cell = put_text(WriteOnlyCell(ws), value)
+    if cell._value is None:
+        return None
     if style is not None:
         cell._style = copy(style._style)  # a copied style array: no per-cell lookups
     return cell
@@ -107,6 +111,12 @@ def text_cell(ws, value: Any, style=None):
 
 def read_text(value: Any) -> str:
     """A cell's value as the text a user sees (the reverse of `put_text`)."""
+    if type(value) is str:  # the common case first: every cell of an import passes here
+        if "_x" in value:
+            value = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value)
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

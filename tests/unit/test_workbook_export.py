@@ -46,8 +46,9 @@ def test_sheets_and_the_hidden_state_sheet(exported):
     assert state["B3"].value == layout.audit_fingerprint(store, aid)
     assert state["B5"].value == str(len(codes))
     hash_rows = list(state.iter_rows(min_row=layout.HASH_HEADER_ROW, values_only=True))
-    assert list(hash_rows[0]) == HEADERS
+    assert hash_rows[0] == ("Finding ID", "|".join(HEADERS[1:]))
     assert sorted(r[0] for r in hash_rows[1:]) == sorted(codes.values())
+    assert all(len(r[1].split("|")) == len(HEADERS) - 1 for r in hash_rows[1:])
 
 
 def test_findings_headers_frozen_filtered_and_printable(exported):
@@ -64,18 +65,28 @@ def test_findings_headers_frozen_filtered_and_printable(exported):
     assert ws["E2"].alignment.wrap_text
 
 
+def _locked(ws, cell) -> bool:
+    """As a spreadsheet application sees it: an empty cell that was not written takes
+    its column's style."""
+    if cell.has_style:
+        return cell.protection.locked
+    return ws.column_dimensions[cell.column_letter].protection.locked
+
+
 def test_only_the_auditees_columns_are_unlocked(exported):
     *_, wb = exported
     ws = wb["Findings"]
     assert ws.protection.sheet
     assert not ws.protection.autoFilter  # filtering stays allowed
-    for row in ws.iter_rows(min_row=2, max_row=5):
+    for row in ws.iter_rows(min_row=2, max_row=6):  # row 6: below the findings
         for cell in row:
             header = HEADERS[cell.column - 1]
             unlocked = header in layout.AUDITEE_HEADERS
-            assert cell.protection.locked is not unlocked, (cell.coordinate, header)
+            assert _locked(ws, cell) is not unlocked, (cell.coordinate, header)
     for cell in ws[1]:
         assert cell.protection.locked
+    assert ws.column_dimensions["K"].number_format == "yyyy-mm-dd"
+    assert ws.column_dimensions["G"].alignment.wrap_text
 
 
 def test_status_drop_down_offers_the_auditees_statuses_and_the_current_one(exported):

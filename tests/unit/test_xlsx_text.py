@@ -7,6 +7,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from auditor.exchange.xlsx_text import (
@@ -128,7 +129,8 @@ def test_empty_text_is_an_empty_cell():
 def test_text_cell_takes_the_template_style():
     wb = Workbook(write_only=True)
     ws = wb.create_sheet()
-    template = text_cell(ws, "")
+    assert text_cell(ws, "") is None  # no cell: the column's style applies
+    template = WriteOnlyCell(ws)
     template.font = Font(bold=True)
     cell = text_cell(ws, "=1+1", template)
     assert cell.data_type == "s" and cell.font.bold
