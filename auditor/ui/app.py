@@ -31,9 +31,18 @@ class AuditorApp(App):
         self.open_audit = open_audit
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen(self.store))
+        # Opened straight on an audit, the home screen is built only when it is needed.
         if self.open_audit is not None:
             self.open_audit_screen(self.open_audit)
+        else:
+            self.push_screen(HomeScreen(self.store))
+
+    def go_home(self) -> None:
+        """Leave the current screen for the home screen, building it if it never was."""
+        if any(isinstance(s, HomeScreen) for s in self.screen_stack):
+            self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen(self.store))
 
     def open_audit_screen(self, audit_id: int) -> None:
         self.push_screen(AuditScreen(self.store, audit_id))

@@ -382,3 +382,16 @@ async def test_enter_on_an_item_goes_to_its_notes(make_app, audit, store):
         await pilot.press(*"typed after enter", "escape")
         assert app.focused is app.screen.query_one(ClauseTree)
     assert store.results(audit.id)["4.1"].notes == "typed after enter"
+
+
+async def test_the_key_bar_shows_the_main_keys_and_a_click_presses_one(make_app, audit, store):
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = str(app.screen.query_one("#key-bar").render())
+        for shown in ("c Conform", "o Obs", "i OFI", "m Minor", "M Major", "x N/A",
+                      "n Next", "? Keys", "^p palette"):
+            assert shown in bar
+        await pilot.click("#key-bar", offset=(1, 0))  # on " c "
+        await pilot.pause()
+    assert recorded(store, audit.id) == {"4.1": "conform"}

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static, Tree
+from textual.widgets import Static, Tree
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.models import Evidence, Finding, ItemResult
@@ -27,8 +27,18 @@ from auditor.ui.screens.attach_file import AttachFileScreen
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.clause_tree import RESULT_KEYS, ClauseTree
 from auditor.ui.widgets.item_detail import ItemDetail
+from auditor.ui.widgets.key_bar import KeyBar
 
 FILTER_ORDER = (ItemFilter.ALL, ItemFilter.NOT_ASSESSED, ItemFilter.FINDINGS)
+BAR_WIDTH = 16
+
+
+def progress_bar(done: int, total: int) -> str:
+    """A bar in the theme's colours, drawn as text: one widget instead of four."""
+    share = done / total if total else 0.0
+    filled = round(share * BAR_WIDTH)
+    return (f"[$success]{'━' * filled}[/][$panel-lighten-2]{'━' * (BAR_WIDTH - filled)}[/]"
+            f" {share:4.0%}")
 
 
 class AuditScreen(Screen):
@@ -86,8 +96,6 @@ class AuditScreen(Screen):
                 id="read-only-banner", markup=False,
             )
         with Horizontal(id="audit-status"):
-            yield ProgressBar(total=max(self.progress.total, 1), show_eta=False,
-                              id="audit-progress")
             yield Static("", id="audit-counts")
             yield Static("", id="audit-filter")
         with Horizontal(id="audit-body"):
@@ -99,7 +107,7 @@ class AuditScreen(Screen):
                         yield panel
             yield ItemDetail(self.store, self.audit_id, read_only=self.read_only,
                              on_saved=self._text_saved, id="item-detail")
-        yield Footer()
+        yield KeyBar(id="key-bar")
 
     @property
     def tree(self) -> ClauseTree:
@@ -125,10 +133,9 @@ class AuditScreen(Screen):
 
     def _show_counts(self) -> None:
         p = self.progress
-        self.query_one("#audit-progress", ProgressBar).update(
-            total=max(p.total, 1), progress=p.assessed)
         self.query_one("#audit-counts", Static).update(
-            f"{p.assessed}/{p.total} · {p.open_findings} open")
+            f"{progress_bar(p.assessed, p.total)} {p.assessed}/{p.total} · "
+            f"{p.open_findings} open")
 
     def _show_filter(self) -> None:
         parts = []
@@ -176,9 +183,11 @@ class AuditScreen(Screen):
 
     # -- after a change -------------------------------------------------------------------
 
-    def _item_changed(self, ref: str) -> None:
-        """Re-read the findings (one query) and repaint the item and its groups."""
-        self.findings = self.store.findings(self.audit_id)
+    def _item_changed(self, ref: str, reread_findings: bool = True) -> None:
+        """Repaint the item and its groups, after re-reading the findings (one query)
+        unless the change could not touch them."""
+        if reread_findings:
+            self.findings = self.store.findings(self.audit_id)
         row = self.rows.get(ref)
         live = [LiveFinding(f.code, f.grade, f.status) for f in self._item_findings(ref)]
         changed = self.progress.update(ref, row.result if row else None, live)
@@ -227,12 +236,16 @@ class AuditScreen(Screen):
         if ref is None:
             return
         try:
-            row, _finding = self.store.record_result(self.audit_id, ref, result)
+            row, finding = self.store.record_result(self.audit_id, ref, result)
         except AuditorError as exc:
             self.notify(str(exc), severity="error")
             return
         self.rows[ref] = row
-        self._item_changed(ref)
+        if finding is not None:
+            self.findings = [f for f in self.findings if f.code != finding.code] + [finding]
+        # Only clearing a result can cancel findings; the other keys leave them or return
+        # the one they raised.
+        self._item_changed(ref, reread_findings=result == Result.NOT_ASSESSED)
 
     def action_raise_nonconformity(self, grade: str) -> None:
         ref = self._writable_ref()
@@ -415,7 +428,7 @@ class AuditScreen(Screen):
             self.tree.focus()
             return
         self.flush()
-        self.dismiss()
+        self.app.go_home()
 
     def flush(self) -> bool:
         """Write what was typed and not yet saved (before leaving or quitting)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.progress import matches_query
@@ -13,6 +13,7 @@ from auditor.domain.store import AuditSummary
 from auditor.domain.vocab import AuditStatus
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.help import HelpScreen
+from auditor.ui.widgets.key_bar import KeyBar
 
 # Two lines a row, so that every column fits in 80 cells: title over auditee, type over
 # checklist, status over progress.
@@ -55,7 +56,7 @@ class HomeScreen(Screen):
         yield DataTable(id="audits", cursor_type="row", zebra_stripes=True)
         yield Static("No audits yet. Press n to plan one, or run `auditor demo` for a "
                      "sample.", id="home-empty", markup=False)
-        yield Footer()
+        yield KeyBar(id="key-bar")
 
     @property
     def table(self) -> DataTable:

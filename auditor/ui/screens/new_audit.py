@@ -10,12 +10,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.planning import FOLLOW_UP_TYPES, check_plan, follow_up_candidates
 from auditor.domain.store import AuditSummary
 from auditor.domain.vocab import AuditType
+from auditor.ui.widgets.key_bar import KeyBar
 
 TEXT_FIELDS = (
     ("title", "Title", "e.g. Internal audit 2026: release management"),
@@ -81,7 +82,7 @@ class NewAuditScreen(Screen[int | None]):
         with Horizontal(classes="dialog-buttons"):
             yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)
             yield Button("Cancel (esc)", id="cancel", compact=True)
-        yield Footer()
+        yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()

@@ -157,7 +157,8 @@ class ClauseTree(Tree[str]):
             return False
         parent = node.parent
         while parent is not None and not parent.is_root:
-            parent.expand()
+            if not parent.is_expanded:  # expanding re-lays the whole tree: only if needed
+                parent.expand()
             parent = parent.parent
         if self.last_line < 0:  # reading it rebuilds the lines, so the node's line is known
             return False

@@ -1,0 +1,56 @@
+"""The footer of the main screens: the keys that work where the focus is, in one line.
+
+Textual's `Footer` mounts a widget per key and re-mounts them all whenever the focus
+moves; on the audit screen that was a third of the start-up time. This bar is one widget
+whose text is rebuilt from the screen's active bindings, and a click on a key presses it.
+"""
+
+from __future__ import annotations
+
+from textual.markup import escape
+from textual.widgets import Static
+
+
+# The theme's footer colours, so the bar looks like Textual's footer in every theme.
+KEY = "bold $footer-key-foreground on $footer-key-background"
+DISABLED = "$text-disabled"
+
+
+class KeyBar(Static):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=True)
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.call_after_refresh(self.show_keys)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen) -> None:
+        if screen is self.screen:
+            self.show_keys()
+
+    def show_keys(self) -> None:
+        parts = []
+        seen: set[str] = set()
+        palette = None
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if key == self.app.COMMAND_PALETTE_BINDING:
+                palette = (key, "palette")
+                continue
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            parts.append((key, binding.description, active.enabled,
+                          self.app.get_key_display(binding)))
+        chunks = []
+        for key, description, enabled, display in parts:
+            style = KEY if enabled else DISABLED
+            chunks.append(f"[@click=app.simulate_key({key!r})][{style}] {escape(display)} [/]"
+                          f"{escape(description)}[/]")
+        text = " ".join(chunks)
+        if palette is not None:
+            text += f"  [@click=app.command_palette][{KEY}] ^p [/]palette[/]"
+        self.update(text)

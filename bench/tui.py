@@ -1,0 +1,153 @@
+"""TUI benchmark: start-up to a ready audit screen, and one result key press, each beside
+a bare Textual app measured in the same run.
+
+    .venv/bin/python bench/tui.py [--runs 7] [--presses 60]
+
+Start-up: from creating the app (the store is already open, as `auditor open` has it) to
+the audit screen mounted with its tree built, against a bare app with one Static; both
+through `App.run_test()` at 120x40. Key press: `pilot.press("c")` on an item (a result
+written to the database, the item's line and its groups repainted) against a bare app
+whose `c` is bound to an action that does nothing. Both on the ISO/IEC 27001 checklist
+and on a synthetic checklist of 1,500 items. Targets: within 1.5x of the bare app.
+Medians are printed; the database lives in a temporary folder on the local disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from textual.app import App, ComposeResult  # noqa: E402
+from textual.widgets import Static  # noqa: E402
+
+from auditor.domain.checklist import Checklist, ChecklistItem  # noqa: E402
+from auditor.domain.store import Store  # noqa: E402
+from auditor.exchange.library import find  # noqa: E402
+from auditor.ui.app import AuditorApp  # noqa: E402
+from auditor.ui.screens.audit import AuditScreen  # noqa: E402
+
+SIZE = (120, 40)
+
+
+class BareApp(App):
+    BINDINGS = [("c", "nothing", "Nothing")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("bare")
+
+    def action_nothing(self) -> None:
+        pass
+
+
+def synthetic_checklist(groups: int = 30, per_group: int = 50) -> Checklist:
+    return Checklist(
+        id="synthetic-1500", title="Synthetic 1,500 items", standard="none", version="1",
+        items=tuple(
+            ChecklistItem(
+                ref=f"{g}", title=f"Group {g} of related requirements",
+                children=tuple(
+                    ChecklistItem(ref=f"{g}.{i}", title=f"Requirement {g}.{i} on something",
+                                  prompts=(f"How is {g}.{i} done?",),
+                                  evidence=("A record",))
+                    for i in range(1, per_group + 1)
+                ),
+            )
+            for g in range(1, groups + 1)
+        ),
+    )
+
+
+async def start_bare() -> float:
+    began = time.perf_counter()
+    async with BareApp().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        took = time.perf_counter() - began
+    return took
+
+
+async def start_audit(store: Store, audit_id: int) -> float:
+    began = time.perf_counter()
+    app = AuditorApp(store, open_audit=audit_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+        assert app.screen.tree.nodes_by_ref
+        took = time.perf_counter() - began
+    return took
+
+
+async def keys_bare(presses: int) -> list[float]:
+    times = []
+    async with BareApp().run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(presses):
+            began = time.perf_counter()
+            await pilot.press("c")
+            times.append(time.perf_counter() - began)
+    return times
+
+
+async def keys_audit(store: Store, audit_id: int, presses: int) -> tuple[list[float], list[float]]:
+    """Times of `c` (record conform) and of `n` (move to the next item not assessed)."""
+    record, move = [], []
+    app = AuditorApp(store, open_audit=audit_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(presses):
+            began = time.perf_counter()
+            await pilot.press("c")
+            record.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            await pilot.press("n")
+            move.append(time.perf_counter() - began)
+    return record, move
+
+
+def median_ms(values: list[float]) -> float:
+    return statistics.median(values) * 1000
+
+
+def run(name: str, checklist: Checklist, folder: Path, runs: int, presses: int) -> None:
+    began = time.perf_counter()
+    store = Store.open(f"sqlite:///{folder / (checklist.id + '.db')}", folder / "evidence",
+                       "bench")
+    opened = time.perf_counter() - began
+    audit = store.create_audit(checklist, title="Bench", auditee="Bench Ltd")
+    items = len(checklist.assessable_items())
+
+    bare, ours = [], []
+    for _ in range(runs):  # interleaved, so drifts in the machine hit both alike
+        bare.append(asyncio.run(start_bare()))
+        ours.append(asyncio.run(start_audit(store, audit.id)))
+    b, o = median_ms(bare), median_ms(ours)
+    print(f"{name} ({items} items): start-up to audit screen {o:.0f} ms, bare app {b:.0f} ms,"
+          f" ratio {o / b:.2f}x (target 1.5x); store open {opened * 1000:.0f} ms")
+
+    bare_keys = asyncio.run(keys_bare(presses))
+    record, move = asyncio.run(keys_audit(store, audit.id, min(presses, items // 2)))
+    kb, kr, km = median_ms(bare_keys), median_ms(record), median_ms(move)
+    print(f"{name} ({items} items): result key {kr:.2f} ms, bare key {kb:.2f} ms, ratio "
+          f"{kr / kb:.2f}x (target 1.5x); next-item key {km:.2f} ms ({km / kb:.2f}x)")
+    store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--presses", type=int, default=60)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="auditor-bench-", dir=Path.home()) as tmp:
+        folder = Path(tmp)
+        run("ISO/IEC 27001", find("iso27001-2022"), folder, args.runs, args.presses)
+        run("synthetic", synthetic_checklist(), folder, args.runs, args.presses)
+
+
+if __name__ == "__main__":
+    main()
