@@ -54,20 +54,22 @@ def raw_commit(conn: sqlite3.Connection, text: str) -> None:
     conn.execute("COMMIT")
 
 
-def timed(fn, *args, **kwargs) -> float:
-    start = time.perf_counter()
+def timed(fn, *args, **kwargs) -> tuple[float, float]:
+    """Wall time, and this thread's CPU time: the part that is our code, not the disk."""
+    cpu, start = time.thread_time(), time.perf_counter()
     fn(*args, **kwargs)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.thread_time() - cpu
 
 
-def run(n: int, folder: Path) -> dict[str, list[float]]:
+def run(n: int, folder: Path) -> dict[str, list[tuple[float, float]]]:
     store = Store.open(f"sqlite:///{folder / 'auditor.db'}", folder / "evidence", "bench")
     raw = raw_connection(folder / "raw.db")
     try:
         checklist = library.find("iso9001-2015")
         audit = store.create_audit(checklist, title="Autosave bench", auditee="Bench Ltd")
         refs = [item.ref for item in checklist.assessable_items()]
-        samples: dict[str, list[float]] = {"set_item_text": [], "record_result": [], "raw": []}
+        samples: dict[str, list[tuple[float, float]]] = {
+            "set_item_text": [], "record_result": [], "raw": []}
         note = ""
         for i in range(WARMUP + n):
             ref = refs[i % len(refs)]
@@ -89,19 +91,24 @@ def run(n: int, folder: Path) -> dict[str, list[float]]:
         store.close()
 
 
-def report(samples: dict[str, list[float]]) -> None:
-    raw = samples["raw"]
-    raw50, raw99 = percentile(raw, 50), percentile(raw, 99)
-    print(f"{'path':<16}{'n':>6}{'p50 ms':>10}{'p99 ms':>10}{'mean ms':>10}"
-          f"{'p50/raw':>10}{'p99/raw':>10}")
+def report(samples: dict[str, list[tuple[float, float]]]) -> None:
+    wall = {k: [w for w, _c in v] for k, v in samples.items()}
+    cpu = {k: [c for _w, c in v] for k, v in samples.items()}
+    raw50, raw99 = percentile(wall["raw"], 50), percentile(wall["raw"], 99)
+    cpu50 = percentile(cpu["raw"], 50)
+    print(f"{'path':<16}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}{'mean ms':>9}"
+          f"{'p50/raw':>9}{'p99/raw':>9}{'cpu p50':>9}{'cpu/raw':>9}")
     for name in ("set_item_text", "record_result", "raw"):
-        s = samples[name]
-        p50, p99 = percentile(s, 50), percentile(s, 99)
-        print(f"{name:<16}{len(s):>6}{p50 * 1e3:>10.3f}{p99 * 1e3:>10.3f}"
-              f"{statistics.fmean(s) * 1e3:>10.3f}{p50 / raw50:>10.2f}{p99 / raw99:>10.2f}")
-    worst = max(percentile(samples[k], 99) for k in ("set_item_text", "record_result"))
+        s = wall[name]
+        p50, p99, c50 = percentile(s, 50), percentile(s, 99), percentile(cpu[name], 50)
+        print(f"{name:<16}{len(s):>6}{p50 * 1e3:>9.3f}{p99 * 1e3:>9.3f}"
+              f"{statistics.fmean(s) * 1e3:>9.3f}{p50 / raw50:>9.2f}{p99 / raw99:>9.2f}"
+              f"{c50 * 1e3:>9.3f}{c50 / cpu50:>9.2f}")
+    worst = max(percentile(wall[k], 99) for k in ("set_item_text", "record_result"))
+    worst50 = max(percentile(wall[k], 50) for k in ("set_item_text", "record_result"))
     verdict = "within" if worst <= 2 * raw99 else "NOT within"
-    print(f"store p99 / raw p99 = {worst / raw99:.2f} ({verdict} the 2x target)")
+    print(f"store p99 / raw p99 = {worst / raw99:.2f} ({verdict} the 2x target); "
+          f"store p50 / raw p50 = {worst50 / raw50:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
