@@ -534,3 +534,38 @@ def test_record_result_appends_notes(store, audit):
     store.record_result(audit.id, "4.1", "conform", note="Dated 2026-01")
     assert store.results(audit.id)["4.1"].notes == "Saw the analysis\nDated 2026-01"
     assert store.audit(audit.id).status == "in_progress"
+
+
+# -- a second writer -----------------------------------------------------------------------
+
+
+def test_a_second_writer_waits_for_its_turn(store, audit, tmp_path):
+    import threading
+    import time
+
+    from auditor.domain.store import Store
+
+    other = Store.open(f"sqlite:///{db_file(store)}", store.evidence_dir, "colleague")
+    holding, release = threading.Event(), threading.Event()
+
+    def long_write():
+        with other.writing() as session:
+            other._log(session, audit.id, "audit", audit.id, "note", None, "holding the lock")
+            holding.set()
+            release.wait(5)
+
+    writer = threading.Thread(target=long_write)
+    writer.start()
+    try:
+        assert holding.wait(5)
+        threading.Timer(0.5, release.set).start()
+        started = time.monotonic()
+        store.record_result(audit.id, "4.1", "conform")  # waits, then succeeds
+        assert time.monotonic() - started >= 0.4
+    finally:
+        release.set()
+        writer.join(5)
+        other.close()
+    assert store.results(audit.id)["4.1"].result == "conform"
+    assert [e.actor for e in store.history()][-3:] == ["colleague", "tester", "tester"]
+    assert store.verify_trail() is None
