@@ -71,13 +71,21 @@ def days_overdue(finding: FindingLike, today: date) -> int:
     return (today - finding.due_date).days
 
 
-def step_applies(finding: FindingLike, step_id: str) -> bool:
-    """Whether the auditor may take this step on the finding in its current status."""
-    step = review_step(step_id)
-    return step.target in allowed_moves(finding.status, finding.grade, by_auditee=False)
-
-
-def applicable_steps(finding: FindingLike) -> list[ReviewStep]:
-    """The review steps open to the auditor now, in the order they are usually taken."""
+def _auditor_moves(finding: FindingLike, audit_closed: bool) -> frozenset[FindingStatus]:
     moves = allowed_moves(finding.status, finding.grade, by_auditee=False)
+    if audit_closed:
+        # Cancelling changes what the audit found, not its follow-up: a closed audit
+        # refuses it (the store enforces this; here it is only not offered).
+        moves = moves - {FindingStatus.CANCELLED}
+    return moves
+
+
+def step_applies(finding: FindingLike, step_id: str, *, audit_closed: bool = False) -> bool:
+    """Whether the auditor may take this step on the finding in its current status."""
+    return review_step(step_id).target in _auditor_moves(finding, audit_closed)
+
+
+def applicable_steps(finding: FindingLike, *, audit_closed: bool = False) -> list[ReviewStep]:
+    """The review steps open to the auditor now, in the order they are usually taken."""
+    moves = _auditor_moves(finding, audit_closed)
     return [step for step in REVIEW_STEPS if step.target in moves]

@@ -424,7 +424,7 @@ def test_reject_then_refused_step_is_notified_and_nothing_moves(store, audit, se
     assert store.finding(a.code).status == FindingStatus.REJECTED
 
 
-def test_verify_effective_and_not_effective(store, audit, several, mini_checklist):
+def test_verify_effective_then_a_step_that_does_not_apply(store, audit, several):
     a, b, c, d = several
 
     async def go():
@@ -758,3 +758,24 @@ def test_app_findings_screen_review_step_and_close_audit(store, audit, several):
     closed = store.audit(audit.id)
     assert closed.status == AuditStatus.CLOSED
     assert closed.conclusion == "Effective system; follow up two NCs"
+
+
+def test_closed_audit_findings_offer_follow_up_steps_only(store, audit, several):
+    a, *_ = several
+    store.close_audit(audit.id)
+
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            heading = str(app.screen.query_one("#findings-heading").render())
+            assert "audit closed: follow-up only" in heading
+            detail = str(app.screen.query_one("#finding-detail").render())
+            assert "a accept plan · r reject plan" in detail and "cancel" not in detail
+            await pilot.press("delete")  # cancelling is not follow-up: refused
+            await pilot.pause()
+            assert any("closed" in n.message for n in app._notifications)
+            await pilot.press("a")  # reviewing the plan is
+            await pilot.pause()
+
+    run(go())
+    assert store.finding(a.code).status == FindingStatus.ACCEPTED

@@ -126,6 +126,17 @@ def _twin_in_status(store, audit_id, grade, status):
     return twin.code
 
 
+def test_a_closed_audit_offers_no_cancel_and_the_store_refuses_it(store, audit):
+    finding = store.raise_finding(audit.id, "8.6", "ofi", statement="Automate release notes")
+    store.close_audit(audit.id)
+    stored = store.finding(finding.code)
+    assert [s.id for s in applicable_steps(stored, audit_closed=True)] == ["verify_effective"]
+    assert not step_applies(stored, "cancel", audit_closed=True)
+    with pytest.raises(RuleViolation):
+        store.set_finding_status(finding.code, "cancelled")
+    assert store.set_finding_status(finding.code, "closed").status == "closed"
+
+
 def test_overdue_on_a_stored_finding(store, audit):
     finding = store.raise_finding(audit.id, "8.6", "minor", statement="No release record")
     store.update_finding(finding.code, {"due_date": "2026-02-01"}, by_auditee=True)

@@ -85,7 +85,8 @@ class CloseAuditScreen(ModalScreen[bool]):
             yield Static("", id="close-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close audit…", variant="primary", id="close-start", compact=True)
-                yield Button("Confirm close", variant="error", id="close-confirm-button", compact=True)
+                yield Button("Confirm close", variant="error", id="close-confirm-button",
+                             compact=True)
                 yield Button("Back", id="close-back", compact=True)
         yield Footer()
 

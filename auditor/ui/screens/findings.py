@@ -75,6 +75,7 @@ class FindingsScreen(Screen):
         self.store = store
         self.audit_id = audit_id
         self.open_only = False
+        self.audit_closed = False
         self._findings: dict[str, Finding] = {}
 
     def compose(self) -> ComposeResult:
@@ -100,6 +101,7 @@ class FindingsScreen(Screen):
         """Read the findings again and rebuild the rows, keeping the cursor on `keep`."""
         table = self.query_one(DataTable)
         keep = keep or self._current_code()
+        self._read_audit_status()
         self._findings = {f.code: f for f in self.store.findings(self.audit_id)}
         table.clear()
         for finding in self._findings.values():
@@ -133,6 +135,7 @@ class FindingsScreen(Screen):
     def _refresh_row(self, finding: Finding) -> None:
         """Show one finding's new state; it leaves the table when the filter hides it."""
         self._findings[finding.code] = finding
+        self._read_audit_status()
         table = self.query_one(DataTable)
         if not self._shown(finding):
             if finding.code in table.rows:
@@ -143,15 +146,18 @@ class FindingsScreen(Screen):
         self._update_heading()
         self._show_detail()
 
+    def _read_audit_status(self) -> None:
+        # Read with the findings, not on every cursor move: another process may close it.
+        self.audit_closed = self.store.audit(self.audit_id).status == AuditStatus.CLOSED
+
     def _update_heading(self) -> None:
         every = list(self._findings.values())
         today = self.store.now().date()
         still_open = sum(1 for f in every if is_open(f))
         late = sum(1 for f in every if days_overdue(f, today))
-        audit = self.store.audit(self.audit_id)
         showing = "open findings only (o: all)" if self.open_only else "all findings (o: open only)"
         parts = [f"{len(every)} findings", f"{still_open} open", f"{late} overdue", showing]
-        if audit.status == AuditStatus.CLOSED:
+        if self.audit_closed:
             parts.append("audit closed: follow-up only")
         self.query_one("#findings-heading", Static).update(" · ".join(parts))
         empty = self.query_one("#findings-empty", Static)
@@ -188,7 +194,8 @@ class FindingsScreen(Screen):
             lines.append(f"Corrective action: {finding.corrective_action}")
         if finding.verification_note:
             lines.append(f"Verification: {finding.verification_note}")
-        steps = [f"{STEP_KEYS[s.id]} {s.label.lower()}" for s in applicable_steps(finding)]
+        steps = [f"{STEP_KEYS[s.id]} {s.label.lower()}"
+                 for s in applicable_steps(finding, audit_closed=self.audit_closed)]
         lines.append("Next: " + (" · ".join(steps) if steps else "nothing to review"))
         detail.update("\n".join(lines))
 
