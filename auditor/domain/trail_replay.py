@@ -94,7 +94,9 @@ def record_mismatches(session: Session, audit_id: int) -> list[str]:
     ).scalars():
         codes.add(row.code)
         if row.code not in created["finding"]:
-            problems.append(f"finding {row.code}: no change-log entry created it")
+            problems.append(f"finding {row.code}: no change-log entry created it: added "
+                            "outside auditor, or the log was cut short")
+            continue
         _compare(problems, last, "finding", row.code, f"finding {row.code}", row,
                  FINDING_FIELDS)
     for code in sorted(created["finding"] - codes):
@@ -106,7 +108,8 @@ def record_mismatches(session: Session, audit_id: int) -> list[str]:
         ids.add(str(row.id))
         logged = last.get(("evidence", str(row.id), "added"))
         if logged is None:
-            problems.append(f"evidence {row.id}: no change-log entry added it")
+            problems.append(f"evidence {row.id}: no change-log entry added it: added outside "
+                            "auditor, or the log was cut short")
         elif row.sha256 and logged != row.sha256:
             problems.append(f"evidence {row.id}: its SHA-256 in the records is not the one "
                             "logged when it was attached")

@@ -151,7 +151,7 @@ class Ledger:
     def take(self, run: Run) -> None:
         """Learn from a driver's lines: every ACK counts; a last INTENT without its ACK
         is a change that may or may not have been committed."""
-        acked = set()
+        acked = {refused["n"] for refused in run.records("REFUSED")}  # changed nothing
         for ack in run.records("ACK"):
             acked.add(ack["n"])
             self.acknowledge(ack["expect"], ack["tokens"])

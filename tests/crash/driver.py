@@ -30,6 +30,7 @@ creating one when there is none, and occasionally closes and reopens one.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -63,11 +64,12 @@ class Driver:
         self.tag = tag
         self.scratch = scratch
         self.shared_audit = shared_audit
-        self.n = 0
+        self.n = 0  # operations: each INTENT/ACK pair has its own number
+        self.tokens = 0
 
     def token(self) -> str:
-        self.n += 1
-        return f"{self.tag}-{self.n}"
+        self.tokens += 1
+        return f"{self.tag}-{self.tokens}"
 
     # -- choosing what to work on --------------------------------------------------------
 
@@ -86,6 +88,7 @@ class Driver:
     def create_audit(self) -> int:
         checklist = library.find(CHECKLIST)
         title = f"Crash audit {self.token()}"
+        self.n += 1
         emit("INTENT", {"n": self.n, "op": "create", "title": title, "expect": [],
                         "tokens": []})
         audit = self.store.create_audit(checklist, title=title, auditee="Crash Test Ltd")
@@ -95,6 +98,7 @@ class Driver:
         return audit.id
 
     def run(self, op: str, expect: list, tokens: list, call, more=None) -> object:
+        self.n += 1
         n = self.n
         emit("INTENT", {"n": n, "op": op, "expect": expect, "tokens": tokens})
         result = call()
@@ -149,7 +153,6 @@ class Driver:
         target = self.rng.choice(moves)
         if target == FindingStatus.RESPONDED and not finding.corrective_action:
             return self.update_finding(audit)
-        self.token()
         try:
             self.run("move_finding", [[["finding", finding.code, "status"], target.value]], [],
                      lambda: self.store.set_finding_status(finding.code, target.value,
@@ -164,8 +167,6 @@ class Driver:
         token = self.token()
         path = self.scratch / f"{token}.txt"
         path.write_bytes(f"evidence {token}\n".encode() + self.rng.randbytes(64))
-        import hashlib
-
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         self.run("evidence", [], [[["evidence", audit, sha], token]],
                  lambda: self.store.add_evidence(audit, ref=ref, kind="file", file=path,
@@ -173,9 +174,9 @@ class Driver:
         path.unlink()
 
     def close_and_reopen(self, audit: int) -> None:
-        self.token()
+        conclusion = f"conclusion {self.token()}"
         self.run("close", [[["status", audit], AuditStatus.CLOSED.value]], [],
-                 lambda: self.store.close_audit(audit, f"conclusion {self.n}"))
+                 lambda: self.store.close_audit(audit, conclusion))
         self.run("reopen", [[["status", audit], AuditStatus.IN_PROGRESS.value]], [],
                  lambda: self.store.reopen_audit(audit, "crash test: more to record"))
 

@@ -195,10 +195,11 @@ def test_short_crash_run_loses_nothing_acknowledged(tmp_path, figures):
 
 
 @pytest.mark.crash
+@pytest.mark.timeout(6 * 3600)  # about 2.5 s a kill; the suite's 300 s is for the short run
 def test_long_crash_run_loses_nothing_acknowledged(tmp_path, figures):
     kills = int(os.environ.get("AUDITOR_CRASH_KILLS") or LONG_KILLS)
     seed = int(os.environ.get("AUDITOR_CRASH_SEED") or time.time())
     start = time.monotonic()
     c = campaign(tmp_path, kills, seed)
     figures(c.figures(f"crash (long, seed {seed})", time.monotonic() - start))
-    assert c.kills >= kills >= 100 or kills < 100
+    assert c.kills >= kills
