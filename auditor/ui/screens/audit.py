@@ -133,9 +133,10 @@ class AuditScreen(Screen):
 
     def _show_counts(self) -> None:
         p = self.progress
+        # A fixed-size line: no re-layout for each key press.
         self.query_one("#audit-counts", Static).update(
             f"{progress_bar(p.assessed, p.total)} {p.assessed}/{p.total} · "
-            f"{p.open_findings} open")
+            f"{p.open_findings} open", layout=False)
 
     def _show_filter(self) -> None:
         parts = []

@@ -60,6 +60,8 @@ class ItemDetail(VerticalScroll):
         self.read_only = read_only
         self.on_saved = on_saved
         self.ref: str | None = None
+        self._shown: dict[str, str] = {}
+        self._finding_lines: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="item-title")
@@ -79,9 +81,14 @@ class ItemDetail(VerticalScroll):
     def notes(self) -> ItemNotes:
         return self.query_one(ItemNotes)
 
-    def _set(self, widget_id: str, text: str) -> None:
+    def _set(self, widget_id: str, text: str, *, one_line: bool = False) -> None:
+        """Update a part only when its text changed: each update costs a re-layout,
+        except for one-line parts whose height never changes."""
+        if self._shown.get(widget_id) == text:
+            return
+        self._shown[widget_id] = text
         widget = self.query_one(f"#{widget_id}", Static)
-        widget.update(text)
+        widget.update(text, layout=not one_line)
         widget.display = bool(text)
 
     # -- showing --------------------------------------------------------------------------
@@ -109,16 +116,19 @@ class ItemDetail(VerticalScroll):
         result = status.result or Result.NOT_ASSESSED
         self._set("item-result",
                   f"Result: [b]{RESULT_LABELS[result]}[/b]"
-                  + (f"  ·  {len(findings)} finding(s)" if findings else ""))
+                  + (f"  ·  {len(findings)} finding(s)" if findings else ""), one_line=True)
         files = [e for e in evidence if e.sha256]
         self._set("item-files", "\n".join(
             f"• {escape(e.original_name)}  {_size(e.size)}  sha256 {e.sha256[:12]}"
             for e in files) or "none yet: a to attach one")
-        options = self.query_one("#item-findings", OptionList)
-        options.clear_options()
-        options.add_options([Option(escape(finding_line(f)), id=f.code) for f in findings])
-        options.display = bool(findings)
-        self.query_one("#item-findings-label").display = bool(findings)
+        lines = [(f.code, finding_line(f)) for f in findings]
+        if lines != self._finding_lines:
+            self._finding_lines = lines
+            options = self.query_one("#item-findings", OptionList)
+            options.clear_options()
+            options.add_options([Option(escape(line), id=code) for code, line in lines])
+            options.display = bool(lines)
+            self.query_one("#item-findings-label").display = bool(lines)
 
     def show_group(self, item: ChecklistItem, status: NodeStatus) -> None:
         self.ref = item.ref
@@ -128,7 +138,8 @@ class ItemDetail(VerticalScroll):
         worst = RESULT_LABELS[status.worst] if status.worst else "nothing found yet"
         self._set("item-result",
                   f"{status.assessed} of {status.total} items assessed  ·  worst: {worst}"
-                  + (f"  ·  {status.findings} finding(s)" if status.findings else ""))
+                  + (f"  ·  {status.findings} finding(s)" if status.findings else ""),
+                  one_line=True)
         children = [f"{escape(c.ref)}  {escape(c.title)}" for c in item.children]
         self._set("item-previous", "")
         self._set("item-prompts", "[b]Items[/b]\n" + "\n".join(children))
