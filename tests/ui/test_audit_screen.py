@@ -395,3 +395,38 @@ async def test_the_key_bar_shows_the_main_keys_and_a_click_presses_one(make_app,
         await pilot.click("#key-bar", offset=(1, 0))  # on " c "
         await pilot.pause()
     assert recorded(store, audit.id) == {"4.1": "conform"}
+
+
+async def test_enter_on_a_finding_of_the_item_opens_it_for_editing(make_app, audit, store):
+    from auditor.ui.screens.finding_form import FindingFormScreen
+
+    _row, finding = store.record_result(audit.id, "4.1", "ofi")
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("up")  # 4.1 is assessed: the cursor started on 4.2
+        findings = app.screen.query_one("#item-findings")
+        assert findings.display
+        findings.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FindingFormScreen)
+        assert app.screen.code == finding.code
+        await pilot.press(*"Lessons learnt are not shared", "ctrl+s")
+        await pilot.pause()
+    assert store.finding(finding.code).statement == "Lessons learnt are not shared"
+
+
+async def test_themes_repaint_the_tree(make_app, audit, store, text_of):
+    store.record_result(audit.id, "4.1", "conform")
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        dark = app.screen.query_one(ClauseTree).get_component_rich_style(
+            "clause-tree--conform")
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = app.screen.query_one(ClauseTree).get_component_rich_style(
+            "clause-tree--conform")
+        assert dark.color != light.color
+        assert "  ✓ 4.1 Understanding the organization" in text_of(app)

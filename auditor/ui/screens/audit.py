@@ -433,7 +433,8 @@ class AuditScreen(Screen):
 
     def flush(self) -> bool:
         """Write what was typed and not yet saved (before leaving or quitting)."""
-        return self.detail.notes.flush()
+        notes = self.query("#item-notes")
+        return notes.first().flush() if notes else True
 
 
 def _previous_findings_class():

@@ -127,6 +127,7 @@ class ItemDetail(VerticalScroll):
             options = self.query_one("#item-findings", OptionList)
             options.clear_options()
             options.add_options([Option(escape(line), id=code) for code, line in lines])
+            options.highlighted = 0 if lines else None
             options.display = bool(lines)
             self.query_one("#item-findings-label").display = bool(lines)
 
