@@ -84,6 +84,8 @@ class StoreBase:
     ) -> None:
         # Every key press autosaves through here (bench/autosave.py): the log row skips the
         # ORM's unit of work, which costs more than the commit itself on a fast disk.
+        if session.info.get("trial"):
+            return  # a trial of changes that keeps nothing (check_auditee_changes)
         prev = session.info.get("prev_hash")
         if prev is None:
             # On the connection, not `session.execute`, which would flush pending changes

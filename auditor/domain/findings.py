@@ -337,6 +337,7 @@ class FindingsMixin(StoreBase):
         the cell. Runs on a read transaction with autoflush off: nothing is written."""
         problems: list[tuple[str, str, str]] = []
         with self.reading() as session, session.no_autoflush:
+            session.info["trial"] = True  # no change-log entries for what is not kept
             try:
                 # Held here so the session's identity map keeps them for every lookup.
                 audit = self._audit(session, audit_id)
