@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -29,13 +30,17 @@ def restore(ctx, args) -> int:
     from auditor.domain.db import check_backup, replace_unusable, sqlite_path
     from auditor.domain.errors import DatabaseProblem
 
+    path = sqlite_path(ctx.settings.db_url)
+    if path is not None and path.exists() and args.file.exists() and \
+            os.path.samefile(args.file, path):
+        # Refused before reading it: even a read-only look leaves WAL files beside it.
+        raise DatabaseProblem(f"{args.file}: that is the database itself; give a backup file")
     check_backup(args.file)
     try:
         store = ctx.store
     except DatabaseProblem:
         # Restoring is how one recovers from a database that no longer opens: the backup
         # (checked above) takes its place and the unusable file is kept beside it.
-        path = sqlite_path(ctx.settings.db_url)
         if path is None or not path.is_file():
             raise
         kept = replace_unusable(args.file, path)
