@@ -7,7 +7,7 @@ transitions); callers only ask. Build one with `Store.open(url, evidence_dir, ac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -67,6 +67,33 @@ def check_type(kind: str) -> AuditType:
         raise RuleViolation(f"audit type {kind!r} is not one of: {allowed}") from None
 
 
+AUDIT_DAYS = ("planned_start", "planned_end", "actual_start", "actual_end")
+
+
+def check_day(name: str, value: Any) -> date | None:
+    """A date given as a date or as YYYY-MM-DD text; empty text is no date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise RuleViolation(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
+
+
+def check_dates_in_order(audit: Audit) -> None:
+    for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
+        first, last = getattr(audit, start), getattr(audit, end)
+        if first and last and last < first:
+            raise RuleViolation(f"the {end.replace('_', ' ')} date is before the "
+                                f"{start.replace('_', ' ')} date")
+
+
 class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
     @classmethod
     def open(cls, url: str, evidence_dir: Path, actor: str, clock=None) -> "Store":
@@ -100,6 +127,8 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
         if not auditee.strip():
             raise RuleViolation("an audit needs an auditee (the organisation audited)")
         kind = check_type(type)
+        planned_start = check_day("planned_start", planned_start)
+        planned_end = check_day("planned_end", planned_end)
         if planned_start and planned_end and planned_end < planned_start:
             raise RuleViolation("the planned end date is before the planned start date")
         with self.writing() as session:
@@ -206,9 +235,14 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
                     raise RuleViolation(f"audit field {name!r} cannot be changed here")
                 if name == "type":
                     value = check_type(value).value
-                if name == "title" and not str(value).strip():
+                elif name in AUDIT_DAYS:
+                    value = check_day(name, value)
+                elif name == "title" and (value is None or not str(value).strip()):
                     raise RuleViolation("an audit needs a title")
+                elif not isinstance(value, str):
+                    raise RuleViolation(f"{name}: expected text, got {type(value).__name__}")
                 self._set(session, audit, audit.id, "audit", audit.id, name, value)
+            check_dates_in_order(audit)
             audit.updated_at = self.now()
             session.add(audit)
             return audit

@@ -569,3 +569,42 @@ def test_a_second_writer_waits_for_its_turn(store, audit, tmp_path):
     assert store.results(audit.id)["4.1"].result == "conform"
     assert [e.actor for e in store.history()][-3:] == ["colleague", "tester", "tester"]
     assert store.verify_trail() is None
+
+
+# -- audit fields ----------------------------------------------------------------------------
+
+
+def test_audit_fields_are_checked_before_they_are_stored(store, audit):
+    store.update_audit(audit.id, {"planned_start": "2026-03-02", "planned_end": date(2026, 3, 4),
+                                  "scope": "R&D", "site": "Berlin"})
+    a = store.audit(audit.id)
+    assert (a.planned_start, a.planned_end, a.scope, a.site) == (
+        date(2026, 3, 2), date(2026, 3, 4), "R&D", "Berlin")
+    before = (store.audit(audit.id), log_count(store))
+    for fields, message in [
+        ({"planned_start": "02/03/2026"}, "not a date"),
+        ({"actual_end": 20260302}, "not a date"),
+        ({"scope": 3}, "expected text"),
+        ({"title": None}, "needs a title"),
+        ({"conclusion": None}, "expected text"),
+        ({"planned_end": "2026-03-01"}, "end date is before"),
+        ({"type": "external"}, "audit type"),
+        ({"previous_id": 9}, "cannot be changed here"),
+        ({"site": "Paris", "planned_start": "soon"}, "not a date"),
+    ]:
+        with pytest.raises(RuleViolation, match=message):
+            store.update_audit(audit.id, fields)
+    assert (store.audit(audit.id), log_count(store)) == before
+    store.update_audit(audit.id, {"planned_end": ""})
+    assert store.audit(audit.id).planned_end is None
+
+
+def test_planned_dates_given_as_text_are_read_or_refused(store, mini_checklist):
+    a = store.create_audit(mini_checklist, title="T", auditee="A", planned_start="2026-05-04")
+    assert store.audit(a.id).planned_start == date(2026, 5, 4)
+    with pytest.raises(RuleViolation, match="not a date"):
+        store.create_audit(mini_checklist, title="T", auditee="A", planned_end="4 May")
+    with pytest.raises(RuleViolation, match="end date"):
+        store.create_audit(mini_checklist, title="T", auditee="A",
+                           planned_start="2026-05-04", planned_end=date(2026, 5, 1))
+    assert len(store.audits()) == 1
