@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -75,14 +75,20 @@ class FindingsMixin(StoreBase):
         with self.reading() as session:
             return self._finding(session, code)
 
-    def findings(self, audit_id: int) -> list[Finding]:
+    def findings(self, audit_id: int, codes: Iterable[str] | None = None) -> list[Finding]:
+        """The audit's findings in id order; with `codes`, only those of them that are in
+        this audit (the follow-up import reads only the findings whose cells changed)."""
         with self.reading() as session:
             self._audit(session, audit_id)
-            return list(
-                session.execute(
-                    select(Finding).where(Finding.audit_id == audit_id).order_by(Finding.id)
-                ).scalars()
-            )
+            query = select(Finding).where(Finding.audit_id == audit_id).order_by(Finding.id)
+            if codes is None:
+                return list(session.execute(query).scalars())
+            wanted = list(dict.fromkeys(codes))
+            found: list[Finding] = []
+            for start in range(0, len(wanted), 500):  # well below SQLite's variable limit
+                found.extend(session.execute(
+                    query.where(Finding.code.in_(wanted[start:start + 500]))).scalars())
+            return sorted(found, key=lambda f: f.id)
 
     def previous_open_findings(self, audit_id: int) -> list[Finding]:
         """The previous audit's findings that still need verifying (not closed or
@@ -316,11 +322,11 @@ class FindingsMixin(StoreBase):
         """The follow-up import: every finding's auditee fields (and `status`) in one
         transaction; any refused change leaves the whole database as it was."""
         with self.writing() as session:
-            self._audit(session, audit_id)
+            audit = self._audit(session, audit_id)  # held: one load, not one per finding
             changed = []
             for code, fields in changes.items():
                 finding = self._finding(session, code)
-                if finding.audit_id != audit_id:
+                if finding.audit_id != audit.id:
                     raise RuleViolation(f"finding {code} belongs to audit {finding.audit_id}")
                 plain = {k: v for k, v in fields.items() if k != "status"}
                 self._apply_fields(session, finding, plain, by_auditee=True)

@@ -221,10 +221,12 @@ def _read_findings(store, audit_id: int, rows: list[tuple],
                            "findings by their id")
         return
     columns = _columns(rows[header_index], header_index + 1, plan)
-    findings = {f.code: f for f in store.findings(audit_id)}
-    checklist = store.checklist(audit_id)
     seen: dict[str, int] = {}
     id_col = columns[layout.ID_HEADER]
+    compared = [h for h in columns if h != layout.ID_HEADER]
+    # First the workbook alone: a row whose every cell is as exported needs no lookup in
+    # the database; only the others (and ids the export does not know) are read.
+    pending: list[tuple[str, int, dict[str, Any]]] = []
     for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
         cells = {h: (row[i] if i < len(row) else None) for h, i in columns.items()}
         code = read_text(cells[layout.ID_HEADER]).strip()
@@ -238,15 +240,23 @@ def _read_findings(store, audit_id: int, rows: list[tuple],
                                f"{seen[code]}); keep one row per finding")
             continue
         seen[code] = offset
+        before = exported.get(code)
+        if before is None or any(text_hash(read_text(cells[h])) != before.get(h)
+                                 for h in compared):
+            pending.append((code, offset, cells))
+    if not pending:
+        return
+    findings = {f.code: f for f in store.findings(audit_id, codes=[p[0] for p in pending])}
+    checklist = store.checklist(audit_id)
+    for code, offset, cells in pending:
         finding = findings.get(code)
         if finding is None:
+            where = f"{SHEET}!{get_column_letter(id_col + 1)}{offset}"
             plan.errors.append(f"{where}: {_unknown(store, code, audit_id)}")
             continue
         before = exported.get(code) or _hashes_now(finding, checklist)
-        for header, index in columns.items():
-            if header == layout.ID_HEADER:
-                continue
-            cell = f"{SHEET}!{get_column_letter(index + 1)}{offset}"
+        for header in compared:
+            cell = f"{SHEET}!{get_column_letter(columns[header] + 1)}{offset}"
             _compare(finding, header, cells[header], before.get(header), cell, plan)
 
 
@@ -265,11 +275,12 @@ def _hashes_now(finding: Finding, checklist) -> dict[str, str]:
 
 def _compare(finding: Finding, header: str, raw: Any, exported_hash: str | None, cell: str,
              plan: FollowupPlan) -> None:
+    if text_hash(read_text(raw)) == exported_hash:
+        return  # as exported: the auditee did not touch it
     name = layout.FIELD_OF.get(header)
     if name is None:
-        if text_hash(read_text(raw)) != exported_hash:
-            plan.warnings.append(f"{cell}: {header} of {finding.code} was edited; auditor "
-                                 "columns are not imported, the audit keeps its own")
+        plan.warnings.append(f"{cell}: {header} of {finding.code} was edited; auditor "
+                             "columns are not imported, the audit keeps its own")
         return
     if name == "due_date":
         new = _due_date(raw, cell, plan)

@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -23,6 +24,7 @@ from auditor.domain.errors import AuditorError
 from auditor.domain.models import Audit, Finding
 from auditor.domain.followup import AWAITING_ACTION
 from auditor.domain.summary import count_audit
+from auditor.domain.surveillance import effective_results
 from auditor.domain.vocab import AUDITEE_STATUSES, FindingStatus
 
 from . import workbook_layout as layout
@@ -41,7 +43,7 @@ from .workbook_sheets import (
 )
 from .comparison_sheet import SHEET as COMPARISON_SHEET
 from .comparison_sheet import previous_comparison, write_comparison
-from .xlsx_text import text_cell, text_hash
+from .xlsx_text import read_text, text_cell, text_hash
 
 Progress = Callable[[float, str], None]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -79,7 +81,9 @@ def export_workbook(store, audit_id: int, path: Path | None = None, *,
     checklist = store.checklist_for(audit.snapshot_id)
     findings = store.findings(audit_id)
     results = store.results(audit_id)
-    shown = store.effective_results(audit_id)
+    # The rule of Store.effective_results, on the rows just read rather than reading again.
+    shown = effective_results(((r.ref, r.result) for r in results.values()),
+                              ((f.ref, f.grade, f.status) for f in findings))
     evidence = store.evidence(audit_id)
     exported_at = store.now().isoformat()
 
@@ -156,7 +160,8 @@ def _write_findings(ws, styles: Styles, findings: list[Finding], checklist,
         if values[due] is not None:
             row[due] = value_cell(ws, values[due], looks[due])
         ws.append(row)
-        hashes.append([f.code] + [text_hash(layout.shown_text(v)) for v in values[1:]])
+        # Hash what the cell holds, as the import will read it back.
+        hashes.append([f.code] + [text_hash(_shown(cell)) for cell in row[1:]])
         by_status.setdefault(f.status, []).append(number)
         if number % 500 == 0:
             report(0.1 + 0.7 * number / max(len(findings), 1), "findings")
@@ -167,6 +172,13 @@ def _write_findings(ws, styles: Styles, findings: list[Finding], checklist,
     _overdue_rule(ws, last)
     protect(ws)
     return hashes
+
+
+def _shown(cell) -> str:
+    if cell is None:
+        return ""
+    value = cell._value
+    return value.isoformat() if isinstance(value, date) else read_text(value)
 
 
 def _look(styles: Styles, column: layout.Column):

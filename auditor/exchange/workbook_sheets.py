@@ -33,7 +33,7 @@ MAX_INDENT = 8
 
 
 class Styles:
-    """Template cells, one per look; cells copy a template's style array."""
+    """Template cells, one per look; cells share a template's style array."""
 
     def __init__(self, ws) -> None:
         def make(**attrs):
@@ -58,7 +58,7 @@ class Styles:
 def value_cell(ws, value, style):
     """A number or date cell (never user text) in a template's style."""
     cell = WriteOnlyCell(ws, value)
-    cell._style = copy(style._style)
+    cell._style = style._style  # shared, as in text_cell: written once, never restyled
     return cell
 
 

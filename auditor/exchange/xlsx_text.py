@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from copy import copy
 from datetime import date, datetime, time
 from typing import Any
 
@@ -105,7 +104,9 @@ def text_cell(ws, value: Any, style=None):
     if cell._value is None:
         return None
     if style is not None:
-        cell._style = copy(style._style)  # a copied style array: no per-cell lookups
+        # The template's style array, shared: a written cell is never restyled, and
+        # sharing saves a lookup and a copy per cell.
+        cell._style = style._style
     return cell
 
 

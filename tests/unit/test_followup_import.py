@@ -407,9 +407,18 @@ def test_a_row_without_id_and_an_empty_status_are_warnings(setup, tmp_path):
     before = _snapshot(store, aid)
     plan = plan_followup(store, aid, tmp_path / "1.xlsx")
     assert plan.warnings == [
-        f"Findings!L5: status of {codes['ofi']} is empty; it stays open",
         "Findings!A9: a row without a finding id; it is ignored",
+        f"Findings!L5: status of {codes['ofi']} is empty; it stays open",
     ]
     assert not plan.errors and plan.changes == []
     apply_followup(store, aid, plan)
     assert _snapshot(store, aid) == before
+
+
+def test_the_store_reads_only_the_findings_asked_for(setup, mini_checklist):
+    store, aid, codes, _ = setup
+    other = store.create_audit(mini_checklist, title="Other", auditee="Acme Soft")
+    _, stranger = store.record_result(other.id, "4.1", "observation")
+    found = store.findings(aid, codes=[codes["ofi"], codes["minor"], stranger.code, "X-1"])
+    assert [f.code for f in found] == [codes["minor"], codes["ofi"]]
+    assert store.findings(aid, codes=[]) == []
