@@ -78,8 +78,11 @@ def _check_file(path: Path, *, writable: bool = True) -> None:
 def _create_private_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-        os.close(fd)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+            os.close(fd)
+        except FileExistsError:  # another process created it a moment ago: fine
+            pass
     os.chmod(path, 0o600)
 
 
