@@ -32,7 +32,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{_shown(self.file)}:{self.line}: {_shown(self.message)}"
+
+
+def _shown(text: str) -> str:
+    """Text quoted from the file, safe on one terminal line: a control character (an
+    escape sequence, a line or paragraph separator) is written as its escape."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 class ChecklistError(AuditorError):
@@ -191,8 +197,13 @@ def parse_checklist(text: str, name: str = "<checklist>") -> Checklist:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         raise ChecklistError([Problem(name, line, f"YAML syntax error: {exc.problem}")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = text[: exc.position].count("\n") + 1
+        raise ChecklistError([Problem(
+            name, line, f"character #x{exc.character:04x} is not allowed in YAML")]) from None
     except yaml.YAMLError as exc:
-        raise ChecklistError([Problem(name, 1, f"YAML error: {exc}")]) from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ChecklistError([Problem(name, 1, f"YAML error: {first}")]) from None
     except RecursionError:
         raise ChecklistError([Problem(name, 1, "YAML nested too deeply")]) from None
     if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")
