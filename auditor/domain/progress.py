@@ -97,6 +97,12 @@ class AuditProgress:
         for ref in reversed(self._order):
             self._status[ref] = self._roll_up(ref)
 
+    @classmethod
+    def of(cls, checklist: Checklist, rows: Mapping, findings: Iterable) -> "AuditProgress":
+        """From the store's item rows (by ref) and findings, as already read."""
+        return cls(checklist, {ref: row.result for ref, row in rows.items()},
+                   [(f.ref, LiveFinding(f.code, f.grade, f.status)) for f in findings])
+
     # -- reading --------------------------------------------------------------------------
 
     def shown(self, ref: str) -> Result:
@@ -206,10 +212,8 @@ def _is_live(finding: LiveFinding) -> bool:
 
 def progress_for(store, audit_id: int) -> AuditProgress:
     """An audit's progress as the store holds it now: two queries."""
-    checklist = store.checklist(audit_id)
-    recorded = {ref: row.result for ref, row in store.results(audit_id).items()}
-    found = [(f.ref, LiveFinding(f.code, f.grade, f.status)) for f in store.findings(audit_id)]
-    return AuditProgress(checklist, recorded, found)
+    return AuditProgress.of(store.checklist(audit_id), store.results(audit_id),
+                            store.findings(audit_id))
 
 
 def matches_query(query: str, fields: Iterable[str]) -> bool:

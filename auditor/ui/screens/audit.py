@@ -20,26 +20,16 @@ from textual.widgets import Static, Tree
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.models import Evidence, Finding, ItemResult
-from auditor.domain.progress import FILTER_LABELS, ItemFilter, LiveFinding, progress_for
+from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
 from auditor.domain.vocab import AuditStatus, Result
 from auditor.ui.commands import ClauseCommands
 from auditor.ui.screens.attach_file import AttachFileScreen
 from auditor.ui.screens.help import HelpScreen
+from auditor.ui.widgets.audit_status import FILTER_ORDER, AuditStatusLine
 from auditor.ui.widgets.clause_tree import RESULT_KEYS, ClauseTree
 from auditor.ui.widgets.item_detail import ItemDetail
 from auditor.ui.widgets.key_bar import KeyBar
-
-FILTER_ORDER = (ItemFilter.ALL, ItemFilter.NOT_ASSESSED, ItemFilter.FINDINGS)
-BAR_WIDTH = 16
-
-
-def progress_bar(done: int, total: int) -> str:
-    """A bar in the theme's colours, drawn as text: one widget instead of four."""
-    share = done / total if total else 0.0
-    filled = round(share * BAR_WIDTH)
-    return (f"[$success]{'━' * filled}[/][$panel-lighten-2]{'━' * (BAR_WIDTH - filled)}[/]"
-            f" {share:4.0%}")
-
+from auditor.ui.widgets.previous_findings import PreviousFindingsPanel
 
 class AuditScreen(Screen):
     COMMANDS = Screen.COMMANDS | {ClauseCommands}
@@ -71,13 +61,9 @@ class AuditScreen(Screen):
         self.rows: dict[str, ItemResult] = store.results(audit_id)
         self.findings: list[Finding] = store.findings(audit_id)
         self.evidence: list[Evidence] = store.evidence(audit_id)
-        self.progress = progress_for(store, audit_id)
-        self.previous = self._previous_results()
-
-    def _previous_results(self) -> dict:
-        if self.audit.previous_id is None or not hasattr(self.store, "previous_results"):
-            return {}
-        return self.store.previous_results(self.audit_id)
+        self.progress = AuditProgress.of(self.checklist, self.rows, self.findings)
+        # Per ref, what the audit followed showed there ("last time: minor, NC-2025-004").
+        self.previous = store.previous_results(audit_id) if self.audit.previous_id else {}
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -95,16 +81,13 @@ class AuditScreen(Screen):
                 f"auditor audits reopen {a.id} --reason ...",
                 id="read-only-banner", markup=False,
             )
-        with Horizontal(id="audit-status"):
-            yield Static("", id="audit-counts")
-            yield Static("", id="audit-filter")
+        yield AuditStatusLine(id="audit-status")
         with Horizontal(id="audit-body"):
             with Vertical(id="audit-left"):
                 yield ClauseTree(self.progress, id="clause-tree")
                 if self.audit.previous_id is not None:
-                    panel = _previous_findings_panel(self.store, self.audit_id)
-                    if panel is not None:
-                        yield panel
+                    yield PreviousFindingsPanel(self.store, self.audit_id,
+                                                id="previous-findings")
             yield ItemDetail(self.store, self.audit_id, read_only=self.read_only,
                              on_saved=self._text_saved, id="item-detail")
         yield KeyBar(id="key-bar")
@@ -132,21 +115,10 @@ class AuditScreen(Screen):
     # -- what the screen shows ------------------------------------------------------------
 
     def _show_counts(self) -> None:
-        p = self.progress
-        # A fixed-size line: no re-layout for each key press.
-        self.query_one("#audit-counts", Static).update(
-            f"{progress_bar(p.assessed, p.total)} {p.assessed}/{p.total} · "
-            f"{p.open_findings} open", layout=False)
+        self.query_one(AuditStatusLine).show_progress(self.progress)
 
     def _show_filter(self) -> None:
-        parts = []
-        for kind in FILTER_ORDER:
-            label = FILTER_LABELS[kind]
-            if kind == self.tree.item_filter:
-                parts.append(f"[reverse] {label} [/]")
-            else:
-                parts.append(f"[@click=screen.set_filter('{kind.value}')] {label} [/]")
-        self.query_one("#audit-filter", Static).update(" ".join(parts) + "  (v)")
+        self.query_one(AuditStatusLine).show_filter(self.tree.item_filter)
 
     def _item_findings(self, ref: str) -> list[Finding]:
         return [f for f in self.findings if f.ref == ref]
@@ -203,7 +175,7 @@ class AuditScreen(Screen):
         self.rows = self.store.results(self.audit_id)
         self.findings = self.store.findings(self.audit_id)
         self.evidence = self.store.evidence(self.audit_id)
-        self.progress = progress_for(self.store, self.audit_id)
+        self.progress = AuditProgress.of(self.checklist, self.rows, self.findings)
         tree = self.tree
         current = tree.current_ref
         tree.progress = self.progress
@@ -418,9 +390,8 @@ class AuditScreen(Screen):
 
     def help_sections(self):
         sections = [("Clause tree", RESULT_KEYS), ("Audit screen", self.BINDINGS)]
-        panel = _previous_findings_class()
-        if panel is not None and self.audit.previous_id is not None:
-            sections.append(("Previous findings", panel.BINDINGS))
+        if self.audit.previous_id is not None:
+            sections.append(("Previous findings", PreviousFindingsPanel.BINDINGS))
         sections.append(("Everywhere", self.app.help_bindings()))
         return sections
 
@@ -436,15 +407,3 @@ class AuditScreen(Screen):
         notes = self.query("#item-notes")
         return notes.first().flush() if notes else True
 
-
-def _previous_findings_class():
-    try:
-        from auditor.ui.widgets.previous_findings import PreviousFindingsPanel
-    except ImportError:
-        return None
-    return PreviousFindingsPanel
-
-
-def _previous_findings_panel(store, audit_id: int):
-    panel = _previous_findings_class()
-    return panel(store, audit_id, id="previous-findings") if panel else None
