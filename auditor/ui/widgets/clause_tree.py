@@ -69,6 +69,7 @@ class ClauseTree(Tree[str]):
         items = progress.checklist.all_items()
         self._titles = {item.ref: item.title for item in items}
         self._groups = {item.ref for item in items if item.children}
+        self._widths: dict[str, int] = {}
 
     def on_mount(self) -> None:
         self.build(ItemFilter.ALL)
@@ -80,6 +81,7 @@ class ClauseTree(Tree[str]):
         self.item_filter = item_filter
         keep = None if item_filter == ItemFilter.ALL else self.progress.visible(item_filter)
         self.clear()
+        self._widths.clear()
         self.nodes_by_ref = {}
         parents: dict[str | None, TreeNode[str]] = {None: self.root}
         for item, _depth, parent in self.progress.checklist.walk():
@@ -130,10 +132,14 @@ class ClauseTree(Tree[str]):
         return text
 
     def get_label_width(self, node: TreeNode[str]) -> int:
-        # Cheaper than rendering: the tree asks for every line's width when it rebuilds.
+        # The tree asks for every line's width each time it re-lays its lines (on focus,
+        # resize, expansion): remembered per ref until that ref changes.
         if node.data is None:
             return super().get_label_width(node)
-        width = sum(cell_len(chunk) for chunk, _ in self._label_parts(node.data))
+        width = self._widths.get(node.data)
+        if width is None:
+            width = sum(cell_len(chunk) for chunk, _ in self._label_parts(node.data))
+            self._widths[node.data] = width
         return width + (len(self.ICON_NODE) if node.allow_expand else 0)
 
     # -- reading and moving ---------------------------------------------------------------
@@ -146,6 +152,7 @@ class ClauseTree(Tree[str]):
     def refresh_refs(self, refs) -> None:
         """Repaint the lines of these refs (an item and its ancestors after a change)."""
         for ref in refs:
+            self._widths.pop(ref, None)
             node = self.nodes_by_ref.get(ref)
             if node is not None:
                 node.refresh()
