@@ -169,5 +169,16 @@ class ClauseTree(Tree[str]):
             parent = parent.parent
         if self.last_line < 0:  # reading it rebuilds the lines, so the node's line is known
             return False
+        top, height = self.scroll_offset.y, self.size.height
+        jumped = not top <= node.line < top + height
         self.move_cursor(node)
+        if jumped:
+            # A jump lands a third of the way down, with its context above it.
+            if height:
+                self._center(node)
+            else:
+                self.call_after_refresh(self._center, node)
         return True
+
+    def _center(self, node: TreeNode[str]) -> None:
+        self.scroll_to(y=max(0, node.line - self.size.height // 3), animate=False)
