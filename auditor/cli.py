@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(handler(ctx, args) or 0)
     except AuditorError as exc:
-        for line in str(exc).splitlines() or [type(exc).__name__]:
+        for line in str(exc).split("\n") if str(exc) else [type(exc).__name__]:
             ctx.err(line)
         return 1
     except KeyboardInterrupt:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor import config
-from auditor.domain.errors import AuditorError
+from auditor.domain.errors import AuditorError, shown
 
 
 @dataclass
@@ -49,7 +49,9 @@ class Context:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
     def err(self, line: str) -> None:
-        sys.stderr.write(f"auditor: {line}\n")
+        # Messages quote what the user typed or a file held: a control character in it
+        # (an escape sequence, a line separator) is shown as its escape, one line each.
+        sys.stderr.write(f"auditor: {shown(line)}\n")
 
     def close(self) -> None:
         if self._store is not None:

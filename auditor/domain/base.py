@@ -125,7 +125,9 @@ class StoreBase:
     # -- audits and their checklists ------------------------------------------------------
 
     def _audit(self, session: Session, audit_id: int) -> Audit:
-        audit = session.get(Audit, audit_id)
+        # A number beyond SQLite's 64-bit integers names no audit (and would overflow).
+        fits = isinstance(audit_id, int) and -(2**63) <= audit_id < 2**63
+        audit = session.get(Audit, audit_id) if fits else None
         if audit is None:
             raise NotFound(f"audit {audit_id}: no such audit; `auditor audits list` shows them")
         return audit

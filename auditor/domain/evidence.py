@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from .base import StoreBase
-from .errors import AuditorError, RuleViolation
+from .errors import AuditorError, RuleViolation, shown
 from .models import Evidence
 from .vocab import EvidenceKind
 
@@ -46,7 +46,8 @@ def copy_into_store(source: Path, evidence_dir: Path) -> StoredFile:
     """Copy a file into the evidence folder under its SHA-256; raise one clear line."""
     source = Path(source)
     if not source.is_file():
-        raise AuditorError(f"{source}: no such file; check the path of the evidence file")
+        raise AuditorError(f"{shown(source)}: no such file; check the path of the evidence "
+                           "file")
     ensure_private_dir(evidence_dir)
     digest = hashlib.sha256()
     size = 0
@@ -62,7 +63,8 @@ def copy_into_store(source: Path, evidence_dir: Path) -> StoredFile:
                 os.fsync(dst.fileno())
         except OSError as exc:
             raise AuditorError(
-                f"{source}: cannot read the evidence file ({exc.strerror}); check its permissions"
+                f"{shown(source)}: cannot read the evidence file ({exc.strerror}); check its "
+                "permissions"
             ) from None
         sha = digest.hexdigest()
         target = evidence_dir / sha

@@ -174,6 +174,8 @@ def programme(store, auditee: str, years: int = 3, today: date | None = None) ->
     """Coverage of the clauses and controls of `auditee`'s audits across the cycle."""
     if years < 1:
         raise RuleViolation(f"--years {years}: a cycle is at least one year")
+    if years > 100:  # beyond the calendar's first year, and no certification cycle
+        raise RuleViolation(f"--years {years}: a cycle is at most 100 years")
     today = today or store.now().date()
     start = cycle_start(today, years)
     wanted = auditee.strip().casefold()
