@@ -53,4 +53,4 @@ class KeyBar(Static):
         text = " ".join(chunks)
         if palette is not None:
             text += f"  [@click=app.command_palette][{KEY}] ^p [/]palette[/]"
-        self.update(text)
+        self.update(text, layout=False)  # one line, docked: its size never changes
