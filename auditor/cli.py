@@ -10,11 +10,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from auditor.commands import Context, audits, checklists, findings, maintenance, tui
+from auditor.commands import (
+    Context,
+    audits,
+    checklists,
+    exchange,
+    findings,
+    maintenance,
+    surveillance,
+    tui,
+)
 from auditor.domain.errors import AuditorError
 
-GROUPS = (checklists, audits, findings, maintenance, tui)
-OPTIONAL_GROUPS = ("auditor.commands.exchange", "auditor.commands.surveillance")
+GROUPS = (checklists, audits, findings, exchange, surveillance, maintenance, tui)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,22 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="database file or SQLAlchemy URL (default: AUDITOR_DB, else the "
                              "user data folder)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for group in GROUPS + _optional_groups():
+    for group in GROUPS:
         group.register(commands)
     return parser
-
-
-def _optional_groups() -> tuple:
-    import importlib
-
-    found = []
-    for name in OPTIONAL_GROUPS:
-        try:
-            found.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return tuple(found)
 
 
 def main(argv: list[str] | None = None) -> int:
