@@ -56,8 +56,14 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def _check_file(path: Path, *, writable: bool = True) -> None:
     """Refuse a file that is not a SQLite database before SQLite touches it."""
-    if not path.exists():
-        return
+    try:
+        if not path.exists():
+            return
+    except OSError as exc:  # a folder on the way that this user may not enter
+        raise DatabaseProblem(
+            f"{path}: cannot reach the database ({exc.strerror}); check the permissions of "
+            "its folders"
+        ) from None
     if path.is_dir():
         raise DatabaseProblem(f"{path}: is a folder, not a database file; give a file path")
     try:
@@ -157,6 +163,21 @@ def _probe_file(path: Path) -> None:
     so that refusing it leaves it exactly as it was."""
     if not path.is_file() or path.stat().st_size == 0:
         return
+    beside = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    there = {p for p in beside if p.exists()}
+    try:
+        _read_schema(path)
+    except DatabaseProblem:
+        # Even a read-only look at a WAL-mode file creates its -wal and -shm files; a
+        # refused database gets them taken away again (the -wal is empty: nothing wrote).
+        for p in beside:
+            if p not in there and p.exists() and (p.name.endswith("-shm")
+                                                  or p.stat().st_size == 0):
+                p.unlink()
+        raise
+
+
+def _read_schema(path: Path) -> None:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
                                timeout=BUSY_TIMEOUT_MS / 1000)
