@@ -160,3 +160,87 @@ def test_command_line_writers_at_once(tmp_path, count, request):
     finally:
         store.close()
     assert sorted(notes) == [f"n{i}" for i in range(count)]
+
+
+TUI_REFS = ("7.1.1", "7.2", "7.3", "8.1", "9.1.1", "10.1")  # none of driver.REFS
+TUI_KEYS = {"c": "conform", "x": "na", "i": "ofi", "o": "observation"}
+CLI_RECORDS = 4
+
+
+def test_the_tui_open_while_writers_and_the_command_line_record(tmp_path, request):
+    """The TUI (headless, through Textual's pilot) records with its keys on an audit that
+    two store writers and a sequence of `auditor record` processes change at the same
+    time: every key's result is stored at once and stays, the others lose nothing."""
+    import asyncio
+    import threading
+
+    from auditor.domain.store import Store
+    from auditor.ui.app import AuditorApp
+    from auditor.ui.widgets.clause_tree import ClauseTree
+
+    db = tmp_path / "shared.db"
+    audit = shared_audit(db)
+    writers = [h.spawn(h.driver_args(db, tmp_path / "evidence", seed, "--audit", str(audit),
+                                     "--ops", "25", "--tag", f"t{seed}"))
+               for seed in (1, 2)]
+    cli_errors: list[str] = []
+
+    def command_line():
+        env = h.child_env(AUDITOR_HOME=str(tmp_path / "home"))
+        for n in range(CLI_RECORDS):
+            done = subprocess.run([h.PYTHON, "-m", "auditor", "--db", str(db), "record",
+                                   str(audit), "8.2.1", "--result", "conform", "--note",
+                                   f"cli-{n}"], capture_output=True, text=True, cwd=h.ROOT,
+                                  env=env, timeout=120)
+            if done.returncode != 0:
+                cli_errors.append(done.stderr)
+
+    cli_thread = threading.Thread(target=command_line)
+    store = Store.open(f"sqlite:///{db}", tmp_path / "evidence", "tui-user")
+    pressed: dict[str, str] = {}
+
+    async def work() -> int:
+        app = AuditorApp(store, open_audit=audit)
+        presses = 0
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            cli_thread.start()
+            while (any(w.poll() is None for w in writers) or cli_thread.is_alive()
+                   or presses < 24):
+                ref = TUI_REFS[presses % len(TUI_REFS)]
+                key = "cxio"[(presses // len(TUI_REFS)) % 4]
+                app.screen.go_to(ref)
+                await pilot.pause()
+                assert app.screen.query_one(ClauseTree).current_ref == ref
+                await pilot.press(key)
+                await pilot.pause()
+                assert store.results(audit)[ref].result == TUI_KEYS[key], ref
+                pressed[ref] = TUI_KEYS[key]
+                presses += 1
+        return presses
+
+    try:
+        presses = asyncio.run(work())
+    finally:
+        cli_thread.join(timeout=300)
+    runs = [h.collect(w, timeout=300) for w in writers]
+    for run in runs:
+        assert run.returncode == 0 and "locked" not in run.stderr, run.stderr
+    assert cli_errors == []
+    ledger = h.Ledger()
+    for run in runs:
+        ledger.take(run)
+    try:
+        checked = ledger.check_logged(store)
+        results = store.results(audit)
+        assert {ref: results[ref].result for ref in pressed} == pressed
+        assert sorted(results["8.2.1"].notes.split("\n")) == [f"cli-{n}" for n in
+                                                               range(CLI_RECORDS)]
+        assert store.verify_audit(audit)["problems"] == []
+    finally:
+        store.close()
+    acks = sum(len(r.records("ACK")) for r in runs)
+    report(request, f"TUI concurrency: the TUI (1 process, {presses} result keys) with 2 "
+                    f"store writers ({acks} writes) and {CLI_RECORDS} `auditor record` "
+                    f"processes on one audit; {checked} writer values checked; nothing "
+                    "lost, no 'database is locked'")
