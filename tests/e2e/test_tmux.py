@@ -1,7 +1,8 @@
 """The TUI in a real terminal: tmux at 120x40, driven with send-keys, read with
 capture-pane, checked through `auditor audits show --json`.
 
-Each test runs its own tmux server (a private socket) and kills only that server.
+Each test runs its own tmux server (a socket in its temporary folder) and kills only that
+server.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ AUDITOR = [str(Path(sys.executable).with_name("auditor"))] \
 
 class Terminal:
     def __init__(self, tmp_path: Path, env: dict[str, str]) -> None:
-        self.socket = f"auditor-e2e-{os.getpid()}-{tmp_path.name}"
+        # A private server whose socket lives in the test's folder: nothing lingers.
+        self.socket = str(tmp_path / "tmux.sock")
         self.env = env
         self.pid_file = tmp_path / "app.pid"
 
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+        return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True,
                               text=True, check=check, env=self.env)
 
     def start(self, *command: str) -> None:
