@@ -37,9 +37,7 @@ class Context:
     @property
     def console(self):
         if self._console is None:
-            from rich.console import Console
-
-            self._console = Console(highlight=False)
+            self._console = _safe_console()
         return self._console
 
     def print(self, *objects: Any) -> None:
@@ -57,6 +55,25 @@ class Context:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _safe_console():
+    """A rich console for output that quotes audit data: a control character in a title
+    or a note (an escape sequence that would retitle or recolour the terminal) is shown
+    as its escape, and text that is not valid rich markup (a title such as `[/b] x`) is
+    printed as it is instead of failing."""
+    from rich.console import Console
+    from rich.errors import MarkupError
+
+    class SafeConsole(Console):
+        def render_str(self, text, **kwargs):
+            text = "\n".join(shown(line) for line in text.split("\n"))
+            try:
+                return super().render_str(text, **kwargs)
+            except MarkupError:
+                return super().render_str(text, **{**kwargs, "markup": False})
+
+    return SafeConsole(highlight=False)
 
 
 def audit_id(value: str) -> int:

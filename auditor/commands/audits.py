@@ -116,9 +116,11 @@ def show_audit(ctx, args) -> int:
     if args.json:
         ctx.json(doc)
         return 0
+    from rich.markup import escape
     from rich.table import Table
 
-    ctx.print(f"[b]Audit {doc['id']}: {doc['title']}[/b]  {doc['auditee']} · {doc['type']} · "
+    ctx.print(f"[b]Audit {doc['id']}: {escape(doc['title'])}[/b]  {escape(doc['auditee'])} · "
+              f"{doc['type']} · "
               f"{doc['status']} · {doc['checklist']['id']} {doc['checklist']['version']} · "
               f"{doc['progress']['assessed']}/{doc['progress']['total']} assessed")
     if doc["conclusion"]:

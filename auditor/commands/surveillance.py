@@ -41,10 +41,12 @@ def compare(ctx, args) -> int:
     if args.json:
         ctx.json(result.to_json())
         return 0
+    from rich.markup import escape
     from rich.table import Table
 
     p, c, s = result.previous, result.current, result.summary
-    ctx.print(f"[b]Audit {p.id} → audit {c.id}[/b]  {p.title} → {c.title} · {c.auditee} · "
+    ctx.print(f"[b]Audit {p.id} → audit {c.id}[/b]  {escape(p.title)} → {escape(c.title)} · "
+              f"{escape(c.auditee)} · "
               f"{c.checklist_id} {p.checklist_version}"
               + (f" → {c.checklist_version}" if result.versions_differ else ""))
     ctx.print("  ".join(f"{CHANGE_LABELS[k]}: {s[k.value]}" for k in Change)
@@ -85,10 +87,12 @@ def programme(ctx, args) -> int:
     if args.json:
         ctx.json(plan.to_json())
         return 0
+    from rich.markup import escape
     from rich.table import Table
 
     s = plan.summary
-    ctx.print(f"[b]Programme of {plan.auditee}[/b]: cycle {plan.cycle_start} to {plan.today} "
+    ctx.print(f"[b]Programme of {escape(plan.auditee)}[/b]: cycle {plan.cycle_start} to "
+              f"{plan.today} "
               f"({plan.years} years), {s['audits_in_cycle']} audit(s) in the cycle, "
               f"{s['covered']}/{s['items']} items covered")
     if not plan.checklists:

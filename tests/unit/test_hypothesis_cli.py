@@ -189,3 +189,36 @@ def test_missing_and_odd_files(cli, ready, tmp_path, request):
     prop()
     report(request, f"command line, missing and odd files: {sum(counts.values())} examples "
                     f"(exit 0: {counts[0]}, 1: {counts[1]}, 2: {counts[2]})")
+
+
+MARKUPISH = st.one_of(TYPED, st.sampled_from(["[/b]", "[red]A", "[/]", "[link=x]y[/link]",
+                                              "\x1b]0;pwned\x07", "\x1b[2J", "a\u2028b",
+                                              "\\[x]", "[bold", "]"]))
+
+
+def test_any_title_auditee_or_note_prints_without_a_crash_or_an_escape(cli, ready, request):
+    """Found by this test: a title such as `x [/bold]` made `audits new`, `list` and
+    `show` fail with a rich MarkupError traceback, and escape sequences in a title went
+    to the terminal as they were."""
+    db, _ = ready
+    seen = []
+
+    @settings(max_examples=150, **SETTINGS)
+    @given(MARKUPISH.filter(lambda t: t.strip()), MARKUPISH.filter(lambda t: t.strip()),
+           MARKUPISH.filter(lambda t: t.strip() and not t.startswith("-")))
+    def prop(title, auditee, note):
+        seen.append(1)
+        new = cli("audits", "new", "--checklist", "iso9001-2015", "--title", title,
+                  "--auditee", auditee)
+        assert new.code == 0, new.err
+        audit = str(cli("audits", "list", "--json").json()[0]["id"])
+        assert cli("record", audit, "4.1", "--result", "conform", "--note", note).code == 0
+        for args in (("audits", "list"), ("audits", "show", audit),
+                     ("programme", auditee)):
+            r = cli(*args)
+            assert r.code == 0, (args, r.err)
+            assert "\x1b" not in r.out and "\x07" not in r.out, (args, r.out)
+
+    prop()
+    report(request, f"command line, hostile titles, auditees and notes printed: {len(seen)} "
+                    "examples")
