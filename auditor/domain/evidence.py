@@ -20,6 +20,9 @@ from .models import Evidence
 from .vocab import EvidenceKind
 
 CHUNK = 1 << 20
+INCOMING = ".incoming-"
+# A copy that has not grown for this long was cut short (the process was killed).
+STALE_INCOMING_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,10 @@ def copy_into_store(source: Path, evidence_dir: Path) -> StoredFile:
         raise AuditorError(f"{shown(source)}: no such file; check the path of the evidence "
                            "file")
     ensure_private_dir(evidence_dir)
+    _sweep_cut_copies(evidence_dir)
     digest = hashlib.sha256()
     size = 0
-    fd, tmp_name = tempfile.mkstemp(dir=evidence_dir, prefix=".incoming-")
+    fd, tmp_name = tempfile.mkstemp(dir=evidence_dir, prefix=INCOMING)
     try:
         try:
             with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
@@ -78,6 +82,19 @@ def copy_into_store(source: Path, evidence_dir: Path) -> StoredFile:
             os.unlink(tmp_name)
         raise
     return StoredFile(sha256=sha, size=size, label=safe_label(source.name))
+
+
+def _sweep_cut_copies(evidence_dir: Path) -> None:
+    """Remove partial copies left by a process killed while copying a file in."""
+    import time
+
+    limit = time.time() - STALE_INCOMING_SECONDS
+    for leftover in evidence_dir.glob(f"{INCOMING}*"):
+        try:
+            if leftover.stat().st_mtime < limit:
+                leftover.unlink()
+        except OSError:  # another process took it away first
+            pass
 
 
 def file_sha256(path: Path) -> str:

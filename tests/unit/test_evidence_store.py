@@ -9,6 +9,7 @@ import hashlib
 import os
 import stat
 import string
+import time
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,19 @@ def test_any_file_is_stored_under_its_hash_only(store, audit, tmp_path, name, co
                                  for p in stored)
     assert (store.evidence_dir / sha).read_bytes() == content
     assert item.original_name == safe_label(name)
+
+
+def test_copies_cut_short_by_a_kill_are_swept_later(store, audit, tmp_path):
+    """The crash run left `.incoming-*` partial copies behind (a writer killed while it
+    copied a file in); the next copy removes those that stopped growing long ago."""
+    store.evidence_dir.mkdir(mode=0o700)
+    stale = store.evidence_dir / ".incoming-killed"
+    stale.write_bytes(b"half a file")
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    fresh = store.evidence_dir / ".incoming-in-progress"
+    fresh.write_bytes(b"another process is copying this")
+    (tmp_path / "e.txt").write_bytes(b"evidence")
+    item = store.add_evidence(audit.id, ref="4.1", file=tmp_path / "e.txt")
+    assert sorted(p.name for p in store.evidence_dir.iterdir()) == [
+        ".incoming-in-progress", item.sha256]
