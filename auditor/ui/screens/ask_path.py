@@ -1,5 +1,6 @@
-"""Asks for the path of a file to attach as evidence; a path that is not a readable file
-is said at the field and kept there to be corrected."""
+"""Asks for the path of a file to read: a file to attach as evidence, a workbook the
+auditee sent back. A path that is not a readable file is said at the field and kept there
+to be corrected."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 
-def check_evidence_path(text: str) -> tuple[Path | None, str]:
-    """The file a typed path names, or None and why not."""
+def check_file_path(text: str, what: str = "the file") -> tuple[Path | None, str]:
+    """The file a typed path names, or None and why not (`what` names it when empty)."""
     typed = text.strip().strip("'\"")
     if not typed:
-        return None, "type the path of the file to attach"
+        return None, f"type the path of {what}"
     path = Path(typed).expanduser()
     if not path.exists():
         return None, f"{path}: no such file"
@@ -30,26 +31,33 @@ def check_evidence_path(text: str) -> tuple[Path | None, str]:
     return path, ""
 
 
-class AttachFileScreen(ModalScreen[Path | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="attach.cancel")]
+class AskPathScreen(ModalScreen[Path | None]):
+    """Dismisses with the path of an existing, readable file, or None when cancelled."""
 
-    def __init__(self, ref: str) -> None:
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask_path.cancel")]
+
+    def __init__(self, title: str, *, what: str, ok_label: str, placeholder: str = "",
+                 hint: str = "") -> None:
         super().__init__()
-        self.ref = ref
+        self.title_text = title
+        self.what = what
+        self.ok_label = ok_label
+        self.placeholder = placeholder
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="attach", classes="dialog"):
-            yield Static(f"Attach a file to {self.ref}", classes="dialog-title", markup=False)
-            yield Input(id="attach-path", placeholder="~/Screenshots/release-approval.png")
-            yield Static("", id="attach-path-error", classes="field-error", markup=False)
-            yield Static("The file is copied into the evidence folder and identified by "
-                         "its SHA-256.", classes="dialog-hint")
+        with Vertical(id="ask-path", classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Input(id="ask-path-input", placeholder=self.placeholder)
+            yield Static("", id="ask-path-error", classes="field-error", markup=False)
+            if self.hint:
+                yield Static(self.hint, classes="dialog-hint", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Attach", id="attach-ok", variant="primary", compact=True)
-                yield Button("Cancel", id="attach-cancel", compact=True)
+                yield Button(self.ok_label, id="ask-path-ok", variant="primary", compact=True)
+                yield Button("Cancel", id="ask-path-cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#attach-path", Input).focus()
+        self.query_one("#ask-path-input", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -57,14 +65,15 @@ class AttachFileScreen(ModalScreen[Path | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "attach-ok":
+        if event.button.id == "ask-path-ok":
             self._try()
         else:
             self.dismiss(None)
 
     def _try(self) -> None:
-        path, problem = check_evidence_path(self.query_one("#attach-path", Input).value)
-        error = self.query_one("#attach-path-error", Static)
+        path, problem = check_file_path(self.query_one("#ask-path-input", Input).value,
+                                        self.what)
+        error = self.query_one("#ask-path-error", Static)
         error.update(problem)
         error.set_class(bool(problem), "shown")
         if path is not None:

@@ -23,13 +23,14 @@ from auditor.domain.models import Evidence, Finding, ItemResult
 from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
 from auditor.domain.vocab import AuditStatus, Result
 from auditor.ui.commands import ClauseCommands
-from auditor.ui.screens.attach_file import AttachFileScreen
+from auditor.ui.screens.ask_path import AskPathScreen
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.audit_status import FILTER_ORDER, AuditStatusLine
 from auditor.ui.widgets.clause_tree import RESULT_KEYS, ClauseTree
 from auditor.ui.widgets.item_detail import ItemDetail
 from auditor.ui.widgets.key_bar import KeyBar
 from auditor.ui.widgets.previous_findings import PreviousFindingsPanel
+from auditor.ui.workbook_actions import export_report, import_followup, workbook_bindings
 
 class AuditScreen(Screen):
     COMMANDS = Screen.COMMANDS | {ClauseCommands}
@@ -49,6 +50,7 @@ class AuditScreen(Screen):
         Binding("h", "history", "Item history", show=False, id="audit.history"),
         Binding("d", "compare_previous", "Compare with previous audit", show=False,
                 id="audit.compare_previous"),
+        *workbook_bindings("audit"),
     ]
 
     def __init__(self, store, audit_id: int) -> None:
@@ -293,7 +295,11 @@ class AuditScreen(Screen):
                 self.run_worker(partial(self._copy_evidence, ref, path), thread=True,
                                 group="attach", description=f"attach {path.name}")
 
-        self.app.push_screen(AttachFileScreen(ref), chosen)
+        self.app.push_screen(AskPathScreen(
+            f"Attach a file to {ref}", what="the file to attach", ok_label="Attach",
+            placeholder="~/Screenshots/release-approval.png",
+            hint="The file is copied into the evidence folder and identified by its "
+                 "SHA-256."), chosen)
 
     def _copy_evidence(self, ref: str, path: Path) -> None:
         try:
@@ -335,6 +341,14 @@ class AuditScreen(Screen):
 
         self.app.push_screen(FindingsScreen(self.store, self.audit_id),
                              lambda _result: self.reload())
+
+    def action_export(self) -> None:
+        self.flush()  # the notes typed a moment ago belong in the report
+        export_report(self.app, self.store, self.audit_id)
+
+    def action_import_followup(self) -> None:
+        self.flush()
+        import_followup(self.app, self.store, self.audit_id, self.reload)
 
     def action_close_audit(self) -> None:
         if self.read_only:

@@ -18,6 +18,7 @@ from auditor.domain.followup import applicable_steps, days_overdue, is_open, rev
 from auditor.domain.models import Finding
 from auditor.domain.vocab import AuditStatus
 
+from ..workbook_actions import export_report, import_followup, workbook_bindings
 from .finding_form import FindingFormScreen
 from .help import HelpScreen
 from .history import HistoryScreen
@@ -66,6 +67,7 @@ class FindingsScreen(Screen):
         Binding("delete", "step('cancel')", "Cancel", id="findings.cancel"),
         Binding("o", "toggle_open_only", "Filter", id="findings.open_only"),
         Binding("h", "history", "History", id="findings.history"),
+        *workbook_bindings("findings"),
         Binding("question_mark", "help", "Keys", key_display="?", id="findings.help"),
         Binding("escape", "back", "Back", show=False, id="findings.back"),
     ]
@@ -237,6 +239,12 @@ class FindingsScreen(Screen):
             return
         self._refresh_row(moved)
         self.notify(f"{moved.code}: {moved.status.replace('_', ' ')}", markup=False)
+
+    def action_export(self) -> None:
+        export_report(self.app, self.store, self.audit_id)
+
+    def action_import_followup(self) -> None:
+        import_followup(self.app, self.store, self.audit_id, self.reload)
 
     def action_toggle_open_only(self) -> None:
         self.open_only = not self.open_only
