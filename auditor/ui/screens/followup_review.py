@@ -35,12 +35,6 @@ def _shown(value) -> str:
 class FollowupReviewScreen(Screen):
     """The changes an auditee's workbook would make to audit `audit_id`."""
 
-    DEFAULT_CSS = """
-    FollowupReviewScreen #followup-summary { margin: 1 1 0 1; text-style: bold; }
-    FollowupReviewScreen #followup-changes { height: 1fr; margin: 1 1 0 1; }
-    FollowupReviewScreen #followup-problems { height: auto; max-height: 12; margin: 0 1; }
-    FollowupReviewScreen .dialog-buttons { height: auto; margin: 1 1; }
-    """
     BINDINGS = [
         Binding("a", "apply", "Apply", id="followup.apply"),
         Binding("escape", "cancel", "Cancel", id="followup.cancel"),
