@@ -195,7 +195,7 @@ def test_short_crash_run_loses_nothing_acknowledged(tmp_path, figures):
 
 
 @pytest.mark.crash
-@pytest.mark.timeout(6 * 3600)  # about 2.5 s a kill; the suite's 300 s is for the short run
+@pytest.mark.timeout(6 * 3600)  # 2.5 to 6 s a kill; the suite's 300 s is for the short run
 def test_long_crash_run_loses_nothing_acknowledged(tmp_path, figures):
     kills = int(os.environ.get("AUDITOR_CRASH_KILLS") or LONG_KILLS)
     seed = int(os.environ.get("AUDITOR_CRASH_SEED") or time.time())

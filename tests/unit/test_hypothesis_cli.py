@@ -203,7 +203,7 @@ def test_any_title_auditee_or_note_prints_without_a_crash_or_an_escape(cli, read
     db, _ = ready
     seen = []
 
-    @settings(max_examples=150, **SETTINGS)
+    @settings(max_examples=60, **SETTINGS)
     @given(MARKUPISH.filter(lambda t: t.strip()), MARKUPISH.filter(lambda t: t.strip()),
            MARKUPISH.filter(lambda t: t.strip() and not t.startswith("-")))
     def prop(title, auditee, note):
