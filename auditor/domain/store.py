@@ -6,6 +6,7 @@ transitions); callers only ask. Build one with `Store.open(url, evidence_dir, ac
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from .findings import FindingsMixin
 from .models import Audit, ChangeLog, ChecklistSnapshot, Evidence, Finding, ItemResult
 from .surveillance import SurveillanceMixin
 from .trail import first_break
+from .trail_replay import planned_header
 from .trail_replay import record_mismatches
 from .vocab import (
     OPEN_STATUSES,
@@ -159,6 +161,10 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
             session.add(audit)
             session.flush()
             self._log(session, audit.id, "audit", audit.id, "created", None, audit.title)
+            # The whole planned header in one entry, so that `audits verify` can hold every
+            # header field against the log, also those never changed afterwards.
+            self._log(session, audit.id, "audit", audit.id, "planned", None,
+                      json.dumps(planned_header(audit), ensure_ascii=False, sort_keys=True))
             return audit
 
     def audit(self, audit_id: int) -> Audit:

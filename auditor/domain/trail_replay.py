@@ -9,6 +9,7 @@ starting value when no entry ever changed it.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Iterable
 
 from sqlalchemy import select
@@ -31,6 +32,11 @@ STARTING = {("audit", "status"): "planned", ("item", "result"): "not_assessed",
 CREATED_FIELD = {"audit": "title", "finding": "grade"}
 
 
+def planned_header(audit: Audit) -> dict[str, str]:
+    """An audit's header as planned, in the log's text form (the `planned` entry)."""
+    return {f: _text(getattr(audit, f)) for f in AUDIT_FIELDS}
+
+
 def _text(value: Any) -> str:
     """A value as the log writes it; None and empty text are the same nothing."""
     if value is None:
@@ -50,6 +56,14 @@ def _last_values(entries: Iterable[ChangeLog], audit_id: int):
             continue  # refs repeat across audits; an item is only ever logged under its own
         record = e.entity_id
         field = e.field
+        if e.entity == "audit" and field == "planned":
+            try:
+                header = json.loads(e.new or "{}")
+            except ValueError:
+                header = {}
+            for name, value in header.items():
+                last[("audit", record, name)] = _text(value)
+            continue
         if field in ("created", "added"):
             if e.entity in created and e.audit_id == audit_id:
                 created[e.entity].add(record)
@@ -62,9 +76,8 @@ def _compare(problems, last, entity, record, label, row, fields) -> None:
     for field in fields:
         key = (entity, record, field)
         if entity == "audit" and key not in last and (entity, field) not in STARTING:
-            # An audit's header starts with the values it was planned with, and only its
-            # title is in the creation entry: a header field never changed since is not
-            # in the log, so there is nothing to hold it against.
+            # Audits created before the `planned` entry existed have only their title in
+            # the log: a header field never changed since has nothing to be held against.
             continue
         expected = last.get(key, STARTING.get((entity, field), ""))
         actual = _text(getattr(row, field))

@@ -127,7 +127,7 @@ def test_cancel_records_nothing(store, audit):
     assert app.results == [None]
     assert store.findings(audit.id) == []
     assert store.results(audit.id) == {}
-    assert [e.field for e in store.history(audit_id=audit.id)] == ["created"]
+    assert [e.field for e in store.history(audit_id=audit.id)] == ["created", "planned"]
 
 
 def test_cancel_button_records_nothing(store, audit):

@@ -403,6 +403,16 @@ def test_a_record_edited_behind_the_stores_back_is_found(cli, recorded):
                              "short")
 
 
+def test_a_header_field_never_changed_since_planning_is_held_against_the_log(cli, recorded):
+    audit, db, _ = recorded
+    sql(db, "UPDATE audit SET auditee = 'Someone Else Ltd' WHERE id = ?", audit)
+    code, lines = verify(cli, audit)
+    assert code == 1
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"auditor: audit {audit}: auditee is 'Someone Else Ltd' in the "
+                               "records but")
+
+
 def test_a_finding_removed_behind_the_stores_back_is_found(cli, recorded):
     audit, db, _ = recorded
     sql(db, "DELETE FROM finding WHERE grade = 'observation'")
