@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from textual.app import ComposeResult
+from textual._context import NoActiveAppError
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
@@ -55,6 +56,14 @@ class AuditScreen(Screen):
 
     def __init__(self, store, audit_id: int) -> None:
         super().__init__()
+        # Born with the height class the terminal calls for: set on the first resize, it
+        # would style every widget of the screen once more.
+        try:
+            height = self.app.size.height
+        except NoActiveAppError:
+            height = 0
+        self.add_class(*self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS),
+                       update=False)
         self.store = store
         self.audit_id = audit_id
         self.audit = store.audit(audit_id)

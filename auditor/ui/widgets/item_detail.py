@@ -2,7 +2,11 @@
 
 Everything here is shown from data the audit screen already holds; showing another item
 updates a few widgets in place instead of mounting new ones, so moving through the tree
-stays cheap.
+stays cheap. Each widget costs start-up time (styles, layout, a render), so the parts
+that are only read share widgets: the title, the result line (one line: a result key
+repaints it without a re-layout), the item's texts (last time, prompts, evidence,
+guidance) in one, the files with the findings' heading in one. The findings' list is
+mounted the first time an item has findings.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.message import Message
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from auditor.domain.checklist import ChecklistItem
@@ -66,16 +70,10 @@ class ItemDetail(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("", id="item-title")
         yield Static("", id="item-result")
-        yield Static("", id="item-previous")
-        yield Static("", id="item-prompts", classes="item-section")
-        yield Static("", id="item-evidence", classes="item-section")
-        yield Static("", id="item-guidance", classes="item-section")
+        yield Static("", id="item-text")
         yield ItemNotes(self.store, self.audit_id, read_only=self.read_only,
                         on_saved=self.on_saved, id="item-notes")
-        yield Label("Files", classes="field-label", id="item-files-label")
         yield Static("", id="item-files")
-        yield Label("Findings", classes="field-label", id="item-findings-label")
-        yield OptionList(id="item-findings", compact=True)
 
     @property
     def notes(self) -> ItemNotes:
@@ -83,13 +81,23 @@ class ItemDetail(VerticalScroll):
 
     def _set(self, widget_id: str, text: str, *, one_line: bool = False) -> None:
         """Update a part only when its text changed: each update costs a re-layout,
-        except for one-line parts whose height never changes."""
+        except for one-line parts whose height never changes. An empty part takes no
+        room (a class, so that the stylesheet still hides a group's item parts)."""
         if self._shown.get(widget_id) == text:
             return
         self._shown[widget_id] = text
         widget = self.query_one(f"#{widget_id}", Static)
         widget.update(text, layout=not one_line)
-        widget.display = bool(text)
+        widget.set_class(not text, "-empty")
+
+    def _set_text(self, previous: str, sections: Iterable[str]) -> None:
+        """What the auditor reads: last time's result, then each section after a blank
+        line."""
+        lines = [f"[$text-warning]{escape(previous)}[/]"] if previous else []
+        for section in sections:
+            if section:
+                lines += ["", section]
+        self._set("item-text", "\n".join(lines))
 
     # -- showing --------------------------------------------------------------------------
 
@@ -100,13 +108,11 @@ class ItemDetail(VerticalScroll):
         self.set_class(False, "-group")
         self._set("item-title", f"[b]{escape(item.ref)}[/b]  {escape(item.title)}")
         self.show_result(status, findings, evidence)
-        self._set("item-previous", escape(previous))
-        self._set("item-prompts",
-                  f"[b]Ask[/b]\n{_bullets(item.prompts)}" if item.prompts else "")
-        self._set("item-evidence",
-                  f"[b]Look at[/b]\n{_bullets(item.evidence)}" if item.evidence else "")
-        self._set("item-guidance",
-                  f"[b]Guidance[/b]\n{escape(item.guidance)}" if item.guidance else "")
+        self._set_text(previous, (
+            f"[b]Ask[/b]\n{_bullets(item.prompts)}" if item.prompts else "",
+            f"[b]Look at[/b]\n{_bullets(item.evidence)}" if item.evidence else "",
+            f"[b]Guidance[/b]\n{escape(item.guidance)}" if item.guidance else "",
+        ))
         self.notes.show(item.ref, texts)
         self.scroll_home(animate=False)
 
@@ -118,18 +124,27 @@ class ItemDetail(VerticalScroll):
                   f"Result: [b]{RESULT_LABELS[result]}[/b]"
                   + (f"  ·  {len(findings)} finding(s)" if findings else ""), one_line=True)
         files = [e for e in evidence if e.sha256]
-        self._set("item-files", "\n".join(
+        lines = [(f.code, finding_line(f)) for f in findings]
+        self._set("item-files", "Files\n" + ("\n".join(
             f"• {escape(e.original_name)}  {_size(e.size)}  sha256 {e.sha256[:12]}"
             for e in files) or "none yet: a to attach one")
-        lines = [(f.code, finding_line(f)) for f in findings]
+            + ("\n\nFindings" if lines else ""))
         if lines != self._finding_lines:
             self._finding_lines = lines
-            options = self.query_one("#item-findings", OptionList)
-            options.clear_options()
-            options.add_options([Option(escape(line), id=code) for code, line in lines])
-            options.highlighted = 0 if lines else None
-            options.display = bool(lines)
-            self.query_one("#item-findings-label").display = bool(lines)
+            self._show_findings(lines)
+
+    def _show_findings(self, lines: list[tuple[str, str]]) -> None:
+        options = [Option(escape(line), id=code) for code, line in lines]
+        found = self.query("#item-findings")
+        if not found:
+            if options:
+                self.mount(OptionList(*options, id="item-findings", compact=True))
+            return
+        shown = found.first(OptionList)
+        shown.clear_options()
+        shown.add_options(options)
+        shown.highlighted = 0 if options else None
+        shown.set_class(not options, "-empty")
 
     def show_group(self, item: ChecklistItem, status: NodeStatus) -> None:
         self.ref = item.ref
@@ -142,10 +157,8 @@ class ItemDetail(VerticalScroll):
                   + (f"  ·  {status.findings} finding(s)" if status.findings else ""),
                   one_line=True)
         children = [f"{escape(c.ref)}  {escape(c.title)}" for c in item.children]
-        self._set("item-previous", "")
-        self._set("item-prompts", "[b]Items[/b]\n" + "\n".join(children))
-        self._set("item-evidence", "")
-        self._set("item-guidance", escape(item.guidance) if item.guidance else "")
+        self._set_text("", ("[b]Items[/b]\n" + "\n".join(children),
+                            escape(item.guidance) if item.guidance else ""))
         self.scroll_home(animate=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -19,6 +19,7 @@ DISABLED = "$text-disabled"
 class KeyBar(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=True)
+        self._shown = ""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -53,4 +54,6 @@ class KeyBar(Static):
         text = " ".join(chunks)
         if palette is not None:
             text += f"  [@click=app.command_palette][{KEY}] ^p [/]palette[/]"
-        self.update(text, layout=False)  # one line, docked: its size never changes
+        if text != self._shown:  # the bindings signal fires more often than keys change
+            self._shown = text
+            self.update(text, layout=False)  # one line, docked: its size never changes
