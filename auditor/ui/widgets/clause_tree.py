@@ -187,14 +187,16 @@ class ClauseTree(Tree[str]):
         if self.last_line < 0:  # reading it rebuilds the lines, so the node's line is known
             return False
         top, height = self.scroll_offset.y, self.size.height
+        if not height:
+            # Not laid out yet: a scroll now would aim with no height (and cost the tree
+            # a second render); the cursor is placed and the jump made once it has a size.
+            self.cursor_line = node.line
+            self.call_after_refresh(self._center, node)
+            return True
         jumped = not top <= node.line < top + height
         self.move_cursor(node)
         if jumped:
-            # A jump lands a third of the way down, with its context above it.
-            if height:
-                self._center(node)
-            else:
-                self.call_after_refresh(self._center, node)
+            self._center(node)  # a jump lands a third of the way down, with its context
         return True
 
     def _center(self, node: TreeNode[str]) -> None:
