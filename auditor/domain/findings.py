@@ -12,6 +12,7 @@ from .base import StoreBase
 from .errors import AuditLocked, NotFound, RuleViolation
 from .models import Audit, Finding, FindingCounter
 from .vocab import (
+    check_choice,
     AUDITEE_STATUSES,
     GRADE_PREFIX,
     NONCONFORMITY_GRADES,
@@ -34,19 +35,11 @@ VERIFICATION_FIELDS = ("verified_by", "verified_on", "verification_note")
 
 
 def check_grade(grade: str) -> Grade:
-    try:
-        return Grade(grade)
-    except ValueError:
-        allowed = ", ".join(g.value for g in Grade)
-        raise RuleViolation(f"grade {grade!r} is not one of: {allowed}") from None
+    return check_choice(Grade, grade, "grade")
 
 
 def check_status(status: str) -> FindingStatus:
-    try:
-        return FindingStatus(status)
-    except ValueError:
-        allowed = ", ".join(s.value for s in FindingStatus)
-        raise RuleViolation(f"status {status!r} is not one of: {allowed}") from None
+    return check_choice(FindingStatus, status, "status")
 
 
 def _check_field_value(name: str, value: Any) -> Any:

@@ -26,6 +26,7 @@ from .trail import first_break
 from .trail_replay import planned_header
 from .trail_replay import record_mismatches
 from .vocab import (
+    check_choice,
     OPEN_STATUSES,
     RESULTS_WITH_FINDING,
     AuditStatus,
@@ -54,19 +55,11 @@ class AuditSummary:
 
 
 def check_result(result: str) -> Result:
-    try:
-        return Result(result)
-    except ValueError:
-        allowed = ", ".join(r.value for r in Result)
-        raise RuleViolation(f"result {result!r} is not one of: {allowed}") from None
+    return check_choice(Result, result, "result")
 
 
 def check_type(kind: str) -> AuditType:
-    try:
-        return AuditType(kind)
-    except ValueError:
-        allowed = ", ".join(t.value for t in AuditType)
-        raise RuleViolation(f"audit type {kind!r} is not one of: {allowed}") from None
+    return check_choice(AuditType, kind, "audit type")
 
 
 AUDIT_DAYS = ("planned_start", "planned_end", "actual_start", "actual_end")

@@ -9,8 +9,6 @@ status now and their repeats, and the current repeat findings. Written row by ro
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -19,7 +17,15 @@ from auditor.domain.compare import CHANGE_LABELS, AuditSide, Change, Comparison,
 from auditor.domain.errors import AuditorError, RuleViolation
 from auditor.domain.vocab import RESULT_LABELS, Result
 
-from .workbook_sheets import Styles, header_row, print_setup, protect, set_widths, value_cell
+from .workbook_sheets import (
+    Styles,
+    header_row,
+    print_setup,
+    protect,
+    save_workbook,
+    set_widths,
+    value_cell,
+)
 from .xlsx_text import text_cell
 
 SHEET = "Comparison"
@@ -137,17 +143,5 @@ def save_comparison(comparison: Comparison, target: Path) -> Path:
     wb.properties.title = (f"Comparison of audits {comparison.previous.id} and "
                            f"{comparison.current.id}")
     write_comparison(wb.create_sheet(SHEET), comparison)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".compare-", suffix=".xlsx")
-    except OSError as exc:
-        raise AuditorError(f"{target.parent}: cannot write here ({exc.strerror})") from None
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise AuditorError(f"{target}: cannot write the workbook ({exc.strerror})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    save_workbook(wb, target)
     return target

@@ -7,9 +7,7 @@ the very hidden `_auditor` sheet the follow-up import reads. The workbook is str
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -29,6 +27,7 @@ from auditor.domain.vocab import AUDITEE_STATUSES, FindingStatus
 
 from . import workbook_layout as layout
 from .workbook_sheets import (
+    save_workbook,
     OVERDUE_FILL,
     Styles,
     findings_by_clause,
@@ -109,7 +108,7 @@ def export_workbook(store, audit_id: int, path: Path | None = None, *,
                  layout.audit_fingerprint(store, audit_id), exported_at, hashes)
     wb.active = 1
     report(0.9, "saving")
-    _save(wb, target)
+    save_workbook(wb, target)
     report(1.0, "done")
     return target
 
@@ -121,23 +120,6 @@ def _check_target(target: Path) -> None:
         raise AuditorError(f"{target}: is a folder; give a file name ending in .xlsx")
     if not target.parent.is_dir():
         raise AuditorError(f"{target.parent}: no such folder; create it or choose another -o")
-
-
-def _save(wb: Workbook, target: Path) -> None:
-    """Write beside the target and move into place: a failed export leaves no half file."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".xlsx")
-    except OSError as exc:
-        raise AuditorError(f"{target.parent}: cannot write here ({exc.strerror})") from None
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise AuditorError(f"{target}: cannot write the workbook ({exc.strerror})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _write_findings(ws, styles: Styles, findings: list[Finding], checklist,

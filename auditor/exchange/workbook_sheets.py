@@ -7,9 +7,12 @@ Every text a user typed goes through `xlsx_text.text_cell`.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections import Counter
 from copy import copy
 from datetime import date
+from pathlib import Path
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
@@ -17,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
 from auditor.domain.checklist import Checklist
+from auditor.domain.errors import AuditorError
 from auditor.domain.models import Audit, Evidence, Finding, ItemResult
 from auditor.domain.summary import AuditCounts
 from auditor.domain.vocab import GRADE_LABELS, RESULT_LABELS, FindingStatus, Result
@@ -233,3 +237,20 @@ def write_evidence(ws, styles: Styles, evidence: list[Evidence], codes: dict[int
         ])
     ws.auto_filter.ref = f"A1:H{len(evidence) + 1}"
     protect(ws)
+
+
+def save_workbook(wb, target: Path) -> None:
+    """Write beside the target and move into place: a failed write leaves no half file."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".auditor-", suffix=".xlsx")
+    except OSError as exc:
+        raise AuditorError(f"{target.parent}: cannot write here ({exc.strerror})") from None
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise AuditorError(f"{target}: cannot write the workbook ({exc.strerror})") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
