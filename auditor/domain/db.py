@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import Engine, make_url
 
 from .errors import DatabaseProblem
@@ -117,7 +119,7 @@ def open_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     try:
-        migrate(engine, path)
+        _migrate_patiently(engine, path)
     except DatabaseProblem:
         engine.dispose()
         raise
@@ -126,6 +128,21 @@ def open_engine(url: str) -> Engine:
         where = path if path is not None else url
         raise DatabaseProblem(f"{where}: cannot open the database ({_first_line(exc)})") from None
     return engine
+
+
+def _migrate_patiently(engine: Engine, path: Path | None, attempts: int = 8) -> None:
+    """Migrate, trying again when SQLite says "locked" at once. While a brand-new file
+    is being switched to WAL by another process, SQLite can refuse without calling the
+    busy handler; the other process finishes within milliseconds."""
+    for attempt in range(attempts):
+        try:
+            migrate(engine, path)
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig) or attempt == attempts - 1:
+                raise
+            engine.dispose()
+            time.sleep(0.05 * (attempt + 1))
 
 
 def _safe_url(url: str) -> str:
