@@ -24,7 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -38,7 +38,7 @@ from auditor.domain.store import Store  # noqa: E402
 from auditor.domain.views import audit_document  # noqa: E402
 from auditor.exchange import library  # noqa: E402
 
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 RESULTS = ("conform", "conform", "conform", "ofi", "observation", "minor", "major", "na",
            "not_assessed")
 GRADES = ("minor", "major", "observation", "ofi")

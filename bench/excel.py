@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -46,7 +46,7 @@ from auditor.exchange.workbook_export import export_workbook  # noqa: E402
 from auditor.exchange.workbook_sheets import CHECKLIST_HEADERS, EVIDENCE_HEADERS  # noqa: E402
 from auditor.exchange.xlsx_text import text_hash  # noqa: E402
 
-NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 GROUPS = 15
 ANSWERED = 1000
 GRADES = (Grade.MINOR, Grade.MINOR, Grade.OBSERVATION, Grade.OFI, Grade.MAJOR)

@@ -7,7 +7,7 @@ import io
 import json
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from auditor.domain.store import Store
 from auditor.exchange.checklist_yaml import load_checklist
 
 FIXTURES = Path(__file__).parent / "fixtures"
-FIXED_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+FIXED_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture

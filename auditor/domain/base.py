@@ -7,11 +7,12 @@ held back in memory.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
@@ -26,7 +27,7 @@ from .vocab import AuditStatus
 
 def utcnow() -> datetime:
     """Now, in UTC, to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def as_text(value: Any) -> str | None:
@@ -95,7 +96,7 @@ class StoreBase:
             ).first()
             prev = row[0] if row else ""
         # The log's own time is the real clock, never the injectable one: it is evidence.
-        at = datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+        at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
         entry = {
             "at": at, "actor": self.actor, "audit_id": audit_id, "entity": entity,
             "entity_id": str(entity_id), "field": field, "old": as_text(old),

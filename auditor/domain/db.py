@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 
 from .errors import DatabaseProblem
 
@@ -267,7 +267,7 @@ def _run_alembic(engine: Engine) -> None:
 
 
 def backup_before_migration(path: Path, revision: str) -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.pre-{revision}-{stamp}.bak")
     backup_sqlite(path, target)
     return target
@@ -350,7 +350,7 @@ def restore_sqlite(backup: Path, target: Path) -> None:
     check_backup(backup)
     if _same_file(backup, target):
         raise DatabaseProblem(f"{backup}: that is the database itself; give a backup file")
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     if target.exists() and target.stat().st_size:
         backup_sqlite(target, target.with_name(f"{target.name}.before-restore-{stamp}.bak"))
     else:
@@ -377,7 +377,7 @@ def replace_unusable(backup: Path, target: Path) -> Path:
         raise DatabaseProblem(f"{backup}: that is the database itself; give a backup file")
     if not target.is_file():
         raise DatabaseProblem(f"{target}: not a database file; give the path of the database")
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     kept = target.with_name(f"{target.name}.unusable-{stamp}")
     incoming = backup_sqlite(backup, target.with_name(f"{target.name}.restoring"))
     try:

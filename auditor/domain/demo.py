@@ -10,7 +10,7 @@ ids and dates carry last year's and this year's numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from .checklist import Checklist
 from .vocab import AuditType
@@ -135,7 +135,7 @@ def fill_demo(store, checklist: Checklist, today: date | None = None) -> DemoAud
 
 def _on(store, day: date, hour: int = 10):
     """The same database, with the clock set to `day` at `hour`."""
-    when = datetime.combine(day, time(hour, 0), tzinfo=timezone.utc)
+    when = datetime.combine(day, time(hour, 0), tzinfo=UTC)
     return type(store)(store.engine, store.evidence_dir, store.actor, clock=lambda: when)
 
 

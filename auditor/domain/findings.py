@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -12,7 +13,6 @@ from .base import StoreBase
 from .errors import AuditLocked, NotFound, RuleViolation
 from .models import Audit, Finding, FindingCounter
 from .vocab import (
-    check_choice,
     AUDITEE_STATUSES,
     GRADE_PREFIX,
     NONCONFORMITY_GRADES,
@@ -20,6 +20,7 @@ from .vocab import (
     FindingStatus,
     Grade,
     allowed_moves,
+    check_choice,
 )
 
 AUDITOR_FIELDS = ("grade", "statement", "requirement", "objective_evidence", "process_area")
@@ -323,7 +324,7 @@ class FindingsMixin(StoreBase):
                     raise RuleViolation(f"finding {code} belongs to audit {finding.audit_id}")
                 plain = {k: v for k, v in fields.items() if k != "status"}
                 self._apply_fields(session, finding, plain, by_auditee=True)
-                if "status" in fields and fields["status"]:
+                if fields.get("status"):
                     self._move(session, finding, fields["status"], note="", by_auditee=True)
                 changed.append(finding)
             return changed

@@ -6,9 +6,10 @@ stopping at the first; `Store.create_audit` checks the same rules again when it 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .models import Audit
 from .vocab import AuditType

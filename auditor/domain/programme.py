@@ -205,5 +205,11 @@ def programme(store, auditee: str, years: int = 3, today: date | None = None) ->
                      audits=listed, checklists=coverage)
 
 
-__all__ = ["programme", "Programme", "ChecklistCoverage", "ItemCoverage", "GroupCoverage",
-           "cycle_start"]
+__all__ = [
+    "ChecklistCoverage",
+    "GroupCoverage",
+    "ItemCoverage",
+    "Programme",
+    "cycle_start",
+    "programme",
+]

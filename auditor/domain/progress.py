@@ -9,9 +9,9 @@ re-computes one item and its ancestors, never the whole checklist.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Iterable, Mapping
 
 from .checklist import Checklist
 from .vocab import OPEN_STATUSES, FindingStatus, Result, grade_as_result, severity_rank

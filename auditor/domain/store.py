@@ -7,10 +7,11 @@ transitions); callers only ask. Build one with `Store.open(url, evidence_dir, ac
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import func, select, union
 from sqlmodel import Session
@@ -23,10 +24,8 @@ from .findings import FindingsMixin
 from .models import Audit, ChangeLog, ChecklistSnapshot, Evidence, Finding, ItemResult
 from .surveillance import SurveillanceMixin
 from .trail import first_break
-from .trail_replay import planned_header
-from .trail_replay import record_mismatches
+from .trail_replay import planned_header, record_mismatches
 from .vocab import (
-    check_choice,
     OPEN_STATUSES,
     RESULTS_WITH_FINDING,
     AuditStatus,
@@ -34,6 +33,7 @@ from .vocab import (
     FindingStatus,
     Grade,
     Result,
+    check_choice,
 )
 
 TEXT_FIELDS = ("notes", "interviewees", "documents")
@@ -499,4 +499,4 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
         migrate(self.engine, path)
 
 
-__all__ = ["Store", "Grade", "Result"]
+__all__ = ["Grade", "Result", "Store"]

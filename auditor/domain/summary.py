@@ -8,8 +8,9 @@ result and the grades of the item's findings, see `Store.effective_results`).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Protocol
+from typing import Protocol
 
 from .checklist import Checklist
 from .vocab import OPEN_STATUSES, FindingStatus, Grade, Result

@@ -18,8 +18,8 @@ follow-up audit, with that audit open.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sqlalchemy import select
 from sqlmodel import Session

@@ -10,7 +10,8 @@ starting value when no entry ever changed it.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
@@ -19,29 +19,29 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from auditor.domain.errors import AuditorError
-from auditor.domain.models import Audit, Finding
 from auditor.domain.followup import AWAITING_ACTION
+from auditor.domain.models import Audit, Finding
 from auditor.domain.summary import count_audit
 from auditor.domain.surveillance import effective_results
 from auditor.domain.vocab import AUDITEE_STATUSES, FindingStatus
 
 from . import workbook_layout as layout
+from .comparison_sheet import SHEET as COMPARISON_SHEET
+from .comparison_sheet import previous_comparison, write_comparison
 from .workbook_sheets import (
-    save_workbook,
     OVERDUE_FILL,
     Styles,
     findings_by_clause,
     header_row,
     print_setup,
     protect,
+    save_workbook,
     set_widths,
     value_cell,
     write_checklist,
     write_evidence,
     write_summary,
 )
-from .comparison_sheet import SHEET as COMPARISON_SHEET
-from .comparison_sheet import previous_comparison, write_comparison
 from .xlsx_text import read_text, text_cell, text_hash
 
 Progress = Callable[[float, str], None]

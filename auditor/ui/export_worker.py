@@ -7,8 +7,8 @@ file's path notified. Bind it from any screen that knows its audit:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .screens.export_progress import ExportProgressScreen
 

@@ -7,8 +7,8 @@ openpyxl is imported only when one of them runs: the audit screen must open fast
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from textual.binding import Binding
 

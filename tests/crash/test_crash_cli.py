@@ -33,9 +33,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
 import crash_harness as h
+import pytest
 
 SHORT_KILLS = 12
 LONG_KILLS = 120

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from auditor.ui.screens.audit import AuditScreen
 from auditor.ui.screens.confirm import ConfirmScreen
@@ -10,7 +10,7 @@ from auditor.ui.screens.home import HomeScreen
 from auditor.ui.screens.new_audit import NewAuditScreen
 
 SIZE = (100, 30)
-LATER = datetime(2026, 3, 5, 14, 0, tzinfo=timezone.utc)
+LATER = datetime(2026, 3, 5, 14, 0, tzinfo=UTC)
 
 
 def rows(app):

@@ -10,7 +10,6 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 import auditor.ui
-
 from auditor.domain.vocab import FindingStatus
 from auditor.ui.widgets.previous_findings import PreviousFindingsPanel
 

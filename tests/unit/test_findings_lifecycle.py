@@ -3,7 +3,7 @@ move, timestamps), the auditee's fields, verification, repeats and the follow-up
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -43,7 +43,7 @@ ANSWER = {"root_cause": "No owner for the register", "corrective_action": "Name 
 
 class Clock:
     def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+        self.now = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
     def __call__(self) -> datetime:
         return self.now
@@ -109,7 +109,7 @@ def test_ids_are_never_reused_after_a_cancel_or_a_deleted_audit(tstore, taudit,
 
 def test_a_new_year_starts_a_new_sequence(tstore, taudit, clock):
     tstore.raise_finding(taudit.id, "4.1", "ofi")
-    clock.now = datetime(2027, 1, 4, 8, 0, tzinfo=timezone.utc)
+    clock.now = datetime(2027, 1, 4, 8, 0, tzinfo=UTC)
     assert tstore.raise_finding(taudit.id, "4.1", "ofi").code == "OFI-2027-001"
     assert tstore.raise_finding(taudit.id, "4.1", "minor", statement="s").code == "NC-2027-001"
 

@@ -4,7 +4,7 @@ names sheet and cell and changes nothing; edited auditor columns are warnings.""
 from __future__ import annotations
 
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -229,7 +229,7 @@ def test_a_workbook_of_another_audit(setup, mini_checklist, tmp_path):
 def test_a_workbook_of_the_same_number_in_another_database(setup, mini_checklist, tmp_path):
     store, aid, _, _ = setup
     elsewhere = Store.open(f"sqlite:///{tmp_path / 'other.db'}", tmp_path / "ev2", "x",
-                           clock=lambda: datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc))
+                           clock=lambda: datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
     try:
         twin = elsewhere.create_audit(mini_checklist, title="=Internal audit 2026 / Q1",
                                       auditee="@Acme Soft")

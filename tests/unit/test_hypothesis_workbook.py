@@ -21,9 +21,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.store import Store

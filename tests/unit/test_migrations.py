@@ -10,6 +10,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -188,9 +189,9 @@ def test_an_old_database_is_upgraded_after_a_backup_and_keeps_its_data(old_db):
 
 
 def test_an_upgraded_database_goes_on_numbering_findings(old_db, tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    store = open_store(old_db, clock=lambda: datetime(2025, 3, 2, tzinfo=timezone.utc))
+    store = open_store(old_db, clock=lambda: datetime(2025, 3, 2, tzinfo=UTC))
     try:
         finding = store.raise_finding(1, "4.2", "minor", statement="s")
         assert finding.code == "NC-2025-002"

@@ -7,7 +7,6 @@ import os
 import stat
 
 import pytest
-
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine

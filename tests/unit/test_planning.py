@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from auditor.domain.models import Audit
 from auditor.domain.planning import check_plan, follow_up_candidates, parse_day
@@ -44,8 +44,8 @@ def test_parse_day():
 
 def audit(id, auditee, created, end=None):
     return Audit(id=id, title=f"a{id}", type="internal", auditee=auditee, snapshot_id=1,
-                 created_at=datetime(*created, tzinfo=timezone.utc),
-                 updated_at=datetime(*created, tzinfo=timezone.utc), actual_end=end)
+                 created_at=datetime(*created, tzinfo=UTC),
+                 updated_at=datetime(*created, tzinfo=UTC), actual_end=end)
 
 
 def test_follow_up_candidates_are_the_same_auditee_most_recent_first():

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from auditor.domain.errors import AuditLocked, NotFound, RuleViolation
+from auditor.domain.errors import NotFound, RuleViolation
 from auditor.domain.models import ChangeLog
 from auditor.domain.trail import entry_hash
 from auditor.domain.views import audit_document

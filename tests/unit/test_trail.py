@@ -13,7 +13,7 @@ import getpass
 import shutil
 import sqlite3
 import tempfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -133,7 +133,7 @@ class Watched:
     def __call__(self, operation, *args, **kwargs):
         before = snapshot(self.db)
         start = last_log_id(self.db)
-        began = datetime.now(timezone.utc) - timedelta(seconds=1)
+        began = datetime.now(UTC) - timedelta(seconds=1)
         try:
             result = operation(*args, **kwargs)
         except AuditorError:
@@ -143,7 +143,7 @@ class Watched:
         entries = log_after(self.db, start)
         missing = expected_entries(before, snapshot(self.db)) - logged(entries)
         assert not missing, f"{operation.__name__}: changes without a log entry: {missing}"
-        ended = datetime.now(timezone.utc) + timedelta(seconds=1)
+        ended = datetime.now(UTC) + timedelta(seconds=1)
         for e in entries:
             assert e["actor"] == self.store.actor
             at = datetime.fromisoformat(e["at"].replace("Z", "+00:00"))

@@ -11,8 +11,8 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from textual.app import ComposeResult
 from textual._context import NoActiveAppError
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
@@ -32,6 +32,7 @@ from auditor.ui.widgets.item_detail import ItemDetail
 from auditor.ui.widgets.key_bar import KeyBar
 from auditor.ui.widgets.previous_findings import PreviousFindingsPanel
 from auditor.ui.workbook_actions import export_report, import_followup, workbook_bindings
+
 
 class AuditScreen(Screen):
     COMMANDS = Screen.COMMANDS | {ClauseCommands}

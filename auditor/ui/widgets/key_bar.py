@@ -10,7 +10,6 @@ from __future__ import annotations
 from textual.markup import escape
 from textual.widgets import Static
 
-
 # The theme's footer colours, so the bar looks like Textual's footer in every theme.
 KEY = "bold $footer-key-foreground on $footer-key-background"
 DISABLED = "$text-disabled"
