@@ -344,6 +344,10 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
         `not_assessed` cancels the item's findings that nobody has answered yet.
         """
         value = check_result(result)
+        files = list(files)
+        if files:  # a closed audit refuses before anything is copied into the evidence folder
+            with self.reading() as session:
+                self._open_audit(session, audit_id)
         staged = [self.stage_file(Path(f)) for f in files]
         with self.writing() as session:
             audit = self._open_audit(session, audit_id)

@@ -182,3 +182,16 @@ def test_copies_cut_short_by_a_kill_are_swept_later(store, audit, tmp_path):
     item = store.add_evidence(audit.id, ref="4.1", file=tmp_path / "e.txt")
     assert sorted(p.name for p in store.evidence_dir.iterdir()) == [
         ".incoming-in-progress", item.sha256]
+
+
+def test_a_closed_audit_copies_no_evidence_file_before_refusing(store, audit, tmp_path):
+    from auditor.domain.errors import AuditLocked
+
+    store.close_audit(audit.id, "done")
+    photo = tmp_path / "whiteboard.png"
+    photo.write_bytes(b"not recorded")
+    with pytest.raises(AuditLocked):
+        store.record_result(audit.id, "4.1", "conform", files=[photo])
+    kept = list(store.evidence_dir.iterdir()) if store.evidence_dir.exists() else []
+    assert kept == []
+    assert store.evidence(audit.id) == []
