@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from auditor.domain.store import Store  # noqa: E402
-from auditor.exchange import library  # noqa: E402
+from auditor.domain.store import Store
+from auditor.exchange import library
 
 WARMUP = 50
 RESULTS = ("conform", "na")

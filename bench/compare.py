@@ -29,19 +29,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
-from auditor.domain.checklist import Checklist  # noqa: E402
-from auditor.domain.compare import compare_audits  # noqa: E402
-from auditor.domain.models import Finding, ItemResult  # noqa: E402
-from auditor.domain.store import Store  # noqa: E402
-from auditor.domain.views import audit_document  # noqa: E402
-from auditor.exchange import library  # noqa: E402
+from auditor.domain.checklist import Checklist
+from auditor.domain.compare import compare_audits
+from auditor.domain.models import Finding, ItemResult
+from auditor.domain.store import Store
+from auditor.domain.views import audit_document
+from auditor.exchange import library
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 RESULTS = ("conform", "conform", "conform", "ofi", "observation", "minor", "major", "na",
            "not_assessed")
 GRADES = ("minor", "major", "observation", "ofi")
+TEXT_FIELDS = ("requirement", "objective_evidence", "process_area", "root_cause", "correction",
+               "corrective_action", "owner", "auditee_comment", "verified_by",
+               "verification_note")
 STATUSES = ("open", "responded", "accepted", "implemented", "closed", "not_effective")
 
 
@@ -84,9 +87,7 @@ def fill(store: Store, audit_id: int, refs: list[str], findings: int, seed: int,
         "grade": GRADES[n % len(GRADES)], "statement": f"Statement {n}",
         "status": STATUSES[(n + seed) % len(STATUSES)], "created_at": NOW, "updated_at": NOW,
         "repeat_of": repeat_of[n] if repeat_of and n % 5 == 0 else None,
-        **{k: "" for k in ("requirement", "objective_evidence", "process_area", "root_cause",
-                           "correction", "corrective_action", "owner", "auditee_comment",
-                           "verified_by", "verification_note")},
+        **dict.fromkeys(TEXT_FIELDS, ""),
     } for n, code in enumerate(codes)]
     with store.writing() as session:
         session.execute(insert(ItemResult), item_rows)
@@ -168,8 +169,8 @@ def bench_history(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
         for name, fn in (("audits list", lambda s, a: s.audit_summaries()),
                          ("open audit (screen)", open_audit),
                          ("audit_document", audit_document)):
-            timings[name] = paired(lambda: fn(small, small_id), lambda: fn(large, large_id),
-                                   repeat)
+            timings[name] = paired(lambda fn=fn: fn(small, small_id),
+                                   lambda fn=fn: fn(large, large_id), repeat)
         return timings
     finally:
         small.close()

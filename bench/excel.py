@@ -33,18 +33,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import openpyxl  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
+import openpyxl
+from openpyxl import Workbook
 
-from auditor.domain.checklist import Checklist, ChecklistItem  # noqa: E402
-from auditor.domain.models import Evidence, Finding, ItemResult  # noqa: E402
-from auditor.domain.store import Store  # noqa: E402
-from auditor.domain.vocab import GRADE_PREFIX, RESULT_LABELS, Grade, Result  # noqa: E402
-from auditor.exchange import workbook_layout as layout  # noqa: E402
-from auditor.exchange.followup_import import apply_followup, plan_followup  # noqa: E402
-from auditor.exchange.workbook_export import export_workbook  # noqa: E402
-from auditor.exchange.workbook_sheets import CHECKLIST_HEADERS, EVIDENCE_HEADERS  # noqa: E402
-from auditor.exchange.xlsx_text import text_hash  # noqa: E402
+from auditor.domain.checklist import Checklist, ChecklistItem
+from auditor.domain.models import Evidence, Finding, ItemResult
+from auditor.domain.store import Store
+from auditor.domain.vocab import GRADE_PREFIX, RESULT_LABELS, Grade, Result
+from auditor.exchange import workbook_layout as layout
+from auditor.exchange.followup_import import apply_followup, plan_followup
+from auditor.exchange.workbook_export import export_workbook
+from auditor.exchange.workbook_sheets import CHECKLIST_HEADERS, EVIDENCE_HEADERS
+from auditor.exchange.xlsx_text import text_hash
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 GROUPS = 15

@@ -30,14 +30,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from textual.app import App, ComposeResult  # noqa: E402
-from textual.widgets import Static  # noqa: E402
+from textual.app import App, ComposeResult
+from textual.widgets import Static
 
-from auditor.domain.checklist import Checklist, ChecklistItem  # noqa: E402
-from auditor.domain.store import Store  # noqa: E402
-from auditor.exchange.library import find  # noqa: E402
-from auditor.ui.app import AuditorApp  # noqa: E402
-from auditor.ui.screens.audit import AuditScreen  # noqa: E402
+from auditor.domain.checklist import Checklist, ChecklistItem
+from auditor.domain.store import Store
+from auditor.exchange.library import find
+from auditor.ui.app import AuditorApp
+from auditor.ui.screens.audit import AuditScreen
 
 SIZE = (120, 40)
 

@@ -22,7 +22,7 @@ class Context:
     _console: Any = field(default=None, repr=False)
 
     @classmethod
-    def from_args(cls, args) -> "Context":
+    def from_args(cls, args) -> Context:
         return cls(settings=config.resolve(getattr(args, "db", None)))
 
     @property
@@ -81,7 +81,8 @@ def audit_id(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise AuditorError(f"audit {value!r}: give the audit's number (see `auditor audits list`)")
+        raise AuditorError(
+            f"audit {value!r}: give the audit's number (see `auditor audits list`)") from None
     if number < 1:
         raise AuditorError(f"audit {value!r}: audit numbers start at 1")
     return number

@@ -24,7 +24,7 @@ class ChecklistItem:
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     soa: str = ""
-    children: tuple["ChecklistItem", ...] = ()
+    children: tuple[ChecklistItem, ...] = ()
 
     @property
     def assessable(self) -> bool:
@@ -45,7 +45,7 @@ class ChecklistItem:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ChecklistItem":
+    def from_dict(cls, data: dict[str, Any]) -> ChecklistItem:
         return cls(
             ref=str(data["ref"]),
             title=str(data["title"]),
@@ -119,7 +119,7 @@ class Checklist:
         return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Checklist":
+    def from_dict(cls, data: dict[str, Any]) -> Checklist:
         return cls(
             id=data["id"],
             title=data["title"],
@@ -130,5 +130,5 @@ class Checklist:
         )
 
     @classmethod
-    def from_json(cls, text: str) -> "Checklist":
+    def from_json(cls, text: str) -> Checklist:
         return cls.from_dict(json.loads(text))

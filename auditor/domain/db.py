@@ -215,10 +215,10 @@ def _read_schema(path: Path) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        tables = set(
+        tables = {
             r[0]
             for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
-        ) if engine.dialect.name == "sqlite" else None
+        } if engine.dialect.name == "sqlite" else None
         if tables is not None:
             _refuse_foreign(_safe_url(str(engine.url)), tables)
             if "alembic_version" not in tables:

@@ -98,7 +98,7 @@ class AuditProgress:
             self._status[ref] = self._roll_up(ref)
 
     @classmethod
-    def of(cls, checklist: Checklist, rows: Mapping, findings: Iterable) -> "AuditProgress":
+    def of(cls, checklist: Checklist, rows: Mapping, findings: Iterable) -> AuditProgress:
         """From the store's item rows (by ref) and findings, as already read."""
         return cls(checklist, {ref: row.result for ref, row in rows.items()},
                    [(f.ref, LiveFinding(f.code, f.grade, f.status)) for f in findings])

@@ -91,7 +91,7 @@ def check_dates_in_order(audit: Audit) -> None:
 
 class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
     @classmethod
-    def open(cls, url: str, evidence_dir: Path, actor: str, clock=None) -> "Store":
+    def open(cls, url: str, evidence_dir: Path, actor: str, clock=None) -> Store:
         if clock is None:
             return cls(open_engine(url), evidence_dir, actor)
         return cls(open_engine(url), evidence_dir, actor, clock)

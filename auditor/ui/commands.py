@@ -42,7 +42,7 @@ class ScreenActions(Provider):
     def _actions(self):
         found = []
         seen = set()
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.description or not active.enabled:
                 continue

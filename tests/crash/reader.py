@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from auditor.domain.errors import AuditorError  # noqa: E402
-from auditor.domain.store import Store  # noqa: E402
-from auditor.domain.views import audit_document  # noqa: E402
+from auditor.domain.errors import AuditorError
+from auditor.domain.store import Store
+from auditor.domain.views import audit_document
 
 
 def say(kind: str, payload: dict | None = None) -> None:

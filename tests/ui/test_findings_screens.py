@@ -154,7 +154,7 @@ def test_good_practice_is_raised_without_recording_a_result(store, audit):
             await pilot.pause()
         return app
 
-    app = run(go())
+    run(go())
     [finding] = store.findings(audit.id)
     assert finding.grade == "good_practice"
     assert finding.code.startswith("GP-2026-")
@@ -674,7 +674,7 @@ def test_history_of_nothing_says_so(store, audit):
     async def go():
         app = Host(lambda: HistoryScreen(store, "item", "4.1", "History of 4.1",
                                          audit_id=audit.id))
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE):
             assert app.screen.query_one(DataTable).row_count == 0
             assert "No changes" in str(app.screen.query_one("#history-detail").render())
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crash"))
-import crash_harness as h  # noqa: E402
+import crash_harness as h
 
 COMMANDS = [
     ("audits", "list"),

@@ -213,7 +213,8 @@ def _no_assessable(data):
 
 MALFORMED = {
     "not yaml": (lambda lib: "objects: [unclosed\n  framework: {", "not a YAML file"),
-    "deeply nested yaml": (lambda lib: "[" * 5000 + "]" * 5000, "nested more than 100 levels"),
+    # Past our own limit (100) and short of libyaml's (1,000 since 0.2.6), so our check speaks.
+    "deeply nested yaml": (lambda lib: "[" * 150 + "]" * 150, "nested more than 100 levels"),
     "yaml list": (lambda lib: "- just\n- a list\n", "no objects.framework"),
     "no framework": (lambda lib: _break(lib, lambda d: d["objects"].pop("framework")),
                      "no objects.framework"),
@@ -256,6 +257,23 @@ def test_cli_malformed_library(cli, tmp_path, library, case):
     assert str(source) in lines[0] and expected in lines[0], lines[0]
     assert out.read_text(encoding="utf-8") == "previous content\n"   # untouched
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("levels", [1_000, 5_000, 100_000])
+def test_cli_absurd_nesting_is_one_line(cli, tmp_path, levels):
+    """Whoever refuses it first (our check or the YAML library's own limit), the user gets
+    one line naming the file, exit 1, and the output left as it was. The library's wording
+    is not ours to assert."""
+    source = tmp_path / "deep.yaml"
+    source.write_text("[" * levels + "]" * levels, encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    out.write_text("previous content\n", encoding="utf-8")
+    r = cli("checklists", "import-ciso", source, "-o", out)
+    assert r.code == 1
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and f"{source}: " in lines[0], r.err
+    assert "Traceback" not in r.err
+    assert out.read_text(encoding="utf-8") == "previous content\n"
 
 
 def test_deep_tree_is_refused(tmp_path):

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from nc_workbook_support import as_text, build_audit, fill, locate
 
+from auditor.domain.errors import AuditorError
 from auditor.domain.store import Store
 from auditor.domain.views import audit_document
 from auditor.exchange import followup_import
@@ -35,7 +36,7 @@ def _refused(store, aid, path, *expected):
     assert plan.errors, plan
     for line in expected:
         assert line in plan.errors, plan.errors
-    with pytest.raises(Exception):
+    with pytest.raises(AuditorError):
         apply_followup(store, aid, plan)
     assert _snapshot(store, aid) == before
     return plan

@@ -76,7 +76,7 @@ def test_libreoffice_shows_hostile_texts_literally_and_evaluates_nothing(exporte
     assert summary["Title"] == "=Internal audit 2026 / Q1"
     assert summary["Team"] == "=A, B"
     evidence = _sheet(outdir, "Evidence")
-    assert ["=1+1", "=QM-01 rev 3"] == [r[4:6] for r in evidence if r[2] == "document"][0]
+    assert [r[4:6] for r in evidence if r[2] == "document"][0] == ["=1+1", "=QM-01 rev 3"]
     cells = [c for sheet in ("Findings", "Checklist", "Summary", "Evidence")
              for row in _sheet(outdir, sheet) for c in row]
     assert "#NAME?" not in cells and "Err:" not in "".join(cells)

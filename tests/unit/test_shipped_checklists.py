@@ -179,12 +179,12 @@ def test_27001_holds_every_annex_a_control_with_title_and_theme(iso27001):
         assert set(item.tags) & theme_tags == {tag}, f"control {control} theme"
         assert item.prompts and item.evidence, f"control {control}"
         assert item.soa.strip(), f"control {control} has no Statement of Applicability note"
-    counts = {tag: 0 for tag in theme_tags}
+    counts = dict.fromkeys(theme_tags, 0)
     for item in iso27001.all_items():
         if re.fullmatch(r"A\.[5-8]\.\d+", item.ref):
             for tag in set(item.tags) & theme_tags:
                 counts[tag] += 1
-    assert counts == {tag: count for tag, count in THEMES.values()}
+    assert counts == dict(THEMES.values())
 
 
 def test_27001_has_no_extra_controls(iso27001):

@@ -36,7 +36,7 @@ class PreviousFindingsPanel(Vertical):
         """A previous finding was verified; `repeat` is the code of the repeat finding
         raised in this audit when it was not effective."""
 
-        def __init__(self, panel: "PreviousFindingsPanel", code: str, effective: bool,
+        def __init__(self, panel: PreviousFindingsPanel, code: str, effective: bool,
                      repeat: str | None) -> None:
             super().__init__()
             self.panel = panel
@@ -45,7 +45,7 @@ class PreviousFindingsPanel(Vertical):
             self.repeat = repeat
 
         @property
-        def control(self) -> "PreviousFindingsPanel":
+        def control(self) -> PreviousFindingsPanel:
             return self.panel
 
     def __init__(self, store, audit_id: int, *, id: str | None = None,
