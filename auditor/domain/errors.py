@@ -10,7 +10,15 @@ class NotFound(AuditorError):
 
 
 class RuleViolation(AuditorError):
-    """The store refused a change that breaks an audit rule."""
+    """The store refused a change that breaks an audit rule.
+
+    `field` names the model field the rule concerns (`planned_end`, `previous_id`,
+    `statement`, ...), so a form can put the message at the right input without reading
+    the message's words; None when the rule concerns no single field."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class AuditLocked(RuleViolation):
