@@ -34,9 +34,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 
 from .checklist import Checklist
+from .derived import RANK, audit_date, effective_values
 from .errors import RuleViolation
 from .models import Audit, Finding, ItemResult
-from .surveillance import RANK, effective_values
 from .vocab import OPEN_STATUSES, FindingStatus, Result
 
 
@@ -192,12 +192,6 @@ class Comparison:
             "repeats": [r.to_json() for r in self.repeats],
             "summary": dict(self.summary),
         }
-
-
-def audit_date(audit: Audit) -> date | None:
-    """The day an audit stands for: when it ended, else started, else was planned."""
-    return (audit.actual_end or audit.actual_start or audit.planned_end
-            or audit.planned_start or (audit.created_at.date() if audit.created_at else None))
 
 
 def _side(audit: Audit, checklist: Checklist) -> AuditSide:

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from .vocab import OPEN_STATUSES, FindingStatus, allowed_moves
+from .derived import AWAITING_ACTION, days_overdue, is_open_status, is_overdue
+from .vocab import FindingStatus, allowed_moves
 
-# Once the auditee says the action is done (`implemented`) the ball is in the auditor's
-# court: the due date was the auditee's, so such a finding is not overdue any more.
-AWAITING_ACTION: frozenset[FindingStatus] = OPEN_STATUSES - {FindingStatus.IMPLEMENTED}
+__all__ = ["AWAITING_ACTION", "applicable_steps", "days_overdue", "is_open", "is_overdue",
+           "review_step", "step_applies"]
 
 
 class FindingLike(Protocol):
@@ -53,22 +53,7 @@ def review_step(step_id: str) -> ReviewStep:
 
 
 def is_open(finding: FindingLike) -> bool:
-    """Still needs work from someone; `not_effective` counts as open."""
-    return finding.status in OPEN_STATUSES
-
-
-def is_overdue(finding: FindingLike, today: date) -> bool:
-    """The due date has passed and the auditee has not yet reported the action done."""
-    if finding.due_date is None:
-        return False
-    return finding.status in AWAITING_ACTION and finding.due_date < today
-
-
-def days_overdue(finding: FindingLike, today: date) -> int:
-    """How many days past the due date an overdue finding is; 0 when it is not overdue."""
-    if not is_overdue(finding, today):
-        return 0
-    return (today - finding.due_date).days
+    return is_open_status(finding.status)
 
 
 def _auditor_moves(finding: FindingLike, audit_closed: bool) -> frozenset[FindingStatus]:

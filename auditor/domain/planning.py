@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from .derived import audit_date
 from .models import Audit
 from .vocab import AuditType
 
@@ -103,8 +104,7 @@ def follow_up_candidates(audits: Iterable[Audit], auditee: str,
     found = [a for a in audits
              if a.auditee.strip().casefold() == wanted and a.id != exclude]
 
-    def recency(a: Audit):
-        day = a.actual_end or a.planned_end or a.planned_start or a.created_at.date()
-        return (day, a.created_at, a.id or 0)
+    def recency(a: Audit) -> tuple[date, datetime, int]:
+        return (audit_date(a) or date.min, a.created_at, a.id or 0)
 
     return sorted(found, key=recency, reverse=True)

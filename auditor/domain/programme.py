@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from .checklist import Checklist
-from .compare import audit_date
+from .derived import audit_date
 from .errors import NotFound, RuleViolation
 from .models import Audit
 from .surveillance import load_results

@@ -1,7 +1,7 @@
 """Where an audit stands, item by item and group by group: what the clause tree shows.
 
 `AuditProgress` holds each item's shown result (the most severe of its recorded result
-and its live findings' grades, as `Store.effective_results`), rolls it up the checklist
+and its live findings' grades: `derived.effective_result`), rolls it up the checklist
 tree (assessed/total and the worst result under each group), finds the next item not yet
 assessed and answers the tree's filters. It is updated one item at a time, so a key press
 re-computes one item and its ancestors, never the whole checklist.
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .checklist import Checklist
-from .vocab import OPEN_STATUSES, FindingStatus, Result, grade_as_result, severity_rank
+from .derived import effective_result
+from .vocab import OPEN_STATUSES, FindingStatus, Result, severity_rank
 
 
 class ItemFilter(StrEnum):
@@ -53,16 +54,8 @@ class NodeStatus:
 
 
 def shown_result(recorded: str | None, findings: Iterable[LiveFinding]) -> Result:
-    """The result an item shows: its recorded result, unless a finding that is not
-    cancelled is more severe (good practice counts as conform)."""
-    shown = Result(recorded) if recorded else Result.NOT_ASSESSED
-    for finding in findings:
-        if finding.status == FindingStatus.CANCELLED:
-            continue
-        as_result = grade_as_result(finding.grade)
-        if severity_rank(as_result) > severity_rank(shown):
-            shown = as_result
-    return shown
+    """The result an item shows (the effective result of domain/derived.py)."""
+    return effective_result(recorded, ((f.grade, f.status) for f in findings))
 
 
 class AuditProgress:

@@ -22,7 +22,7 @@ from .errors import AuditorError, RuleViolation
 from .evidence import EvidenceMixin
 from .findings import FindingsMixin
 from .models import Audit, ChangeLog, ChecklistSnapshot, Evidence, Finding, ItemResult
-from .surveillance import SurveillanceMixin
+from .surveillance import SurveillanceMixin, load_results
 from .trail import first_break
 from .trail_replay import planned_header, record_mismatches
 from .vocab import (
@@ -185,8 +185,9 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
         Three grouped queries whatever the number of audits: the home screen and
         `audits list` cost the same with ten audits or a thousand per row shown."""
         with self.reading() as session:
-            # An item counts as assessed as it shows (`effective_results`): a recorded
+            # An item counts as assessed as it shows (derived.effective_values): a recorded
             # result, or a finding that is not cancelled. UNION keeps each ref once.
+            # tests/unit/test_derived.py holds this against the rule.
             shown = union(
                 select(ItemResult.audit_id, ItemResult.ref)
                 .where(ItemResult.result != Result.NOT_ASSESSED.value),
@@ -418,19 +419,10 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
             return row
 
     def effective_results(self, audit_id: int) -> dict[str, Result]:
-        """Each item's result as shown: the most severe of its recorded result and the
-        grades of its findings that are not cancelled."""
-        from .vocab import grade_as_result, severity_rank
-
-        shown = {ref: Result(r.result) for ref, r in self.results(audit_id).items()}
-        for finding in self.findings(audit_id):
-            if finding.status == FindingStatus.CANCELLED:
-                continue
-            as_result = grade_as_result(finding.grade)
-            current = shown.get(finding.ref, Result.NOT_ASSESSED)
-            if severity_rank(as_result) > severity_rank(current):
-                shown[finding.ref] = as_result
-        return shown
+        """Each item's effective result (domain/derived.py)."""
+        with self.reading() as session:
+            self._audit(session, audit_id)
+            return load_results(session, [audit_id])[audit_id]
 
     # -- trail, backup ------------------------------------------------------------------
 

@@ -18,24 +18,16 @@ follow-up audit, with that audit open.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from .base import StoreBase
+from .derived import effective_results
 from .errors import RuleViolation
 from .models import Audit, Finding, ItemResult
-from .vocab import (
-    NONCONFORMITY_GRADES,
-    OPEN_STATUSES,
-    FindingStatus,
-    Grade,
-    Result,
-    grade_as_result,
-    severity_rank,
-)
+from .vocab import NONCONFORMITY_GRADES, OPEN_STATUSES, FindingStatus, Grade, Result
 
 
 @dataclass(frozen=True)
@@ -52,36 +44,6 @@ class PreviousResult:
         """The line shown beside the item, e.g. `last time: minor, NC-2025-004`."""
         parts = [self.result.value, *self.findings]
         return "last time: " + ", ".join(parts)
-
-
-# Lookups by plain string: building an enum member per row costs more than the query.
-_RESULT = {r.value: r for r in Result}
-_GRADE_RESULT = {g.value: grade_as_result(g).value for g in Grade}
-RANK = {r.value: severity_rank(r) for r in Result}
-
-
-def effective_values(
-    recorded: Iterable[tuple[str, str]], findings: Iterable[tuple[str, str, str]]
-) -> dict[str, str]:
-    """Each item's result as shown, as plain strings, from (ref, result) rows and
-    (ref, grade, status) findings: the most severe of the recorded result and the grades
-    of the findings that are not cancelled (the rule of `Store.effective_results`)."""
-    shown = dict(recorded)
-    cancelled = FindingStatus.CANCELLED.value
-    for ref, grade, status in findings:
-        if status == cancelled:
-            continue
-        as_result = _GRADE_RESULT[grade]
-        if RANK[as_result] > RANK.get(shown.get(ref), 0):
-            shown[ref] = as_result
-    return shown
-
-
-def effective_results(
-    recorded: Iterable[tuple[str, str]], findings: Iterable[tuple[str, str, str]]
-) -> dict[str, Result]:
-    """`effective_values` as `Result`s."""
-    return {ref: _RESULT[value] for ref, value in effective_values(recorded, findings).items()}
 
 
 def load_results(session: Session, audit_ids: list[int]) -> dict[int, dict[str, Result]]:

@@ -18,11 +18,11 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from auditor.domain.derived import effective_results
 from auditor.domain.errors import AuditorError
 from auditor.domain.followup import AWAITING_ACTION
 from auditor.domain.models import Audit, Finding
 from auditor.domain.summary import count_audit
-from auditor.domain.surveillance import effective_results
 from auditor.domain.vocab import AUDITEE_STATUSES, FindingStatus
 
 from . import workbook_layout as layout
@@ -80,7 +80,7 @@ def export_workbook(store, audit_id: int, path: Path | None = None, *,
     checklist = store.checklist_for(audit.snapshot_id)
     findings = store.findings(audit_id)
     results = store.results(audit_id)
-    # The rule of Store.effective_results, on the rows just read rather than reading again.
+    # The one rule (domain/derived.py), on the rows just read rather than reading again.
     shown = effective_results(((r.ref, r.result) for r in results.values()),
                               ((f.ref, f.grade, f.status) for f in findings))
     evidence = store.evidence(audit_id)
