@@ -110,7 +110,7 @@ class SurveillanceMixin(StoreBase):
         on the same item of the current audit (the existing one when already raised)."""
         with self.writing() as session:
             current = self._open_audit(session, current_audit_id)
-            old = self._finding(session, code)  # type: ignore[attr-defined]
+            old = self._finding(session, code)
             self._check_verifiable(current, old)
             if effective:
                 self._verify_move(session, current, old, FindingStatus.CLOSED, note)
@@ -171,7 +171,7 @@ class SurveillanceMixin(StoreBase):
                 "does not hold; raise the repeat finding by hand on the item that replaced it"
             )
         grade = Grade(old.grade) if old.grade in NONCONFORMITY_GRADES else Grade.MINOR
-        repeat = self._raise_finding(  # type: ignore[attr-defined]
+        repeat = self._raise_finding(
             session, current, old.ref, grade.value,
             statement=repeat_statement(old),
             requirement=old.requirement,

@@ -199,7 +199,7 @@ def _compose(text: str):
     for event in yaml.parse(text, Loader=_CLoader):
         if isinstance(event, yaml.AliasEvent):
             raise _AliasRefused(None, None, "aliases (*name) are not allowed in a checklist; "
-                                "write the item out in full", event.start_mark)
+                                "write the item out in full", event.start_mark)  # type: ignore[arg-type]
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
@@ -215,8 +215,8 @@ def parse_checklist(text: str, name: str = "<checklist>") -> Checklist:
     try:
         root = _compose(text)
     except _AliasRefused as exc:
-        line = exc.problem_mark.line + 1
-        raise ChecklistError([Problem(name, line, exc.problem)]) from None
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 1
+        raise ChecklistError([Problem(name, line, exc.problem or "alias")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1

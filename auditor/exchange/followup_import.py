@@ -282,12 +282,13 @@ def _compare(finding: Finding, header: str, raw: Any, exported_hash: str | None,
         plan.warnings.append(f"{cell}: {header} of {finding.code} was edited; auditor "
                              "columns are not imported, the audit keeps its own")
         return
+    new: Any
+    current: Any
     if name == "due_date":
-        new = _due_date(raw, cell, plan)
-        if new is False:
+        day = _due_date(raw, cell, plan)
+        if day is False or day is True:
             return
-        shown = new.isoformat() if new else ""
-        current = finding.due_date
+        new, shown, current = day, day.isoformat() if day else "", finding.due_date
     elif name == "status":
         new = _status(raw, finding, cell, plan)
         if new is None:

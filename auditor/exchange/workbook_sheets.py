@@ -62,7 +62,8 @@ class Styles:
 def value_cell(ws, value, style):
     """A number or date cell (never user text) in a template's style."""
     cell = WriteOnlyCell(ws, value)
-    cell._style = style._style  # shared, as in text_cell: written once, never restyled
+    # openpyxl's private style record, shared, as in text_cell: written once, never restyled
+    cell._style = style._style  # type: ignore[attr-defined]
     return cell
 
 
@@ -89,7 +90,7 @@ def set_widths(ws, widths, styles: dict[int, object] | None = None) -> None:
         dimension = ws.column_dimensions[get_column_letter(index)]
         dimension.width = width
         if styles and index in styles:
-            dimension._style = copy(styles[index]._style)
+            dimension._style = copy(styles[index]._style)  # type: ignore[attr-defined]
 
 
 def print_setup(ws) -> None:
@@ -120,7 +121,8 @@ def findings_by_clause(findings: list[Finding], checklist: Checklist) -> list[tu
 def _period(start: date | None, end: date | None) -> str:
     if start and end and start != end:
         return f"{start.isoformat()} to {end.isoformat()}"
-    return (start or end).isoformat() if (start or end) else ""
+    day = start or end
+    return day.isoformat() if day else ""
 
 
 def write_summary(ws, styles: Styles, audit: Audit, checklist: Checklist, counts: AuditCounts,
@@ -184,7 +186,7 @@ def _clause_chart(ws, first: int, last: int) -> None:
     chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last), titles_from_data=False)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     chart.height = max(6.0, 1.0 + 0.7 * (last - first + 1))
-    chart.width = 18.0
+    chart.width = 18.0  # type: ignore[assignment]  # the stubs say int; openpyxl takes cm
     ws.add_chart(chart, "D3")
 
 
