@@ -78,7 +78,7 @@ def check_day(name: str, value: Any) -> date | None:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise RuleViolation(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
+    raise RuleViolation(f"{name}: {value!r} is not a date (YYYY-MM-DD)", field=name)
 
 
 def check_dates_in_order(audit: Audit) -> None:
@@ -86,7 +86,7 @@ def check_dates_in_order(audit: Audit) -> None:
         first, last = getattr(audit, start), getattr(audit, end)
         if first and last and last < first:
             raise RuleViolation(f"the {end.replace('_', ' ')} date is before the "
-                                f"{start.replace('_', ' ')} date")
+                                f"{start.replace('_', ' ')} date", field=end)
 
 
 class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
@@ -118,21 +118,23 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
         previous_id: int | None = None,
     ) -> Audit:
         if not title.strip():
-            raise RuleViolation("an audit needs a title")
+            raise RuleViolation("an audit needs a title", field="title")
         if not auditee.strip():
-            raise RuleViolation("an audit needs an auditee (the organisation audited)")
+            raise RuleViolation("an audit needs an auditee (the organisation audited)",
+                                field="auditee")
         kind = check_type(type)
         planned_start = check_day("planned_start", planned_start)
         planned_end = check_day("planned_end", planned_end)
         if planned_start and planned_end and planned_end < planned_start:
-            raise RuleViolation("the planned end date is before the planned start date")
+            raise RuleViolation("the planned end date is before the planned start date",
+                                field="planned_end")
         with self.writing() as session:
             if previous_id is not None:
                 previous = self._audit(session, previous_id)
                 if previous.auditee.strip().casefold() != auditee.strip().casefold():
                     raise RuleViolation(
                         f"audit {previous_id} is of {previous.auditee!r}, not {auditee!r}: "
-                        "a follow-up audit must be of the same auditee"
+                        "a follow-up audit must be of the same auditee", field="previous_id"
                     )
             now = self.now()
             audit = Audit(
@@ -238,9 +240,10 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
                 elif name in AUDIT_DAYS:
                     value = check_day(name, value)
                 elif name == "title" and (value is None or not str(value).strip()):
-                    raise RuleViolation("an audit needs a title")
+                    raise RuleViolation("an audit needs a title", field="title")
                 elif not isinstance(value, str):
-                    raise RuleViolation(f"{name}: expected text, got {type(value).__name__}")
+                    raise RuleViolation(f"{name}: expected text, got {type(value).__name__}",
+                                        field=name)
                 self._set(session, audit, audit.id, "audit", audit.id, name, value)
             check_dates_in_order(audit)
             audit.updated_at = self.now()
@@ -264,7 +267,8 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
 
     def reopen_audit(self, audit_id: int, reason: str) -> Audit:
         if not reason or not reason.strip():
-            raise RuleViolation("reopening a closed audit needs a reason; it goes in the log")
+            raise RuleViolation("reopening a closed audit needs a reason; it goes in the log",
+                                field="reason")
         with self.writing() as session:
             audit = self._audit(session, audit_id)
             if audit.status != AuditStatus.CLOSED:

@@ -608,3 +608,28 @@ def test_planned_dates_given_as_text_are_read_or_refused(store, mini_checklist):
         store.create_audit(mini_checklist, title="T", auditee="A",
                            planned_start="2026-05-04", planned_end=date(2026, 5, 1))
     assert len(store.audits()) == 1
+
+
+def test_rule_violations_name_their_field(store, mini_checklist):
+    """A form puts the message at the input the rule concerns, by field, not by words."""
+    from auditor.domain.errors import RuleViolation
+
+    def field_of(call):
+        with pytest.raises(RuleViolation) as info:
+            call()
+        return info.value.field
+
+    create = store.create_audit
+    assert field_of(lambda: create(mini_checklist, title=" ", auditee="A")) == "title"
+    assert field_of(lambda: create(mini_checklist, title="T", auditee="")) == "auditee"
+    assert field_of(lambda: create(mini_checklist, title="T", auditee="A",
+                                   planned_start="2026-05-02",
+                                   planned_end="2026-05-01")) == "planned_end"
+    assert field_of(lambda: create(mini_checklist, title="T", auditee="A",
+                                   planned_start="tomorrow")) == "planned_start"
+    other = create(mini_checklist, title="Other", auditee="Beta Ltd")
+    assert field_of(lambda: create(mini_checklist, title="T", auditee="A",
+                                   previous_id=other.id)) == "previous_id"
+    audit = create(mini_checklist, title="T", auditee="A", planned_start="2026-05-02")
+    assert field_of(lambda: store.update_audit(
+        audit.id, {"planned_end": "2026-05-01"})) == "planned_end"

@@ -193,10 +193,9 @@ class NewAuditScreen(Screen[int | None]):
         try:
             audit = self.store.create_audit(checklist, **check.values)
         except AuditorError as exc:
-            message = str(exc)
-            name = "previous_id" if "follow" in message else (
-                "planned_end" if "date" in message else None)
-            self._show_error(name, message)
+            # The rule names its field; a form input of that name shows the message.
+            name = getattr(exc, "field", None)
+            self._show_error(name if name in FIELD_ORDER else None, str(exc))
             return
         self.notify(f"Audit {audit.id} created: {audit.title}")
         self.dismiss(audit.id)
