@@ -25,21 +25,16 @@ from auditor.domain.errors import AuditorError
 GROUPS = (checklists, audits, findings, exchange, surveillance, maintenance, tui)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse's own usage errors exit 2, as specified
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    # argparse's own usage errors already exit 2 with the usage on stderr, as specified.
+    parser = argparse.ArgumentParser(
         prog="auditor",
         description="Keyboard-first assistant for ISO 9001 and ISO/IEC 27001 internal audits.",
     )
     parser.add_argument("--db", metavar="PATH_OR_URL",
                         help="database file or SQLAlchemy URL (default: AUDITOR_DB, else the "
                              "user data folder)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in GROUPS:
         group.register(commands)
     return parser

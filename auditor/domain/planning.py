@@ -20,16 +20,6 @@ FOLLOW_UP_TYPES: frozenset[AuditType] = frozenset(
     {AuditType.SURVEILLANCE, AuditType.RECERTIFICATION}
 )
 
-FIELD_LABELS: dict[str, str] = {
-    "checklist": "checklist",
-    "title": "title",
-    "auditee": "auditee",
-    "type": "type",
-    "planned_start": "start date",
-    "planned_end": "end date",
-    "previous_id": "previous audit",
-}
-
 
 @dataclass
 class PlanCheck:

@@ -115,15 +115,6 @@ def severity_rank(result: str | None) -> int:
         return 0
 
 
-def worst(results) -> Result | None:
-    """The most severe of the given results, or None when none is ranked."""
-    best: Result | None = None
-    for r in results:
-        if severity_rank(r) > severity_rank(best):
-            best = Result(r)
-    return best
-
-
 def grade_as_result(grade: str) -> Result:
     """How a finding's grade shows on its item: good practice counts as conform."""
     if grade == Grade.GOOD_PRACTICE:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -249,7 +248,8 @@ def parse_checklist(text: str, name: str = "<checklist>") -> Checklist:
     description = reader.text(fields.get("description"), "description", required=False)
     items = reader.items(fields["items"], "items") if "items" in fields else ()
     if items and not reader.problems:
-        if not any(True for i, _d, _p in _walk(items) if i.assessable):
+        if not Checklist(id="", title="", standard="", version="", items=items
+                         ).assessable_items():
             reader.problem(fields["items"][1], "no assessable item: give at least one item "
                                                "prompts")
     if reader.problems:
@@ -257,14 +257,6 @@ def parse_checklist(text: str, name: str = "<checklist>") -> Checklist:
         raise ChecklistError(sorted(reader.problems, key=lambda p: p.line))
     return Checklist(id=cid, title=title, standard=standard, version=version,
                      description=description, items=items)
-
-
-def _walk(items):
-    stack = [(i, 0, None) for i in items]
-    while stack:
-        item, depth, parent = stack.pop()
-        yield item, depth, parent
-        stack.extend((c, depth + 1, item) for c in item.children)
 
 
 def load_checklist(path: Path | str) -> Checklist:
@@ -300,8 +292,5 @@ def validate_files(paths) -> list[Problem]:
 
 def dump_checklist(checklist: Checklist) -> str:
     """YAML text in our format (used by the CISO Assistant converter)."""
-    return yaml.safe_dump(_ordered(checklist), sort_keys=False, allow_unicode=True, width=100)
-
-
-def _ordered(checklist: Checklist) -> dict[str, Any]:
-    return checklist.to_dict()
+    return yaml.safe_dump(checklist.to_dict(), sort_keys=False, allow_unicode=True,
+                          width=100)

@@ -61,11 +61,6 @@ class ItemNotes(Vertical):
             if field.value != self._saved[name]:
                 field.value = self._saved[name]
 
-    def value(self, name: str) -> str:
-        if name == "notes":
-            return self.query_one("#notes", TextArea).text
-        return self.query_one(f"#{name}", Input).value
-
     # -- saving ---------------------------------------------------------------------------
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
@@ -95,10 +90,6 @@ class ItemNotes(Vertical):
 
     def on_unmount(self) -> None:
         self.flush()
-
-    @property
-    def has_pending(self) -> bool:
-        return bool(self._pending)
 
     def flush(self) -> bool:
         """Write what is pending now; True when nothing is left unsaved."""
