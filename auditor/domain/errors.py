@@ -1,5 +1,10 @@
 """Errors the domain raises. Each carries one line a user can act on."""
 
+from .text import escape_controls as shown  # a value quoted in a message
+
+__all__ = ["AuditLocked", "AuditorError", "DatabaseProblem", "NotFound", "RuleViolation",
+           "shown"]
+
 
 class AuditorError(Exception):
     """A problem with the input or the data: the command line prints it and exits 1."""
@@ -27,10 +32,3 @@ class AuditLocked(RuleViolation):
 
 class DatabaseProblem(AuditorError):
     """The database cannot be used: not a database, newer schema, unreadable."""
-
-
-def shown(text: object) -> str:
-    """Something the user typed or named (a path, an id) as it goes into a message: a
-    control character, a line break included, is written as its escape, so the message
-    stays one line and cannot drive the terminal."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))

@@ -13,6 +13,7 @@ from typing import Any
 
 from .derived import audit_date
 from .models import Audit
+from .text import parse_day
 from .vocab import AuditType
 
 # Audit types that follow an earlier audit of the same auditee.
@@ -32,17 +33,6 @@ class PlanCheck:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def parse_day(text: str) -> date | None:
-    """A date typed as YYYY-MM-DD; blank is no date. Raises ValueError with the reason."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date; type it as YYYY-MM-DD") from None
 
 
 def check_plan(raw: Mapping[str, Any]) -> PlanCheck:

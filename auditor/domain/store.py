@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from .evidence import EvidenceMixin
 from .findings import FindingsMixin
 from .models import Audit, ChangeLog, ChecklistSnapshot, Evidence, Finding, ItemResult
 from .surveillance import SurveillanceMixin, load_results
+from .text import parse_day
 from .trail import first_break
 from .trail_replay import planned_header, record_mismatches
 from .vocab import (
@@ -66,19 +67,11 @@ AUDIT_DAYS = ("planned_start", "planned_end", "actual_start", "actual_end")
 
 
 def check_day(name: str, value: Any) -> date | None:
-    """A date given as a date or as YYYY-MM-DD text; empty text is no date."""
-    if isinstance(value, datetime):
-        return value.date()
-    if value is None or isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        if not value.strip():
-            return None
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise RuleViolation(f"{name}: {value!r} is not a date (YYYY-MM-DD)", field=name)
+    """A date given as a date or as YYYY-MM-DD text (text.parse_day), as a rule."""
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise RuleViolation(f"{name}: {exc}", field=name) from None
 
 
 def check_dates_in_order(audit: Audit) -> None:

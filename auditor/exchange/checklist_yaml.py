@@ -14,6 +14,7 @@ import yaml
 
 from auditor.domain.checklist import Checklist, ChecklistItem
 from auditor.domain.errors import AuditorError
+from auditor.domain.text import escape_controls
 
 TOP_KEYS = {"id", "title", "standard", "version", "description", "items"}
 ITEM_KEYS = {"ref", "title", "prompts", "evidence", "guidance", "tags", "related", "soa",
@@ -31,13 +32,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{_shown(self.file)}:{self.line}: {_shown(self.message)}"
-
-
-def _shown(text: str) -> str:
-    """Text quoted from the file, safe on one terminal line: a control character (an
-    escape sequence, a line or paragraph separator) is written as its escape."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+        return f"{escape_controls(self.file)}:{self.line}: {escape_controls(self.message)}"
 
 
 class ChecklistError(AuditorError):

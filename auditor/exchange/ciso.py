@@ -27,6 +27,7 @@ import yaml
 
 from auditor.domain.checklist import Checklist, ChecklistItem
 from auditor.domain.errors import AuditorError
+from auditor.domain.text import one_line, shorten
 
 from .checklist_yaml import ID_PATTERN, ChecklistError, dump_checklist, parse_checklist
 
@@ -105,7 +106,7 @@ def read_library(path: Path) -> Any:
         where = f"line {mark.line + 1}: " if mark is not None else ""
         raise CisoImportError(f"{name}: not a YAML file ({where}{exc.problem})") from None
     except yaml.YAMLError as exc:
-        raise CisoImportError(f"{name}: not a YAML file ({_one_line(str(exc))})") from None
+        raise CisoImportError(f"{name}: not a YAML file ({one_line(str(exc))})") from None
     except (RecursionError, _TooDeep):
         raise CisoImportError(f"{name}: YAML nested more than {MAX_NESTING} levels deep; "
                               "not a CISO Assistant library") from None
@@ -242,7 +243,7 @@ class _Tree:
         return tuple(dict.fromkeys(n for n in names if n))
 
     def ref(self, urn: str) -> str:
-        ref = _one_line(_text(self.nodes[urn], "ref_id", f"node {urn!r}"))
+        ref = one_line(_text(self.nodes[urn], "ref_id", f"node {urn!r}"))
         return ref or urn.rsplit(":", 1)[-1].strip() or urn
 
     def build(self) -> tuple[list[ChecklistItem], int, int]:
@@ -289,7 +290,7 @@ def _group_names(framework: dict) -> dict[str, str]:
     definitions = framework.get("implementation_groups_definition")
     if not isinstance(definitions, list):
         return {}
-    return {str(d["ref_id"]): _one_line(str(d.get("name") or d["ref_id"]))
+    return {str(d["ref_id"]): one_line(str(d.get("name") or d["ref_id"]))
             for d in definitions if isinstance(d, dict) and d.get("ref_id") is not None}
 
 
@@ -304,20 +305,8 @@ def _text(mapping: dict, key: str, what: str) -> str:
     raise _Malformed(f"{what}: {key} must be text, not {kind}")
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = _one_line(text)
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "\u2026"
-
-
 def _title(node: dict, what: str) -> str:
-    name = _one_line(_text(node, "name", what))
+    name = one_line(_text(node, "name", what))
     if name:
         return name
     description = _text(node, "description", what)
@@ -326,12 +315,13 @@ def _title(node: dict, what: str) -> str:
     first = next(line for line in description.splitlines() if line.strip())
     first = _BULLET.sub("", first.strip())
     sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0].rstrip(".")
-    return _shorten(sentence or description, TITLE_CHARS)
+    return shorten(sentence or description, TITLE_CHARS, at_word=True)
 
 
 def _prompt_from(description: str, name: str, title: str) -> str:
     if description:
-        return f"Show me how this requirement is met: {_shorten(description, PROMPT_CHARS)}"
+        text = shorten(description, PROMPT_CHARS, at_word=True)
+        return f"Show me how this requirement is met: {text}"
     return f"Show me how you meet \u201c{name or title}\u201d."
 
 
@@ -353,7 +343,7 @@ def _questions(node: dict, what: str) -> tuple[str, ...]:
     for entry in found:
         text = entry.get("text") if isinstance(entry, dict) else entry
         if isinstance(text, str) and text.strip():
-            texts.append(_one_line(text))
+            texts.append(one_line(text))
         elif text is not None and not isinstance(text, str):
             raise _Malformed(f"{what}: a question's text must be text")
     return tuple(dict.fromkeys(texts))
@@ -375,7 +365,7 @@ def _evidence(value: Any, what: str) -> tuple[str, ...]:
         for part in _INLINE_BULLETS.split(line):
             part = _BULLET.sub("", part.strip()).strip()
             if part:
-                out.append(_one_line(part))
+                out.append(one_line(part))
     return tuple(dict.fromkeys(out))
 
 

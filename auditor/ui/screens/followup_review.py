@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from auditor.domain.errors import AuditorError
+from auditor.domain.text import shorten
 from auditor.exchange.followup_import import FollowupPlan, apply_followup, plan_followup
 
 SHOWN_CHARS = 50
@@ -28,8 +29,7 @@ def _shown(value) -> str:
     if value is None or value == "":
         return "(empty)"
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    text = text.replace("\n", " ")
-    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…"
+    return shorten(text, SHOWN_CHARS)
 
 
 class FollowupReviewScreen(Screen):

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from auditor.domain.models import ChangeLog
+from auditor.domain.text import shorten
 
 _CELL_WIDTH = 38
 
@@ -36,10 +37,7 @@ def _shown(value: str | None) -> str:
 
 
 def _short(value: str | None) -> str:
-    one_line = " ".join(_shown(value).split())
-    if len(one_line) > _CELL_WIDTH:
-        return one_line[: _CELL_WIDTH - 1] + "…"
-    return one_line
+    return shorten(_shown(value), _CELL_WIDTH)
 
 
 class HistoryScreen(ModalScreen[None]):

@@ -16,11 +16,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from auditor.domain.errors import AuditorError
+from auditor.domain.text import shorten
 
 
 def _one_line(text: str, width: int = 60) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1] + "…"
+    return shorten(text, width)
 
 
 class PreviousFindingsPanel(Vertical):

@@ -1,0 +1,36 @@
+"""The one definition of each small text rule (domain/text.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from auditor.domain.text import escape_controls, parse_day, shorten
+
+
+def test_parse_day():
+    assert parse_day(" 2026-03-02 ") == date(2026, 3, 2)
+    assert parse_day(datetime(2026, 3, 2, 9, 30)) == date(2026, 3, 2)
+    assert parse_day(date(2026, 3, 2)) == date(2026, 3, 2)
+    assert parse_day("") is None and parse_day("  ") is None and parse_day(None) is None
+    for bad in ("2026-02-30", "02/03/2026", "tomorrow", 20260302):
+        with pytest.raises(ValueError, match="YYYY-MM-DD"):
+            parse_day(bad)
+
+
+def test_escape_controls_keeps_one_harmless_line():
+    hostile = "a\x1b]0;owned\x07b\nc\u2028d\x9b2J"
+    shown = escape_controls(hostile)
+    assert shown.isprintable() and "\x1b" not in shown and "\n" not in shown
+    assert shown.startswith("a\\x1b]0;owned\\x07b\\nc")
+    assert escape_controls("[/b] plain — ü") == "[/b] plain — ü"
+
+
+def test_shorten():
+    assert shorten("short", 10) == "short"
+    assert shorten("two\n  lines", 20) == "two lines"
+    assert shorten("abcdefghij", 5) == "abcd…" and len(shorten("x" * 100, 5)) == 5
+    assert shorten("alpha beta gamma, delta", 18, at_word=True) == "alpha beta…"
+    assert shorten("alpha beta gamma, delta", 19, at_word=True) == "alpha beta gamma…"
+    assert shorten("nospacesatall" * 3, 10, at_word=True) == "nospacesa…"
