@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from .errors import DatabaseProblem
+from .files import replacing
 
 # The newest migration this code knows. Checked against the migration scripts by a test;
 # kept here so that opening an up-to-date database never has to import Alembic.
@@ -286,27 +287,21 @@ def backup_sqlite(source: Path, target: Path) -> Path:
         raise DatabaseProblem(f"{target}: that is the database itself; give another path")
     if target.is_dir():
         raise DatabaseProblem(f"{target}: is a folder; give a file name for the backup")
-    tmp = target.with_name(target.name + ".part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        os.close(fd)
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True,
-                              timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            dst = sqlite3.connect(tmp)
+        with replacing(target) as part:
+            src = sqlite3.connect(f"file:{source}?mode=ro", uri=True,
+                                  timeout=BUSY_TIMEOUT_MS / 1000)
             try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=DELETE")
+                dst = sqlite3.connect(part.path)
+                try:
+                    src.backup(dst)
+                    dst.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    dst.close()
             finally:
-                dst.close()
-        finally:
-            src.close()
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
+                src.close()
     except (OSError, sqlite3.Error) as exc:
-        if tmp.parent.is_dir():
-            tmp.unlink(missing_ok=True)
         reason = getattr(exc, "strerror", None) or str(exc)
         raise DatabaseProblem(
             f"{target}: cannot write the backup ({reason}); give another path"

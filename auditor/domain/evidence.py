@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from sqlalchemy import select
 
 from .base import StoreBase
 from .errors import AuditorError, RuleViolation, shown
+from .files import replacing
 from .models import Evidence
 from .vocab import EvidenceKind
 
@@ -55,16 +55,14 @@ def copy_into_store(source: Path, evidence_dir: Path) -> StoredFile:
     _sweep_cut_copies(evidence_dir)
     digest = hashlib.sha256()
     size = 0
-    fd, tmp_name = tempfile.mkstemp(dir=evidence_dir, prefix=INCOMING)
-    try:
+    # Named by its content: the target is known once the copy is read through.
+    with replacing(None, directory=evidence_dir, prefix=INCOMING) as part:
         try:
-            with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
+            with source.open("rb") as src, part.path.open("wb") as dst:
                 while chunk := src.read(CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
                     dst.write(chunk)
-                dst.flush()
-                os.fsync(dst.fileno())
         except OSError as exc:
             raise AuditorError(
                 f"{shown(source)}: cannot read the evidence file ({exc.strerror}); check its "
@@ -72,15 +70,7 @@ def copy_into_store(source: Path, evidence_dir: Path) -> StoredFile:
             ) from None
         sha = digest.hexdigest()
         target = evidence_dir / sha
-        os.chmod(tmp_name, 0o600)
-        if target.exists():
-            os.unlink(tmp_name)
-        else:
-            os.replace(tmp_name, target)
-    except BaseException:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise
+        part.target = None if target.exists() else target
     return StoredFile(sha256=sha, size=size, label=safe_label(source.name))
 
 

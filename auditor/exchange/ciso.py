@@ -16,9 +16,7 @@ checklist passes our own loader.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ import yaml
 
 from auditor.domain.checklist import Checklist, ChecklistItem
 from auditor.domain.errors import AuditorError
+from auditor.domain.files import replacing
 from auditor.domain.text import one_line, shorten
 
 from .checklist_yaml import ID_PATTERN, ChecklistError, dump_checklist, parse_checklist
@@ -408,14 +407,9 @@ def _check_destination(source: Path, out: Path) -> None:
 
 
 def _write_atomically(out: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temp, out.stat().st_mode & 0o777 if out.exists() else 0o644)
-        os.replace(temp, out)
+        mode = out.stat().st_mode & 0o777 if out.exists() else 0o644
+        with replacing(out, mode=mode) as part:
+            part.path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
         raise CisoImportError(f"{out}: cannot write ({exc.strerror})") from None

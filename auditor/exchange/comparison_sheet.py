@@ -14,11 +14,12 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from auditor.domain.compare import CHANGE_LABELS, AuditSide, Change, Comparison, compare_audits
-from auditor.domain.errors import AuditorError, RuleViolation
+from auditor.domain.errors import RuleViolation
 from auditor.domain.vocab import RESULT_LABELS, Result
 
 from .workbook_sheets import (
     Styles,
+    check_xlsx_target,
     header_row,
     print_setup,
     protect,
@@ -132,12 +133,7 @@ def save_comparison(comparison: Comparison, target: Path) -> Path:
     """A workbook holding the Comparison sheet only; written beside the target and moved
     into place, so a failure leaves no half file."""
     target = Path(target)
-    if target.suffix.lower() != ".xlsx":
-        raise AuditorError(f"{target}: the workbook's name must end in .xlsx")
-    if target.is_dir():
-        raise AuditorError(f"{target}: is a folder; give a file name ending in .xlsx")
-    if not target.parent.is_dir():
-        raise AuditorError(f"{target.parent}: no such folder; create it or choose another -o")
+    check_xlsx_target(target)
     wb = Workbook(write_only=True)
     wb.properties.creator = "auditor"
     wb.properties.title = (f"Comparison of audits {comparison.previous.id} and "

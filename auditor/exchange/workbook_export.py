@@ -19,7 +19,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from auditor.domain.derived import effective_results
-from auditor.domain.errors import AuditorError
 from auditor.domain.followup import AWAITING_ACTION
 from auditor.domain.models import Audit, Finding
 from auditor.domain.summary import count_audit
@@ -31,6 +30,7 @@ from .comparison_sheet import previous_comparison, write_comparison
 from .workbook_sheets import (
     OVERDUE_FILL,
     Styles,
+    check_xlsx_target,
     findings_by_clause,
     header_row,
     print_setup,
@@ -75,7 +75,7 @@ def export_workbook(store, audit_id: int, path: Path | None = None, *,
     audit = store.audit(audit_id)
     target = Path(path) if path is not None else free_path(
         Path(folder) if folder is not None else Path.cwd(), default_filename(audit))
-    _check_target(target)
+    check_xlsx_target(target)
     report(0.0, "reading the audit")
     checklist = store.checklist_for(audit.snapshot_id)
     findings = store.findings(audit_id)
@@ -111,15 +111,6 @@ def export_workbook(store, audit_id: int, path: Path | None = None, *,
     save_workbook(wb, target)
     report(1.0, "done")
     return target
-
-
-def _check_target(target: Path) -> None:
-    if target.suffix.lower() != ".xlsx":
-        raise AuditorError(f"{target}: the workbook's name must end in .xlsx")
-    if target.is_dir():
-        raise AuditorError(f"{target}: is a folder; give a file name ending in .xlsx")
-    if not target.parent.is_dir():
-        raise AuditorError(f"{target.parent}: no such folder; create it or choose another -o")
 
 
 def _write_findings(ws, styles: Styles, findings: list[Finding], checklist,

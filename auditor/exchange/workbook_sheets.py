@@ -7,8 +7,6 @@ Every text a user typed goes through `xlsx_text.text_cell`.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from copy import copy
 from datetime import date
@@ -21,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from auditor.domain.checklist import Checklist
 from auditor.domain.errors import AuditorError
+from auditor.domain.files import replacing
 from auditor.domain.models import Audit, Evidence, Finding, ItemResult
 from auditor.domain.summary import AuditCounts
 from auditor.domain.vocab import GRADE_LABELS, RESULT_LABELS, FindingStatus, Result
@@ -241,18 +240,20 @@ def write_evidence(ws, styles: Styles, evidence: list[Evidence], codes: dict[int
     protect(ws)
 
 
+def check_xlsx_target(target: Path) -> None:
+    """Refuse, before any work, a target that cannot become the workbook."""
+    if target.suffix.lower() != ".xlsx":
+        raise AuditorError(f"{target}: the workbook's name must end in .xlsx")
+    if target.is_dir():
+        raise AuditorError(f"{target}: is a folder; give a file name ending in .xlsx")
+    if not target.parent.is_dir():
+        raise AuditorError(f"{target.parent}: no such folder; create it or choose another name")
+
+
 def save_workbook(wb, target: Path) -> None:
     """Write beside the target and move into place: a failed write leaves no half file."""
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".auditor-", suffix=".xlsx")
-    except OSError as exc:
-        raise AuditorError(f"{target.parent}: cannot write here ({exc.strerror})") from None
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, target)
+        with replacing(target, prefix=".auditor-") as part:
+            wb.save(part.path)
     except OSError as exc:
         raise AuditorError(f"{target}: cannot write the workbook ({exc.strerror})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -34,3 +34,29 @@ def test_shorten():
     assert shorten("alpha beta gamma, delta", 18, at_word=True) == "alpha beta…"
     assert shorten("alpha beta gamma, delta", 19, at_word=True) == "alpha beta gamma…"
     assert shorten("nospacesatall" * 3, 10, at_word=True) == "nospacesa…"
+
+
+def test_replacing_moves_whole_or_leaves_nothing(tmp_path):
+    """The one atomic write: the target changes in one step or not at all, and no
+    temporary file is left either way."""
+    from auditor.domain.files import replacing
+
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), replacing(target) as part:
+        part.path.write_text("half")
+        raise RuntimeError("disk full")
+    assert target.read_text() == "old" and sorted(tmp_path.iterdir()) == [target]
+    with replacing(target, mode=0o640) as part:
+        part.path.write_text("new")
+    assert target.read_text() == "new" and oct(target.stat().st_mode & 0o777) == "0o640"
+    with replacing(None, directory=tmp_path) as part:  # decided late: keep nothing
+        part.path.write_text("dropped")
+    assert sorted(tmp_path.iterdir()) == [target]
+    # A link planted where a temporary name might be is never written through.
+    (tmp_path / "victim").write_text("safe")
+    (tmp_path / ".out.txt.planted.part").symlink_to(tmp_path / "victim")
+    with replacing(target) as part:
+        assert not part.path.is_symlink()
+        part.path.write_text("newer")
+    assert (tmp_path / "victim").read_text() == "safe"
