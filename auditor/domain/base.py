@@ -22,7 +22,7 @@ from .checklist import Checklist
 from .errors import AuditLocked, NotFound
 from .models import Audit, ChangeLog, ChecklistSnapshot
 from .trail import entry_hash
-from .vocab import AuditStatus
+from .vocab import AuditStatus, Entity
 
 
 def utcnow() -> datetime:
@@ -98,12 +98,14 @@ class StoreBase:
         # The log's own time is the real clock, never the injectable one: it is evidence.
         at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
         entry = {
-            "at": at, "actor": self.actor, "audit_id": audit_id, "entity": entity,
-            "entity_id": str(entity_id), "field": field, "old": as_text(old),
+            # Plain strings, never the enum members: the row and its hash hold the value.
+            "at": at, "actor": self.actor, "audit_id": audit_id, "entity": str(entity),
+            "entity_id": str(entity_id), "field": str(field), "old": as_text(old),
             "new": as_text(new), "prev_hash": prev,
         }
         entry["hash"] = entry_hash(
-            prev, at, self.actor, audit_id, entity, entry["entity_id"], field, entry["old"],
+            prev, at, self.actor, audit_id, entry["entity"], entry["entity_id"],
+            entry["field"], entry["old"],
             entry["new"],
         )
         if session.info.get("append_log"):
@@ -145,7 +147,7 @@ class StoreBase:
     def _touch(self, session: Session, audit: Audit) -> None:
         audit.updated_at = self.now()
         if audit.status == AuditStatus.PLANNED:
-            self._set(session, audit, audit.id, "audit", audit.id, "status",
+            self._set(session, audit, audit.id, Entity.AUDIT, audit.id, "status",
                       AuditStatus.IN_PROGRESS.value)
         session.add(audit)
 

@@ -17,7 +17,7 @@ from .base import StoreBase
 from .errors import AuditorError, RuleViolation, shown
 from .files import replacing
 from .models import Evidence
-from .vocab import EvidenceKind
+from .vocab import Entity, EvidenceKind, LogEvent
 
 CHUNK = 1 << 20
 INCOMING = ".incoming-"
@@ -137,7 +137,7 @@ class EvidenceMixin(StoreBase):
         )
         session.add(item)
         session.flush()
-        self._log(session, audit.id, "evidence", item.id, "added", None,
+        self._log(session, audit.id, Entity.EVIDENCE, item.id, LogEvent.ADDED, None,
                   stored.sha256 if stored else f"{kind}: {description or reference}")
         return item
 

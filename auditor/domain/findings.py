@@ -17,8 +17,10 @@ from .vocab import (
     GRADE_PREFIX,
     NONCONFORMITY_GRADES,
     AuditStatus,
+    Entity,
     FindingStatus,
     Grade,
+    LogEvent,
     allowed_moves,
     check_choice,
 )
@@ -159,12 +161,12 @@ class FindingsMixin(StoreBase):
             finding.repeat_of = self._repeat_source(session, audit, ref)
         session.add(finding)
         session.flush()
-        self._log(session, audit.id, "finding", finding.code, "created", None, g.value)
+        self._log(session, audit.id, Entity.FINDING, finding.code, LogEvent.CREATED, None, g.value)
         for name in ("statement", "requirement", "objective_evidence", "process_area",
                      "repeat_of"):
             value = getattr(finding, name)
             if value:
-                self._log(session, audit.id, "finding", finding.code, name, None, value)
+                self._log(session, audit.id, Entity.FINDING, finding.code, name, None, value)
         return finding
 
     def raise_finding(self, audit_id: int, ref: str, grade: str, **fields: str) -> Finding:
@@ -256,7 +258,7 @@ class FindingsMixin(StoreBase):
                     raise RuleViolation(f"{finding.code}: a nonconformity needs a statement")
             else:
                 value = _check_field_value(name, value)
-            self._set(session, finding, audit.id, "finding", finding.code, name, value)
+            self._set(session, finding, audit.id, Entity.FINDING, finding.code, name, value)
         finding.updated_at = self.now()
         session.add(finding)
 
@@ -294,19 +296,19 @@ class FindingsMixin(StoreBase):
                 )
         now = self.now()
         audit_id = finding.audit_id
-        self._set(session, finding, audit_id, "finding", finding.code, "status", target.value)
+        self._set(session, finding, audit_id, Entity.FINDING, finding.code, "status", target.value)
         if target != FindingStatus.OPEN:  # no `open_at`: created_at says when it opened
             setattr(finding, f"{target.value}_at", now)
         if target in (FindingStatus.CLOSED, FindingStatus.NOT_EFFECTIVE) and not by_auditee:
-            self._set(session, finding, audit_id, "finding", finding.code, "verified_by",
+            self._set(session, finding, audit_id, Entity.FINDING, finding.code, "verified_by",
                       self.actor)
-            self._set(session, finding, audit_id, "finding", finding.code, "verified_on",
+            self._set(session, finding, audit_id, Entity.FINDING, finding.code, "verified_on",
                       now.date())
             if note:
-                self._set(session, finding, audit_id, "finding", finding.code,
+                self._set(session, finding, audit_id, Entity.FINDING, finding.code,
                           "verification_note", note)
         elif note:
-            self._log(session, audit_id, "finding", finding.code, "note", None, note)
+            self._log(session, audit_id, Entity.FINDING, finding.code, LogEvent.NOTE, None, note)
         finding.updated_at = now
         session.add(finding)
 

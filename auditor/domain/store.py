@@ -31,10 +31,13 @@ from .vocab import (
     RESULTS_WITH_FINDING,
     AuditStatus,
     AuditType,
+    Entity,
     FindingStatus,
     Grade,
+    LogEvent,
     Result,
     check_choice,
+    field_label,
 )
 
 TEXT_FIELDS = ("notes", "interviewees", "documents")
@@ -78,8 +81,8 @@ def check_dates_in_order(audit: Audit) -> None:
     for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
         first, last = getattr(audit, start), getattr(audit, end)
         if first and last and last < first:
-            raise RuleViolation(f"the {end.replace('_', ' ')} date is before the "
-                                f"{start.replace('_', ' ')} date", field=end)
+            raise RuleViolation(f"the {field_label(end)} date is before the "
+                                f"{field_label(start)} date", field=end)
 
 
 class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
@@ -148,10 +151,11 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
             )
             session.add(audit)
             session.flush()
-            self._log(session, audit.id, "audit", audit.id, "created", None, audit.title)
+            self._log(session, audit.id, Entity.AUDIT, audit.id, LogEvent.CREATED, None,
+                      audit.title)
             # The whole planned header in one entry, so that `audits verify` can hold every
             # header field against the log, also those never changed afterwards.
-            self._log(session, audit.id, "audit", audit.id, "planned", None,
+            self._log(session, audit.id, Entity.AUDIT, audit.id, LogEvent.PLANNED, None,
                       json.dumps(planned_header(audit), ensure_ascii=False, sort_keys=True))
             return audit
 
@@ -237,7 +241,7 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
                 elif not isinstance(value, str):
                     raise RuleViolation(f"{name}: expected text, got {type(value).__name__}",
                                         field=name)
-                self._set(session, audit, audit.id, "audit", audit.id, name, value)
+                self._set(session, audit, audit.id, Entity.AUDIT, audit.id, name, value)
             check_dates_in_order(audit)
             audit.updated_at = self.now()
             session.add(audit)
@@ -247,11 +251,13 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
         with self.writing() as session:
             audit = self._open_audit(session, audit_id)
             if conclusion is not None:
-                self._set(session, audit, audit.id, "audit", audit.id, "conclusion", conclusion)
+                self._set(session, audit, audit.id, Entity.AUDIT, audit.id, "conclusion",
+                          conclusion)
             now = self.now()
             if audit.actual_end is None:
-                self._set(session, audit, audit.id, "audit", audit.id, "actual_end", now.date())
-            self._set(session, audit, audit.id, "audit", audit.id, "status",
+                self._set(session, audit, audit.id, Entity.AUDIT, audit.id, "actual_end",
+                          now.date())
+            self._set(session, audit, audit.id, Entity.AUDIT, audit.id, "status",
                       AuditStatus.CLOSED.value)
             audit.closed_at = now
             audit.updated_at = now
@@ -266,8 +272,9 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
             audit = self._audit(session, audit_id)
             if audit.status != AuditStatus.CLOSED:
                 raise RuleViolation(f"audit {audit_id} is not closed")
-            self._log(session, audit.id, "audit", audit.id, "reopen_reason", None, reason)
-            self._set(session, audit, audit.id, "audit", audit.id, "status",
+            self._log(session, audit.id, Entity.AUDIT, audit.id, LogEvent.REOPEN_REASON, None,
+                      reason)
+            self._set(session, audit, audit.id, Entity.AUDIT, audit.id, "status",
                       AuditStatus.IN_PROGRESS.value)
             audit.closed_at = None
             audit.updated_at = self.now()
@@ -285,7 +292,7 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
                 select(Audit).where(Audit.previous_id == audit_id)
             ).scalars().all()
             for follower in followers:
-                self._set(session, follower, follower.id, "audit", follower.id,
+                self._set(session, follower, follower.id, Entity.AUDIT, follower.id,
                           "previous_id", None)
                 session.add(follower)
             session.flush()
@@ -295,7 +302,8 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
                 ).scalars():
                     session.delete(row)
             session.flush()
-            self._log(session, audit_id, "audit", audit_id, "deleted", audit.title, None)
+            self._log(session, audit_id, Entity.AUDIT, audit_id, LogEvent.DELETED, audit.title,
+                      None)
             session.delete(audit)
 
     # -- item results -------------------------------------------------------------------
@@ -350,7 +358,7 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
         with self.writing() as session:
             audit = self._open_audit(session, audit_id)
             row = self._item_row(session, audit, ref)
-            self._set(session, row, audit.id, "item", ref, "result", value.value)
+            self._set(session, row, audit.id, Entity.ITEM, ref, "result", value.value)
             finding = None
             if value in RESULTS_WITH_FINDING:
                 finding = self._reuse_blank_finding(session, audit, ref, value)
@@ -367,7 +375,7 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
                 self._cancel_unanswered(session, audit, ref)
             if note:
                 joined = f"{row.notes}\n{note}" if row.notes else note
-                self._set(session, row, audit.id, "item", ref, "notes", joined)
+                self._set(session, row, audit.id, Entity.ITEM, ref, "notes", joined)
             for stored in staged:
                 self._add_evidence(session, audit, ref=ref, finding=finding, kind="file",
                                    stored=stored)
@@ -409,7 +417,7 @@ class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
                     raise RuleViolation(f"item field {name!r} is not one of {TEXT_FIELDS}")
                 if not isinstance(value, str):
                     raise RuleViolation(f"{name}: expected text")
-                self._set(session, row, audit.id, "item", ref, name, value)
+                self._set(session, row, audit.id, Entity.ITEM, ref, name, value)
             row.updated_at = self.now()
             session.add(row)
             self._touch(session, audit)

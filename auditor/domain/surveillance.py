@@ -27,7 +27,15 @@ from .base import StoreBase
 from .derived import effective_results
 from .errors import RuleViolation
 from .models import Audit, Finding, ItemResult
-from .vocab import NONCONFORMITY_GRADES, OPEN_STATUSES, FindingStatus, Grade, Result
+from .vocab import (
+    NONCONFORMITY_GRADES,
+    OPEN_STATUSES,
+    Entity,
+    FindingStatus,
+    Grade,
+    LogEvent,
+    Result,
+)
 
 
 @dataclass(frozen=True)
@@ -142,13 +150,13 @@ class SurveillanceMixin(StoreBase):
     def _verify_move(self, session: Session, current: Audit, old: Finding,
                      target: FindingStatus, note: str) -> None:
         now = self.now()
-        self._set(session, old, old.audit_id, "finding", old.code, "status", target.value)
+        self._set(session, old, old.audit_id, Entity.FINDING, old.code, "status", target.value)
         setattr(old, f"{target.value}_at", now)
-        self._set(session, old, old.audit_id, "finding", old.code, "verified_by", self.actor)
-        self._set(session, old, old.audit_id, "finding", old.code, "verified_on", now.date())
-        self._set(session, old, old.audit_id, "finding", old.code, "verification_note",
+        self._set(session, old, old.audit_id, Entity.FINDING, old.code, "verified_by", self.actor)
+        self._set(session, old, old.audit_id, Entity.FINDING, old.code, "verified_on", now.date())
+        self._set(session, old, old.audit_id, Entity.FINDING, old.code, "verification_note",
                   note.strip() or f"verified on site in audit {current.id}")
-        self._log(session, current.id, "finding", old.code, "verified_in_audit", None,
+        self._log(session, current.id, Entity.FINDING, old.code, LogEvent.VERIFIED_IN_AUDIT, None,
                   f"{current.id}: {target.value}")
         old.updated_at = now
         session.add(old)
@@ -179,6 +187,6 @@ class SurveillanceMixin(StoreBase):
         )
         # Repeat detection picks the nearest nonconformity on the item; this one repeats
         # exactly the finding that was verified.
-        self._set(session, repeat, current.id, "finding", repeat.code, "repeat_of", old.code)
+        self._set(session, repeat, current.id, Entity.FINDING, repeat.code, "repeat_of", old.code)
         session.add(repeat)
         return repeat

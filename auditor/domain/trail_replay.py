@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from .models import Audit, ChangeLog, Evidence, Finding, ItemResult
+from .vocab import Entity, LogEvent
 
 AUDIT_FIELDS = ("title", "type", "auditee", "scope", "site", "lead_auditor", "team",
                 "planned_start", "planned_end", "actual_start", "actual_end", "status",
@@ -27,10 +28,10 @@ FINDING_FIELDS = ("grade", "statement", "requirement", "objective_evidence", "pr
                   "auditee_comment", "status", "verified_by", "verified_on",
                   "verification_note", "repeat_of")
 # Values a field starts with when no log entry set it; anything else reads as empty.
-STARTING = {("audit", "status"): "planned", ("item", "result"): "not_assessed",
-            ("finding", "status"): "open"}
+STARTING = {(Entity.AUDIT, "status"): "planned", (Entity.ITEM, "result"): "not_assessed",
+            (Entity.FINDING, "status"): "open"}
 # The entry that creates a record carries one field's first value.
-CREATED_FIELD = {"audit": "title", "finding": "grade"}
+CREATED_FIELD = {Entity.AUDIT: "title", Entity.FINDING: "grade"}
 
 
 def planned_header(audit: Audit) -> dict[str, str]:
@@ -51,21 +52,21 @@ def _last_values(entries: Iterable[ChangeLog], audit_id: int):
     """(entity, record, field) -> the last value the log gave it (an item's record is its
     ref within the audit; the others' their id or code); and the records it created."""
     last: dict[tuple, str] = {}
-    created: dict[str, set] = {"finding": set(), "evidence": set()}
+    created: dict[str, set] = {Entity.FINDING: set(), Entity.EVIDENCE: set()}
     for e in entries:
-        if e.entity == "item" and e.audit_id != audit_id:
+        if e.entity == Entity.ITEM and e.audit_id != audit_id:
             continue  # refs repeat across audits; an item is only ever logged under its own
         record = e.entity_id
         field = e.field
-        if e.entity == "audit" and field == "planned":
+        if e.entity == Entity.AUDIT and field == LogEvent.PLANNED:
             try:
                 header = json.loads(e.new or "{}")
             except ValueError:
                 header = {}
             for name, value in header.items():
-                last[("audit", record, name)] = _text(value)
+                last[(Entity.AUDIT, record, name)] = _text(value)
             continue
-        if field in ("created", "added"):
+        if field in (LogEvent.CREATED, LogEvent.ADDED):
             if e.entity in created and e.audit_id == audit_id:
                 created[e.entity].add(record)
             field = CREATED_FIELD.get(e.entity, field)
@@ -76,7 +77,7 @@ def _last_values(entries: Iterable[ChangeLog], audit_id: int):
 def _compare(problems, last, entity, record, label, row, fields) -> None:
     for field in fields:
         key = (entity, record, field)
-        if entity == "audit" and key not in last and (entity, field) not in STARTING:
+        if entity == Entity.AUDIT and key not in last and (entity, field) not in STARTING:
             # Audits created before the `planned` entry existed have only their title in
             # the log: a header field never changed since has nothing to be held against.
             continue
@@ -97,37 +98,37 @@ def record_mismatches(session: Session, audit_id: int) -> list[str]:
     audit = session.get(Audit, audit_id)
     if audit is None:
         return problems
-    _compare(problems, last, "audit", str(audit_id), f"audit {audit_id}", audit, AUDIT_FIELDS)
+    _compare(problems, last, Entity.AUDIT, str(audit_id), f"audit {audit_id}", audit, AUDIT_FIELDS)
     for row in session.execute(
         select(ItemResult).where(ItemResult.audit_id == audit_id).order_by(ItemResult.ref)
     ).scalars():
-        _compare(problems, last, "item", row.ref, f"item {row.ref}", row, ITEM_FIELDS)
+        _compare(problems, last, Entity.ITEM, row.ref, f"item {row.ref}", row, ITEM_FIELDS)
     codes = set()
     for row in session.execute(
         select(Finding).where(Finding.audit_id == audit_id).order_by(Finding.id)
     ).scalars():
         codes.add(row.code)
-        if row.code not in created["finding"]:
+        if row.code not in created[Entity.FINDING]:
             problems.append(f"finding {row.code}: no change-log entry created it: added "
                             "outside auditor, or the log was cut short")
             continue
-        _compare(problems, last, "finding", row.code, f"finding {row.code}", row,
+        _compare(problems, last, Entity.FINDING, row.code, f"finding {row.code}", row,
                  FINDING_FIELDS)
-    for code in sorted(created["finding"] - codes):
+    for code in sorted(created[Entity.FINDING] - codes):
         problems.append(f"finding {code}: in the change log but missing from the records")
     ids = set()
     for row in session.execute(
         select(Evidence).where(Evidence.audit_id == audit_id).order_by(Evidence.id)
     ).scalars():
         ids.add(str(row.id))
-        logged = last.get(("evidence", str(row.id), "added"))
+        logged = last.get((Entity.EVIDENCE, str(row.id), LogEvent.ADDED))
         if logged is None:
             problems.append(f"evidence {row.id}: no change-log entry added it: added outside "
                             "auditor, or the log was cut short")
         elif row.sha256 and logged != row.sha256:
             problems.append(f"evidence {row.id}: its SHA-256 in the records is not the one "
                             "logged when it was attached")
-    for evidence_id in sorted(created["evidence"] - ids, key=int):
+    for evidence_id in sorted(created[Entity.EVIDENCE] - ids, key=int):
         problems.append(f"evidence {evidence_id}: in the change log but missing from the "
                         "records")
     return problems

@@ -60,6 +60,27 @@ class EvidenceKind(StrEnum):
     FILE = "file"
 
 
+class Entity(StrEnum):
+    """What a change-log entry is about (its `entity`; `entity_id` says which one)."""
+
+    AUDIT = "audit"
+    ITEM = "item"
+    FINDING = "finding"
+    EVIDENCE = "evidence"
+
+
+class LogEvent(StrEnum):
+    """Change-log `field` names that are events rather than a model field's new value."""
+
+    CREATED = "created"
+    PLANNED = "planned"          # the whole planned header of a new audit, as JSON
+    DELETED = "deleted"
+    REOPEN_REASON = "reopen_reason"
+    NOTE = "note"                # a note given with a finding's status move
+    ADDED = "added"              # evidence attached
+    VERIFIED_IN_AUDIT = "verified_in_audit"
+
+
 # Most severe first. `na` and `not_assessed` have no place in the order: they are never
 # better or worse than anything.
 SEVERITY_ORDER: tuple[Result, ...] = (
@@ -88,6 +109,30 @@ GRADE_LABELS: dict[Grade, str] = {
     Grade.OFI: "Opportunity for improvement",
     Grade.GOOD_PRACTICE: "Good practice",
 }
+
+# A grade as short as a result (the findings table): the result label where the grade is
+# also a result, else the grade's own words.
+GRADE_SHORT: dict[Grade, str] = {
+    g: RESULT_LABELS[Result(g.value)] if g.value in Result._value2member_map_
+    else g.value.replace("_", " ")
+    for g in Grade
+}
+
+# Statuses of findings and audits, and change-log field names, as words on a screen.
+STATUS_LABELS: dict[str, str] = {
+    s.value: s.value.replace("_", " ") for s in (*FindingStatus, *AuditStatus)
+}
+
+
+def status_label(status: str) -> str:
+    """`not_effective` as `not effective`; an unknown status as it is."""
+    return STATUS_LABELS.get(status, status)
+
+
+def field_label(name: str) -> str:
+    """A model or change-log field name as words: `planned_end` as `planned end`."""
+    return name.replace("_", " ")
+
 
 # Prefixes of the human finding ids: NC-2026-007, OBS-2026-002, OFI-2026-004, GP-2026-001.
 GRADE_PREFIX: dict[Grade, str] = {

@@ -16,11 +16,11 @@ from textual.widgets import Button, Footer, Label, Static, TextArea
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.summary import AuditCounts, audit_counts
-from auditor.domain.vocab import GRADE_LABELS, RESULT_LABELS, AuditStatus
+from auditor.domain.vocab import GRADE_LABELS, RESULT_LABELS, AuditStatus, field_label
 
 
 def _counts_line(counts: dict, labels: dict) -> str:
-    shown = [f"{labels.get(key, str(key).replace('_', ' '))} {n}"
+    shown = [f"{labels.get(key, field_label(str(key)))} {n}"
              for key, n in counts.items() if n]
     return " · ".join(shown) if shown else "none"
 

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from auditor.domain.errors import AuditorError
 from auditor.domain.followup import applicable_steps, days_overdue, is_open, review_step
 from auditor.domain.models import Finding
-from auditor.domain.vocab import AuditStatus
+from auditor.domain.vocab import GRADE_SHORT, AuditStatus, status_label
 
 from ..workbook_actions import export_report, import_followup, workbook_bindings
 from .finding_form import FindingFormScreen
@@ -32,13 +32,6 @@ COLUMNS = (
     ("due", "Due date"),
     ("overdue", "Overdue"),
 )
-GRADE_SHORT = {
-    "major": "major NC",
-    "minor": "minor NC",
-    "observation": "observation",
-    "ofi": "OFI",
-    "good_practice": "good practice",
-}
 
 
 # The keys of the review steps, as bound below; the detail line names the ones that apply.
@@ -128,7 +121,7 @@ class FindingsScreen(Screen):
             finding.code,
             finding.ref,
             GRADE_SHORT.get(finding.grade, finding.grade),
-            finding.status.replace("_", " "),
+            status_label(finding.status),
             Text(finding.owner),
             finding.due_date.isoformat() if finding.due_date else "",
             overdue,
@@ -230,7 +223,7 @@ class FindingsScreen(Screen):
             return
         step = review_step(step_id)
         if finding.status == step.target:
-            self.notify(f"{finding.code} is already {step.target.value.replace('_', ' ')}")
+            self.notify(f"{finding.code} is already {status_label(step.target)}")
             return
         try:
             moved = self.store.set_finding_status(finding.code, step.target.value)
@@ -238,7 +231,7 @@ class FindingsScreen(Screen):
             self.notify(str(exc), title="Not changed", severity="error", markup=False)
             return
         self._refresh_row(moved)
-        self.notify(f"{moved.code}: {moved.status.replace('_', ' ')}", markup=False)
+        self.notify(f"{moved.code}: {status_label(moved.status)}", markup=False)
 
     def action_export(self) -> None:
         export_report(self.app, self.store, self.audit_id)

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from auditor.domain.models import ChangeLog
 from auditor.domain.text import shorten
+from auditor.domain.vocab import field_label
 
 _CELL_WIDTH = 38
 
@@ -72,7 +73,7 @@ class HistoryScreen(ModalScreen[None]):
             table.add_row(
                 when(entry),
                 Text(entry.actor),
-                entry.field.replace("_", " "),
+                field_label(entry.field),
                 Text(_short(entry.old)),
                 Text(_short(entry.new)),
                 key=str(entry.id),
@@ -87,7 +88,7 @@ class HistoryScreen(ModalScreen[None]):
         """Values are cut short in the table; the highlighted one shows in full below."""
         entry = self.entries[event.cursor_row]
         self.query_one("#history-detail", Static).update(
-            f"{entry.field.replace('_', ' ')}: {_shown(entry.old)} → {_shown(entry.new)}"
+            f"{field_label(entry.field)}: {_shown(entry.old)} → {_shown(entry.new)}"
         )
 
     def action_close(self) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from auditor.domain.errors import AuditorError
 from auditor.domain.progress import matches_query
 from auditor.domain.store import AuditSummary
-from auditor.domain.vocab import AuditStatus
+from auditor.domain.vocab import AuditStatus, status_label
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.key_bar import KeyBar
@@ -97,7 +97,7 @@ class HomeScreen(Screen):
                 str(a.id),
                 f"{_clip(a.title, wide)}\n{_clip(a.auditee, wide)}",
                 f"{a.type}\n{_clip(s.checklist_id, 14)}",
-                f"{a.status.replace('_', ' ')}\n{s.assessed}/{s.total} {s.progress:.0%}",
+                f"{status_label(a.status)}\n{s.assessed}/{s.total} {s.progress:.0%}",
                 str(s.open_findings),
                 a.updated_at.strftime("%Y-%m-%d"),
                 key=str(a.id),

@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from auditor.domain.errors import AuditorError
 from auditor.domain.planning import FOLLOW_UP_TYPES, check_plan, follow_up_candidates
 from auditor.domain.store import AuditSummary
-from auditor.domain.vocab import AuditType
+from auditor.domain.vocab import AuditType, status_label
 from auditor.ui.widgets.key_bar import KeyBar
 
 TEXT_FIELDS = (
@@ -126,7 +126,7 @@ class NewAuditScreen(Screen[int | None]):
         candidates = follow_up_candidates(audits, self._value("auditee") or "")
         current = self._value("previous_id")
         select.set_options([
-            (f"{a.id}: {a.title} ({a.status.replace('_', ' ')})", a.id) for a in candidates
+            (f"{a.id}: {a.title} ({status_label(a.status)})", a.id) for a in candidates
         ])
         select.disabled = not follows or not candidates
         if not follows:
