@@ -81,9 +81,17 @@ def compare(ctx, args) -> int:
 
 
 def programme(ctx, args) -> int:
+    from auditor.domain.errors import RuleViolation
     from auditor.domain.programme import programme as coverage
 
-    plan = coverage(ctx.store, args.auditee, years=args.years)
+    try:
+        plan = coverage(ctx.store, args.auditee, years=args.years)
+    except RuleViolation as exc:
+        if exc.field != "years":
+            raise
+        # The domain speaks of the cycle; the command line names its flag.
+        raise RuleViolation(f"--years {args.years}: {str(exc).split(': ', 1)[-1]}",
+                            field="years") from None
     if args.json:
         ctx.json(plan.to_json())
         return 0

@@ -173,9 +173,11 @@ def _coverage(checklist: Checklist, audits: list[tuple[Audit, date | None, bool]
 def programme(store, auditee: str, years: int = 3, today: date | None = None) -> Programme:
     """Coverage of the clauses and controls of `auditee`'s audits across the cycle."""
     if years < 1:
-        raise RuleViolation(f"--years {years}: a cycle is at least one year")
+        raise RuleViolation(f"a cycle of {years} years: a cycle is at least one year",
+                            field="years")
     if years > 100:  # beyond the calendar's first year, and no certification cycle
-        raise RuleViolation(f"--years {years}: a cycle is at most 100 years")
+        raise RuleViolation(f"a cycle of {years} years: a cycle is at most 100 years",
+                            field="years")
     today = today or store.now().date()
     start = cycle_start(today, years)
     wanted = auditee.strip().casefold()

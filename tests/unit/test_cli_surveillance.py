@@ -134,7 +134,7 @@ def test_programme_refusals(cli, two_audits):
     r = cli("programme", "Nobody")
     assert r.code == 1 and "no audits of it" in r.err
     r = cli("programme", "Acme Soft", "--years", "0")
-    assert r.code == 1 and "at least one year" in r.err
+    assert r.code == 1 and "at least one year" in r.err and "--years 0" in r.err
     assert cli("programme", "Acme Soft", "--years", "x").code == 2
 
 
@@ -152,3 +152,13 @@ def test_nc_report_of_a_follow_up_audit_has_a_comparison_sheet(cli, two_audits, 
     first = tmp_path / "old.xlsx"
     assert cli("export", old, "-o", first).code == 0
     assert "Comparison" not in load_workbook(first).sheetnames
+
+
+def test_programme_cycle_messages_name_the_flag_only_on_the_command_line(store):
+    """The TUI shows the domain's words; only the command line adds `--years`."""
+    from auditor.domain.errors import RuleViolation
+    from auditor.domain.programme import programme
+
+    with pytest.raises(RuleViolation) as info:
+        programme(store, "Acme Soft", years=0)
+    assert info.value.field == "years" and "--" not in str(info.value)
