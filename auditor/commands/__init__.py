@@ -18,6 +18,8 @@ from auditor.domain.errors import AuditorError, shown
 @dataclass
 class Context:
     settings: config.Settings
+    # The TUI sets a short wait before it first asks for the store (commands/tui.py).
+    busy_timeout_ms: int | None = None
     _store: Any = field(default=None, repr=False)
     _console: Any = field(default=None, repr=False)
 
@@ -31,7 +33,8 @@ class Context:
             from auditor.domain.store import Store
 
             s = self.settings
-            self._store = Store.open(s.db_url, s.evidence_dir, s.actor)
+            self._store = Store.open(s.db_url, s.evidence_dir, s.actor,
+                                     busy_timeout_ms=self.busy_timeout_ms)
         return self._store
 
     @property

@@ -5,6 +5,9 @@ from __future__ import annotations
 from auditor.commands import audit_id
 
 DEMO_CHECKLIST = "iso9001-2015"
+# How long a write from the TUI waits for another program's lock: a key press must never
+# freeze the screen; what was typed stays in the widget and is written on a later try.
+UI_BUSY_TIMEOUT_MS = 250
 
 
 def register(commands) -> None:
@@ -31,10 +34,12 @@ def _run(ctx, audit: int | None = None) -> int:
 
 
 def home(ctx, args) -> int:
+    ctx.busy_timeout_ms = UI_BUSY_TIMEOUT_MS
     return _run(ctx)
 
 
 def open_audit(ctx, args) -> int:
+    ctx.busy_timeout_ms = UI_BUSY_TIMEOUT_MS
     return _run(ctx, audit_id(args.audit))
 
 

@@ -16,10 +16,12 @@ from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from .checklist import Checklist
-from .errors import AuditLocked, NotFound
+from .db import is_busy
+from .errors import AuditLocked, NotFound, StoreBusy
 from .models import Audit, ChangeLog, ChecklistSnapshot
 from .trail import entry_hash
 from .vocab import AuditStatus, Entity
@@ -67,6 +69,12 @@ class StoreBase:
             try:
                 yield session
                 session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                if is_busy(exc):
+                    raise StoreBusy("another program is writing to the database; nothing "
+                                    "was written, try again") from None
+                raise
             except BaseException:
                 session.rollback()
                 raise

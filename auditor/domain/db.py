@@ -37,7 +37,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy: dict[str, int]) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no branch - tiny
         # The driver's own transaction handling is switched off so that we can say
@@ -45,7 +45,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # timeout) instead of failing half-way when another process writes.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={busy['ms']}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
@@ -95,8 +95,12 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def open_engine(url: str) -> Engine:
-    """An engine on `url`, its schema brought up to date (after a backup copy)."""
+def open_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """An engine on `url`, its schema brought up to date (after a backup copy).
+
+    `busy_timeout_ms` is how long a write waits for another program's lock once the
+    database is open; the TUI asks for a short one and tries again on its timer. Opening
+    (and migrating) always waits the long one."""
     path = sqlite_path(url)
     if path is not None:
         _check_file(path)
@@ -117,8 +121,9 @@ def open_engine(url: str) -> Engine:
             f"{_safe_url(url)}: cannot use this database ({_first_line(exc)}); "
             "give a file path or another URL"
         ) from None
+    busy = {"ms": BUSY_TIMEOUT_MS}
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy)
     try:
         _migrate_patiently(engine, path)
     except DatabaseProblem:
@@ -128,7 +133,18 @@ def open_engine(url: str) -> Engine:
         engine.dispose()
         where = path if path is not None else url
         raise DatabaseProblem(f"{where}: cannot open the database ({_first_line(exc)})") from None
+    if busy_timeout_ms != busy["ms"]:
+        # Connections made from now on wait the caller's time; the pooled ones go.
+        busy["ms"] = busy_timeout_ms
+        engine.dispose()
     return engine
+
+
+def is_busy(exc: OperationalError) -> bool:
+    """The write lock was held by another connection for longer than the busy timeout.
+    The one place that knows how each engine says so."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def _migrate_patiently(engine: Engine, path: Path | None, attempts: int = 8) -> None:

@@ -3,7 +3,7 @@
 from .text import escape_controls as shown  # a value quoted in a message
 
 __all__ = ["AuditLocked", "AuditorError", "DatabaseProblem", "NotFound", "RuleViolation",
-           "shown"]
+           "StoreBusy", "shown"]
 
 
 class AuditorError(Exception):
@@ -28,6 +28,11 @@ class RuleViolation(AuditorError):
 
 class AuditLocked(RuleViolation):
     pass
+
+
+class StoreBusy(AuditorError):
+    """Another program held the write lock for longer than this store waits; nothing was
+    written. The caller keeps what it had and tries again later."""
 
 
 class DatabaseProblem(AuditorError):

@@ -87,10 +87,15 @@ def check_dates_in_order(audit: Audit) -> None:
 
 class Store(FindingsMixin, EvidenceMixin, SurveillanceMixin):
     @classmethod
-    def open(cls, url: str, evidence_dir: Path, actor: str, clock=None) -> Store:
+    def open(cls, url: str, evidence_dir: Path, actor: str, clock=None, *,
+             busy_timeout_ms: int | None = None) -> Store:
+        """`busy_timeout_ms`: how long a write waits for another program's lock (the
+        TUI's is short: it keeps what was typed and tries again rather than freeze)."""
+        engine = (open_engine(url) if busy_timeout_ms is None
+                  else open_engine(url, busy_timeout_ms=busy_timeout_ms))
         if clock is None:
-            return cls(open_engine(url), evidence_dir, actor)
-        return cls(open_engine(url), evidence_dir, actor, clock)
+            return cls(engine, evidence_dir, actor)
+        return cls(engine, evidence_dir, actor, clock)
 
     @property
     def database_path(self) -> Path | None:

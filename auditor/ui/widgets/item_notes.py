@@ -1,21 +1,28 @@
 """An item's notes, interviewees and documents seen, saved while they are typed.
 
-A laptop that dies mid-interview must lose nothing: each change (re)starts a short timer
-and the text is written when typing pauses, when the field loses focus, when another item
-is shown, and before the screen or the app goes away. A refused write (a database busy
-for too long) keeps the text pending and says so; the next change or flush tries again.
+A laptop that dies mid-interview must lose nothing: the text is written when typing
+pauses, and never later than half a second after the first key not yet written even while
+typing goes on; also when the field loses focus, when another item is shown, and before
+the screen or the app goes away. When another program holds the database's write lock,
+the text stays here, a status line says so, and the write is tried again on a timer (key
+presses meanwhile only add to what is pending, so typing never waits for the lock).
 """
 
 from __future__ import annotations
+
+from time import monotonic
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Label, TextArea
 
-from auditor.domain.errors import AuditorError
+from auditor.domain.errors import AuditorError, StoreBusy
 
-SAVE_AFTER = 0.3  # seconds of quiet typing before the text is written
+SAVE_AFTER = 0.3   # seconds of quiet typing before the text is written
+SAVE_WITHIN = 0.5  # ...and at the latest this long after the first key not yet written
+RETRY_AFTER = 1.0  # another program holds the lock: try again this often
+BUSY_STATUS = "Saving… another program is writing to the database; what you typed is kept"
 
 FIELDS = ("notes", "interviewees", "documents")
 
@@ -33,6 +40,8 @@ class ItemNotes(Vertical):
         # Per ref, the texts typed and not yet written.
         self._pending: dict[str, dict[str, str]] = {}
         self._timer: Timer | None = None
+        self._due: float | None = None  # when the oldest unwritten key must be written
+        self.waiting_for_lock = False
 
     def compose(self) -> ComposeResult:
         yield Label("Notes", classes="field-label")
@@ -45,6 +54,7 @@ class ItemNotes(Vertical):
         yield Label("Documents seen", classes="field-label")
         yield Input(id="documents", placeholder="Id and revision, e.g. QM-PROC-004 rev 3",
                     compact=True, disabled=self.read_only)
+        yield Label("", id="save-status", markup=False)
 
     # -- showing an item ------------------------------------------------------------------
 
@@ -81,9 +91,15 @@ class ItemNotes(Vertical):
                 del self._pending[self.ref]
             return  # the echo of showing an item, not typing
         pending[name] = value
+        if self.waiting_for_lock:
+            return  # the retry timer writes it; a key press must not wait for the lock
+        now = monotonic()
+        if self._due is None:
+            self._due = now + SAVE_WITHIN
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(SAVE_AFTER, self.flush, name="autosave")
+        delay = max(0.0, min(SAVE_AFTER, self._due - now))
+        self._timer = self.set_timer(delay, self.flush, name="autosave")
 
     def on_descendant_blur(self) -> None:
         self.flush()
@@ -96,6 +112,7 @@ class ItemNotes(Vertical):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        self._due = None
         for ref in list(self._pending):
             changes = self._pending[ref]
             if ref == self.ref:
@@ -103,6 +120,9 @@ class ItemNotes(Vertical):
             if changes:
                 try:
                     row = self.store.set_item_text(self.audit_id, ref, **changes)
+                except StoreBusy:
+                    self._wait_for_lock()
+                    return False
                 except AuditorError as exc:
                     self.app.notify(f"Not saved yet: {exc}", severity="error", timeout=6)
                     return False
@@ -111,4 +131,17 @@ class ItemNotes(Vertical):
                 if self.on_saved is not None:
                     self.on_saved(row)
             del self._pending[ref]
+        if self.waiting_for_lock:
+            self.waiting_for_lock = False
+            status = self.query_one("#save-status", Label)
+            status.update("")
+            status.remove_class("shown")
         return True
+
+    def _wait_for_lock(self) -> None:
+        if not self.waiting_for_lock:
+            self.waiting_for_lock = True
+            status = self.query_one("#save-status", Label)
+            status.update(BUSY_STATUS)
+            status.add_class("shown")
+        self._timer = self.set_timer(RETRY_AFTER, self.flush, name="autosave-retry")
