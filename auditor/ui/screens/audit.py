@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,6 +23,7 @@ from auditor.domain.models import Evidence, Finding, ItemResult
 from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
 from auditor.domain.vocab import AuditStatus, Result
 from auditor.ui.commands import ClauseCommands
+from auditor.ui.compat import breakpoint_classes, terminal_height
 from auditor.ui.screens.ask_path import AskPathScreen
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.audit_status import FILTER_ORDER, AuditStatusLine
@@ -59,11 +59,8 @@ class AuditScreen(Screen):
         super().__init__()
         # Born with the height class the terminal calls for: set on the first resize, it
         # would style every widget of the screen once more.
-        try:
-            height = self.app.size.height
-        except NoActiveAppError:
-            height = 0
-        self.add_class(*self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS),
+        height = terminal_height(self)
+        self.add_class(*breakpoint_classes(self, height, self.VERTICAL_BREAKPOINTS),
                        update=False)
         self.store = store
         self.audit_id = audit_id

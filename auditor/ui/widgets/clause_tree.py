@@ -20,6 +20,7 @@ from textual.widgets.tree import TreeNode
 
 from auditor.domain.progress import AuditProgress, ItemFilter
 from auditor.domain.vocab import Result
+from auditor.ui.compat import keep_tree_lines_on_resize, repaint_tree_on_style
 
 # Short result codes, three cells wide so titles line up.
 BADGES: dict[Result, str] = {
@@ -104,13 +105,11 @@ class ClauseTree(Tree[str]):
     # the tree by itself, and the cached lines are kept by width.
 
     def notify_style_update(self) -> None:
-        super(Tree, self).notify_style_update()
-        self._line_cache.clear()
-        self.refresh()
+        repaint_tree_on_style(self)
 
     def _on_resize(self, event: events.Resize) -> None:
         event.prevent_default()
-        self._line_cache.grow(event.size.height)
+        keep_tree_lines_on_resize(self, event.size.height)
 
     def process_label(self, label) -> Text:
         # Labels are composed in `render_label`; the stored label is only the ref.
