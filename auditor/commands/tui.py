@@ -5,6 +5,10 @@ from __future__ import annotations
 from auditor.commands import audit_id
 
 DEMO_CHECKLIST = "iso9001-2015"
+# How long the TUI's statements wait for another process's lock (harlequin's rule for a
+# front end: a missed row beats a stalled worker). A write that finds the database busy
+# fails after this and is tried again later, what was typed kept; a command waits 30 s.
+UI_BUSY_TIMEOUT_MS = 250
 
 
 def register(commands) -> None:
@@ -19,14 +23,27 @@ def register(commands) -> None:
     p.set_defaults(handler=demo)
 
 
+def open_ui_store(settings):
+    """The store the TUI is given: its own engine, with the short busy timeout."""
+    from auditor.domain.db import open_engine
+    from auditor.domain.store import Store
+
+    engine = open_engine(settings.db_url, busy_timeout_ms=UI_BUSY_TIMEOUT_MS)
+    return Store(engine, settings.evidence_dir, settings.actor)
+
+
 def _run(ctx, audit: int | None = None) -> int:
     from auditor.ui.app import AuditorApp
 
-    store = ctx.store
-    if audit is not None:
-        store.audit(audit)  # a clear error before the screen starts
-    app = AuditorApp(store, settings=ctx.settings, open_audit=audit)
-    app.run()
+    ctx.close()  # a store the command used (demo's filling) waits long: not the TUI's
+    store = open_ui_store(ctx.settings)
+    try:
+        if audit is not None:
+            store.audit(audit)  # a clear error before the screen starts
+        app = AuditorApp(store, settings=ctx.settings, open_audit=audit)
+        app.run()
+    finally:
+        store.close()
     return app.return_code or 0
 
 

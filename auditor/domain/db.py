@@ -21,7 +21,7 @@ from .errors import DatabaseProblem
 # kept here so that opening an up-to-date database never has to import Alembic.
 SCHEMA_HEAD = "0002"
 KNOWN_REVISIONS = ("0001", "0002")
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = 30_000  # a command waits its turn behind another writer
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -36,7 +36,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no branch - tiny
         # The driver's own transaction handling is switched off so that we can say
@@ -44,7 +44,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # timeout) instead of failing half-way when another process writes.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
@@ -94,8 +94,12 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def open_engine(url: str) -> Engine:
-    """An engine on `url`, its schema brought up to date (after a backup copy)."""
+def open_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """An engine on `url`, its schema brought up to date (after a backup copy).
+
+    `busy_timeout_ms` is how long a statement waits for another process's lock before
+    it fails with "database is locked": a command waits its turn, the TUI gives a short
+    one so that a key press never stalls (it keeps what was typed and tries again)."""
     path = sqlite_path(url)
     if path is not None:
         _check_file(path)
@@ -109,7 +113,7 @@ def open_engine(url: str) -> Engine:
     try:
         connect_args = {}
         if make_url(url).get_backend_name() == "sqlite":
-            connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+            connect_args = {"check_same_thread": False, "timeout": busy_timeout_ms / 1000}
         engine = create_engine(url, connect_args=connect_args)
     except Exception as exc:  # a malformed URL, an engine whose driver is not installed
         raise DatabaseProblem(
@@ -117,7 +121,7 @@ def open_engine(url: str) -> Engine:
             "give a file path or another URL"
         ) from None
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_timeout_ms)
     try:
         _migrate_patiently(engine, path)
     except DatabaseProblem:
