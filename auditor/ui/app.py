@@ -15,6 +15,7 @@ from textual.binding import Binding
 from auditor.ui.commands import ScreenActions
 from auditor.ui.screens.audit import AuditScreen
 from auditor.ui.screens.home import HomeScreen
+from auditor.ui.storage import guarded
 
 
 class AuditorApp(App):
@@ -33,9 +34,11 @@ class AuditorApp(App):
         # only what the session made. Unfrozen, one during start-up walked everything
         # (40 ms in a fresh process).
         gc.freeze()
-        self.store = store
+        # Its writes say "not saved" when the database is busy instead of failing.
+        self.store = guarded(store)
         self.settings = settings
         self.open_audit = open_audit
+        self._quit_unsaved = False
 
     def on_mount(self) -> None:
         # Opened straight on an audit, the home screen is built only when it is needed.
@@ -74,5 +77,12 @@ class AuditorApp(App):
         return saved
 
     async def action_quit(self) -> None:
-        self.flush_edits()
+        # What cannot be written now (another program holds the database) stays on
+        # screen, and the first ctrl+q says so; a second one quits all the same.
+        if not self.flush_edits() and not self._quit_unsaved:
+            self._quit_unsaved = True
+            self.notify("Some typing is not saved yet: another program holds the database. "
+                        "Wait for the status line to clear, or ctrl+q again to quit "
+                        "without it.", severity="warning", timeout=8)
+            return
         self.exit()

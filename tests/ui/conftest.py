@@ -50,6 +50,24 @@ def screen_text(app) -> str:
     return "\n".join(strip.text.rstrip() for strip in strips)
 
 
+def record_notices(app) -> list[str]:
+    """The messages the app shows from now on, through its public `notify`."""
+    notices: list[str] = []
+    shown = app.notify
+
+    def notify(message, *args, **kwargs):
+        notices.append(str(message))
+        return shown(message, *args, **kwargs)
+
+    app.notify = notify
+    return notices
+
+
+@pytest.fixture
+def notices_of():
+    return record_notices
+
+
 @pytest.fixture
 def text_of():
     return screen_text

@@ -67,6 +67,7 @@ class AuditScreen(Screen):
                        update=False)
         self.store = store
         self.audit_id = audit_id
+        self._leave_unsaved = False
         self.audit = store.audit(audit_id)
         self.read_only = self.audit.status == AuditStatus.CLOSED
         self.checklist = store.checklist(audit_id)
@@ -423,7 +424,13 @@ class AuditScreen(Screen):
         if not self.tree.has_focus:
             self.tree.focus()
             return
-        self.flush()
+        if not self.flush() and not self._leave_unsaved:
+            # Leaving would drop the text the database refused so far: said once.
+            self._leave_unsaved = True
+            self.notify("Some typing is not saved yet: another program holds the database. "
+                        "Wait for the status line to clear, or escape again to leave "
+                        "without it.", severity="warning", timeout=8)
+            return
         self.app.go_home()
 
     def flush(self) -> bool:

@@ -1,21 +1,32 @@
 """An item's notes, interviewees and documents seen, saved while they are typed.
 
-A laptop that dies mid-interview must lose nothing: each change (re)starts a short timer
-and the text is written when typing pauses, when the field loses focus, when another item
-is shown, and before the screen or the app goes away. A refused write (a database busy
-for too long) keeps the text pending and says so; the next change or flush tries again.
+A laptop that dies mid-interview must lose nothing: the text is written when typing
+pauses (`SAVE_AFTER`), at the latest `SAVE_WITHIN` after the first key not yet written even
+while typing goes on, when the field loses focus, when another item is shown, and before
+the screen or the app goes away.
+
+A write the database refuses (another program holds its lock; the TUI waits only a
+quarter of a second for it) keeps the text on screen and pending, per item, and a status
+line says so; the text is tried again every `RETRY_EVERY`, and moving between items or
+typing on does not try it again in between (each try may wait that quarter second). Once
+it is written, the status line goes.
 """
 
 from __future__ import annotations
 
+from time import monotonic
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import Input, Label, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from auditor.domain.errors import AuditorError
+from auditor.ui.storage import NotWritten
 
 SAVE_AFTER = 0.3  # seconds of quiet typing before the text is written
+SAVE_WITHIN = 0.5  # seconds after the first unwritten key, however fast typing goes on
+RETRY_EVERY = 1.0  # seconds between tries while the database refuses the write
 
 FIELDS = ("notes", "interviewees", "documents")
 
@@ -33,8 +44,13 @@ class ItemNotes(Vertical):
         # Per ref, the texts typed and not yet written.
         self._pending: dict[str, dict[str, str]] = {}
         self._timer: Timer | None = None
+        self._last_key = 0.0  # when the last change was typed (monotonic seconds)
+        self._due: float | None = None  # when the pending text must be written at last
+        self._refused: NotWritten | None = None  # the database's last refusal
+        self._closing = False
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="save-status", markup=False)
         yield Label("Notes", classes="field-label")
         yield TextArea(id="notes", soft_wrap=True, tab_behavior="focus",
                        read_only=self.read_only, compact=True,
@@ -49,17 +65,19 @@ class ItemNotes(Vertical):
     # -- showing an item ------------------------------------------------------------------
 
     def show(self, ref: str, values: dict[str, str]) -> None:
-        """Show an item's texts; what was typed for the previous item is written first."""
-        self.flush()
+        """Show an item's texts; what was typed for the previous item is written first.
+        Texts of this item that the database refused so far are shown, not the saved."""
+        self.flush(retry_now=False)
         self.ref = ref
         self._saved = {name: values.get(name, "") or "" for name in FIELDS}
+        shown = {**self._saved, **self._pending.get(ref, {})}
         area = self.query_one("#notes", TextArea)
-        if area.text != self._saved["notes"]:
-            area.load_text(self._saved["notes"])
+        if area.text != shown["notes"]:
+            area.load_text(shown["notes"])
         for name in ("interviewees", "documents"):
             field = self.query_one(f"#{name}", Input)
-            if field.value != self._saved[name]:
-                field.value = self._saved[name]
+            if field.value != shown[name]:
+                field.value = shown[name]
 
     # -- saving ---------------------------------------------------------------------------
 
@@ -81,18 +99,40 @@ class ItemNotes(Vertical):
                 del self._pending[self.ref]
             return  # the echo of showing an item, not typing
         pending[name] = value
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(SAVE_AFTER, self.flush, name="autosave")
+        # A key costs a clock read: the one timer running looks at the times when it fires.
+        self._last_key = monotonic()
+        if self._due is None:
+            self._due = self._last_key + SAVE_WITHIN
+        if self._timer is None:
+            self._timer = self.set_timer(SAVE_AFTER, self._autosave, name="autosave")
+
+    def _autosave(self) -> None:
+        self._timer = None
+        if self._refused is not None:
+            return  # the retry timer has it
+        now = monotonic()
+        when = min(self._last_key + SAVE_AFTER, self._due or now)
+        if when - now > 0.01:  # typing went on and the latest moment is not there yet
+            self._timer = self.set_timer(when - now, self._autosave, name="autosave")
+            return
+        self.flush()
+
+    def _retry(self) -> None:
+        self._timer = None
+        self.flush()
 
     def on_descendant_blur(self) -> None:
-        self.flush()
+        self.flush(retry_now=False)
 
     def on_unmount(self) -> None:
+        self._closing = True  # a last try: no status line, no retry timer any more
         self.flush()
 
-    def flush(self) -> bool:
-        """Write what is pending now; True when nothing is left unsaved."""
+    def flush(self, *, retry_now: bool = True) -> bool:
+        """Write what is pending now; True when nothing is left unsaved. With `retry_now`
+        False, a write the database refused a moment ago is left to the retry timer."""
+        if self._refused is not None and not retry_now:
+            return not self._pending
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
@@ -103,6 +143,9 @@ class ItemNotes(Vertical):
             if changes:
                 try:
                     row = self.store.set_item_text(self.audit_id, ref, **changes)
+                except NotWritten as exc:
+                    self._refuse(exc)
+                    return False
                 except AuditorError as exc:
                     self.app.notify(f"Not saved yet: {exc}", severity="error", timeout=6)
                     return False
@@ -111,4 +154,26 @@ class ItemNotes(Vertical):
                 if self.on_saved is not None:
                     self.on_saved(row)
             del self._pending[ref]
+        self._due = None
+        if self._refused is not None:
+            self._refused = None
+            self._status("")
         return True
+
+    def _refuse(self, exc: NotWritten) -> None:
+        """Keep everything pending, say so once, and try again in a moment."""
+        self._refused = exc
+        if self._closing:
+            return
+        waiting = len(self._pending)
+        items = f" ({waiting} items waiting)" if waiting > 1 else ""
+        if exc.busy:
+            self._status(f"saving… another program is writing{items}")
+        else:
+            self._status(f"saving… {str(exc).removeprefix('Not saved: ')}{items}")
+        self._timer = self.set_timer(RETRY_EVERY, self._retry, name="autosave-retry")
+
+    def _status(self, text: str) -> None:
+        status = self.query_one("#save-status", Static)
+        status.update(text)
+        status.set_class(bool(text), "shown")
