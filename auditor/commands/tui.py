@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from auditor.commands import audit_id
 
 DEMO_CHECKLIST = "iso9001-2015"
@@ -41,7 +43,15 @@ def _run(ctx, audit: int | None = None) -> int:
         if audit is not None:
             store.audit(audit)  # a clear error before the screen starts
         app = AuditorApp(store, settings=ctx.settings, open_audit=audit)
-        app.run()
+        # What is alive when the app starts (modules, the store, the checklists) outlives
+        # it: kept out of the collector's sight while the app runs, a full collection walks
+        # only what the session made. Unfrozen, one during start-up walks everything
+        # (70 ms of a fresh process's 490 ms to the audit screen).
+        gc.freeze()
+        try:
+            app.run()
+        finally:
+            gc.unfreeze()
     finally:
         store.close()
     return app.return_code or 0

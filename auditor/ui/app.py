@@ -7,8 +7,6 @@ yet saved.
 
 from __future__ import annotations
 
-import gc
-
 from textual.app import App
 from textual.binding import Binding
 
@@ -29,11 +27,6 @@ class AuditorApp(App):
 
     def __init__(self, store, settings=None, open_audit: int | None = None) -> None:
         super().__init__()
-        # What is alive when the app starts (modules, the store, the checklists) outlives
-        # it: kept out of the collector's sight while the app runs, a full collection walks
-        # only what the session made. Unfrozen, one during start-up walked everything
-        # (40 ms in a fresh process).
-        gc.freeze()
         # Its writes say "not saved" when the database is busy instead of failing.
         self.store = guarded(store)
         self.settings = settings
@@ -46,9 +39,6 @@ class AuditorApp(App):
             self.open_audit_screen(self.open_audit)
         else:
             self.push_screen(HomeScreen(self.store))
-
-    def on_unmount(self) -> None:
-        gc.unfreeze()
 
     def go_home(self) -> None:
         """Leave the current screen for the home screen, building it if it never was."""

@@ -11,12 +11,12 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
+from textual.types import NoActiveAppError
 from textual.widgets import Static, Tree
 
 from auditor.domain.errors import AuditorError
@@ -24,6 +24,7 @@ from auditor.domain.models import Evidence, Finding, ItemResult
 from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
 from auditor.domain.vocab import AuditStatus, Result
 from auditor.ui.commands import ClauseCommands
+from auditor.ui.compat import breakpoint_classes
 from auditor.ui.screens.ask_path import AskPathScreen
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.audit_status import FILTER_ORDER, AuditStatusLine
@@ -63,8 +64,7 @@ class AuditScreen(Screen):
             height = self.app.size.height
         except NoActiveAppError:
             height = 0
-        self.add_class(*self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS),
-                       update=False)
+        self.add_class(*breakpoint_classes(height, self.VERTICAL_BREAKPOINTS), update=False)
         self.store = store
         self.audit_id = audit_id
         self._leave_unsaved = False
