@@ -121,6 +121,12 @@ async def test_typing_goes_on_while_another_program_holds_the_database(
                     for key in ("escape", "up"):
                         await timed_press(pilot, key, delays)
                     assert tree.current_ref == "4.1" and notes.text == on_a
+                    # Leaving would drop the waiting text: escape and ctrl+q say so first.
+                    for key, said in (("escape", "or escape again"),
+                                      ("ctrl+q", "or ctrl+q again")):
+                        await timed_press(pilot, key, delays)
+                        assert app.screen is screen and app.is_running
+                        assert said in notices[-1]
                     for key in ("down", "enter"):
                         await timed_press(pilot, key, delays)
                     assert tree.current_ref == "4.2" and notes.text == on_b

@@ -67,7 +67,6 @@ class AuditScreen(Screen):
         self.add_class(*breakpoint_classes(height, self.VERTICAL_BREAKPOINTS), update=False)
         self.store = store
         self.audit_id = audit_id
-        self._leave_unsaved = False
         self.audit = store.audit(audit_id)
         self.read_only = self.audit.status == AuditStatus.CLOSED
         self.checklist = store.checklist(audit_id)
@@ -424,12 +423,7 @@ class AuditScreen(Screen):
         if not self.tree.has_focus:
             self.tree.focus()
             return
-        if not self.flush() and not self._leave_unsaved:
-            # Leaving would drop the text the database refused so far: said once.
-            self._leave_unsaved = True
-            self.notify("Some typing is not saved yet: another program holds the database. "
-                        "Wait for the status line to clear, or escape again to leave "
-                        "without it.", severity="warning", timeout=8)
+        if not self.flush() and not self.app.may_leave_unsaved("escape"):
             return
         self.app.go_home()
 
