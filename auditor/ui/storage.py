@@ -20,10 +20,11 @@ from auditor.domain.errors import AuditorError
 class NotWritten(AuditorError):
     """The database refused a call for now (another program holds the write lock, the
     disk is full, an I/O error); nothing changed, and the same call may work later.
-    `busy` is True when it was another program's lock."""
+    `reason` says why in a few words; `busy` is True when it was another program's lock."""
 
-    def __init__(self, message: str, *, busy: bool) -> None:
-        super().__init__(message)
+    def __init__(self, reason: str, *, busy: bool) -> None:
+        super().__init__(f"Not saved: {reason}; try again in a moment")
+        self.reason = reason
         self.busy = busy
 
 
@@ -35,9 +36,8 @@ def not_written(exc: BaseException) -> NotWritten | None:
         return None
     text = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
     if "locked" in text or "busy" in text:
-        return NotWritten("Not saved: another program is writing to the database; "
-                          "try again in a moment", busy=True)
-    return NotWritten(f"Not saved: the database failed ({text}); try again", busy=False)
+        return NotWritten("another program is writing", busy=True)
+    return NotWritten(f"the database failed ({text})", busy=False)
 
 
 class GuardedStore:

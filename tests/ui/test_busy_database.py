@@ -152,7 +152,7 @@ async def test_typing_goes_on_while_another_program_holds_the_database(
         assert rows["4.1"].result == Result.NOT_ASSESSED  # the refused key left nothing
         # One status line, not a stack of toasts: only the result key made one.
         assert [n for n in notices if "Not saved" in n] == [
-            "Not saved: another program is writing to the database; try again in a moment"]
+            "Not saved: another program is writing; try again in a moment"]
     ui.close()
     held = released_at - locked_at
     with capsys.disabled():

@@ -46,7 +46,7 @@ class ItemNotes(Vertical):
         self._timer: Timer | None = None
         self._last_key = 0.0  # when the last change was typed (monotonic seconds)
         self._due: float | None = None  # when the pending text must be written at last
-        self._refused: NotWritten | None = None  # the database's last refusal
+        self._refused: NotWritten | None = None  # the database's refusal of the last write
         self._closing = False
 
     def compose(self) -> ComposeResult:
@@ -98,7 +98,10 @@ class ItemNotes(Vertical):
             if not pending:
                 del self._pending[self.ref]
             return  # the echo of showing an item, not typing
+        first = name not in pending
         pending[name] = value
+        if first and self._refused is not None:
+            self._say_refused()  # one more item may be waiting
         # A key costs a clock read: the one timer running looks at the times when it fires.
         self._last_key = monotonic()
         if self._due is None:
@@ -165,15 +168,15 @@ class ItemNotes(Vertical):
         self._refused = exc
         if self._closing:
             return
-        waiting = len(self._pending)
-        items = f" ({waiting} items waiting)" if waiting > 1 else ""
-        if exc.busy:
-            self._status(f"saving… another program is writing{items}")
-        else:
-            self._status(f"saving… {str(exc).removeprefix('Not saved: ')}{items}")
+        self._say_refused()
         self._timer = self.set_timer(RETRY_EVERY, self._retry, name="autosave-retry")
 
+    def _say_refused(self) -> None:
+        waiting = len(self._pending)
+        items = f" ({waiting} items waiting)" if waiting > 1 else ""
+        self._status(f"saving… {self._refused.reason}{items}")
+
     def _status(self, text: str) -> None:
-        status = self.query_one("#save-status", Static)
-        status.update(text)
-        status.set_class(bool(text), "shown")
+        for status in self.query("#save-status"):  # none left while the app shuts down
+            status.update(text)
+            status.set_class(bool(text), "shown")
