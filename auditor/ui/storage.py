@@ -11,7 +11,6 @@ store's writes are one transaction each, rolled back whole.
 from __future__ import annotations
 
 import sqlite3
-from functools import wraps
 from typing import Any
 
 from auditor.domain.errors import AuditorError
@@ -52,12 +51,9 @@ class GuardedStore:
         if not callable(value):
             return value
 
-        @wraps(value)
         def call(*args: Any, **kwargs: Any) -> Any:
             try:
                 return value(*args, **kwargs)
-            except AuditorError:
-                raise
             except Exception as exc:
                 problem = not_written(exc)
                 if problem is None:

@@ -5,16 +5,19 @@ written once the lock is free."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
 
+import pytest
 from textual.widgets import TextArea
 
 from auditor.commands.tui import UI_BUSY_TIMEOUT_MS, open_ui_store
 from auditor.domain.db import BUSY_TIMEOUT_MS
 from auditor.domain.vocab import Result
 from auditor.ui.app import AuditorApp
+from auditor.ui.storage import NotWritten, guarded
 from auditor.ui.widgets.clause_tree import ClauseTree
 
 
@@ -30,6 +33,39 @@ def test_the_tui_store_waits_a_quarter_second_a_command_thirty(settings, store):
     finally:
         ui.close()
     assert busy_timeout(store) == BUSY_TIMEOUT_MS == 30_000
+
+
+class Failing:
+    """A store whose one write fails as the driver would, wrapped by SQLAlchemy."""
+
+    actor = "tester"
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def set_item_text(self, *args, **kwargs):
+        raise self.error
+
+
+def driver_error(text: str) -> Exception:
+    from sqlalchemy.exc import OperationalError
+
+    return OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError(text))
+
+
+def test_a_refused_write_becomes_not_written_and_other_errors_stay_as_they_are():
+    busy = guarded(Failing(driver_error("database is locked")))
+    with pytest.raises(NotWritten) as caught:
+        busy.set_item_text(1, "4.1", notes="x")
+    assert caught.value.busy and caught.value.reason == "another program is writing"
+    assert str(caught.value) == "Not saved: another program is writing; try again in a moment"
+    with pytest.raises(NotWritten) as caught:
+        guarded(Failing(driver_error("disk I/O error"))).set_item_text(1, "4.1")
+    assert not caught.value.busy
+    assert caught.value.reason == "the database failed (disk I/O error)"
+    with pytest.raises(ValueError):  # a bug keeps its traceback
+        guarded(Failing(ValueError("bug"))).set_item_text(1, "4.1")
+    assert busy.actor == "tester" and guarded(busy) is busy
 
 
 # -- another program holds the database ---------------------------------------------------
