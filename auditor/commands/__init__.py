@@ -18,8 +18,6 @@ from auditor.domain.errors import AuditorError, shown
 @dataclass
 class Context:
     settings: config.Settings
-    # The TUI sets a short wait before it first asks for the store (commands/tui.py).
-    busy_timeout_ms: int | None = None
     _store: Any = field(default=None, repr=False)
     _console: Any = field(default=None, repr=False)
 
@@ -33,8 +31,7 @@ class Context:
             from auditor.domain.store import Store
 
             s = self.settings
-            self._store = Store.open(s.db_url, s.evidence_dir, s.actor,
-                                     busy_timeout_ms=self.busy_timeout_ms)
+            self._store = Store.open(s.db_url, s.evidence_dir, s.actor)
         return self._store
 
     @property

@@ -2,10 +2,13 @@
 
 The home screen is the bottom of the stack; `open_audit` puts an audit's screen on top of
 it, so escape from the audit leads home. Quitting first writes whatever was typed and not
-yet saved.
+yet saved; when the database refuses it (another program holds it), the first ctrl+q (or
+escape from the audit) says so and a second one leaves without it.
 """
 
 from __future__ import annotations
+
+from time import monotonic
 
 from textual.app import App
 from textual.binding import Binding
@@ -13,6 +16,9 @@ from textual.binding import Binding
 from auditor.ui.commands import ScreenActions
 from auditor.ui.screens.audit import AuditScreen
 from auditor.ui.screens.home import HomeScreen
+from auditor.ui.storage import guarded
+
+LEAVE_AGAIN = 8.0  # seconds in which a second ctrl+q or escape leaves unsaved typing behind
 
 
 class AuditorApp(App):
@@ -26,9 +32,12 @@ class AuditorApp(App):
 
     def __init__(self, store, settings=None, open_audit: int | None = None) -> None:
         super().__init__()
-        self.store = store
+        # Its writes say "not saved" when the database is busy instead of failing.
+        self.store = guarded(store)
         self.settings = settings
         self.open_audit = open_audit
+        # The key that last tried to leave unsaved typing behind, and when.
+        self._unsaved_said: tuple[str, float] = ("", 0.0)
 
     def on_mount(self) -> None:
         # Opened straight on an audit, the home screen is built only when it is needed.
@@ -63,6 +72,20 @@ class AuditorApp(App):
                 saved = flush() and saved
         return saved
 
+    def may_leave_unsaved(self, key: str) -> bool:
+        """After a flush that left typing unsaved (the database refused it): False the
+        first time, saying so; True when `key` comes again within `LEAVE_AGAIN` seconds."""
+        now = monotonic()
+        said_for, said_at = self._unsaved_said
+        if said_for == key and now - said_at < LEAVE_AGAIN:
+            return True
+        self._unsaved_said = (key, now)
+        self.notify("Some typing is not saved yet: another program holds the database. "
+                    f"Wait for the status line to clear, or {key} again to leave without it.",
+                    severity="warning", timeout=LEAVE_AGAIN)
+        return False
+
     async def action_quit(self) -> None:
-        self.flush_edits()
+        if not self.flush_edits() and not self.may_leave_unsaved("ctrl+q"):
+            return
         self.exit()

@@ -1,58 +1,51 @@
-"""Every use of Textual's private parts, in one place (Textual is held to 8.2.x in
-pyproject.toml). Each is here because the public API has no way to do it, and
-tests/ui/test_compat.py fails when a Textual release changes what is relied on."""
+"""Where auditor relies on Textual's internals, in one place.
+
+Each piece says what it relies on; `tests/ui/test_compat.py` fails when a Textual version
+changes that (then the piece is mended or dropped here, nowhere else). Everything else in
+`auditor.ui` uses Textual's public API only.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from typing import Generic, TypeVar
 
-from textual._context import NoActiveAppError
-from textual.screen import Screen
-from textual.widget import Widget
+from textual import events
 from textual.widgets import Tree
 
-
-def terminal_height(screen: Screen) -> int:
-    """The terminal's height while the screen is being built; 0 outside a running app
-    (a screen made in a test before the app starts)."""
-    try:
-        return screen.app.size.height
-    except NoActiveAppError:
-        return 0
+Data = TypeVar("Data")
 
 
-def breakpoint_classes(screen: Screen, height: int,
-                       breakpoints: list[tuple[int, str]]) -> list[str]:
-    """The classes Textual would set for `height` on its first resize. Set at birth, they
-    spare the screen a second styling of every widget."""
-    return list(screen._get_breakpoint_classes(height, breakpoints))
+def breakpoint_classes(dimension: int, breakpoints: list[tuple[int, str]]) -> set[str]:
+    """The class a screen gets for a size under its `HORIZONTAL_BREAKPOINTS` or
+    `VERTICAL_BREAKPOINTS`: the class of the largest breakpoint not above the size.
+
+    Relies on: the rule of Textual's `Screen` (which sets these classes on the first
+    resize); a screen born with the class spares that resize a restyle of every widget."""
+    for breakpoint, class_name in sorted(breakpoints, reverse=True):
+        if dimension >= breakpoint:
+            return {class_name}
+    return set()
 
 
-def repaint_tree_on_style(tree: Tree) -> None:
-    """What `Tree.notify_style_update` does, minus its invalidation of every line and a
-    new layout of the screen: a style changes how lines look, never how many there are."""
-    Widget.notify_style_update(tree)
-    tree._line_cache.clear()
-    tree.refresh()
+class RepaintingTree(Tree[Data], Generic[Data]):
+    """A `Tree` whose style passes and resizes repaint its lines instead of rebuilding
+    them and laying the whole screen out again.
 
+    Tree's own handlers rebuild its lines and lay the screen out on every style pass
+    (each focus change, each class set on the screen) and on every resize: three extra
+    layouts and renders at start-up. A subclass whose labels keep their width through
+    style changes (the width may depend on data only) loses nothing by skipping that.
 
-def keep_tree_lines_on_resize(tree: Tree, height: int) -> None:
-    """Instead of Tree's resize handler, which re-lays the screen: the cached lines stay
-    (kept by width) and only the cache grows to the new height."""
-    tree._line_cache.grow(height)
+    Relies on: `Tree.notify_style_update` and `Tree._on_resize` calling
+    `Tree._invalidate`; `Tree._line_cache`, the cache of rendered lines, with `clear()`
+    and `grow(lines)`.
+    """
 
+    def notify_style_update(self) -> None:
+        super(Tree, self).notify_style_update()  # the widget's restyle, not Tree's
+        self._line_cache.clear()
+        self.refresh()
 
-@contextmanager
-def frozen_gc() -> Iterator[None]:
-    """While the app runs, what was alive before it (modules, the store, the checklists)
-    is kept out of the collector's sight, so a full collection walks only what the
-    session made. Process-wide, so taken by the command that runs the app, never by a
-    constructor."""
-    import gc
-
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
+    def _on_resize(self, event: events.Resize) -> None:
+        event.prevent_default()  # not Tree's handler
+        self._line_cache.grow(event.size.height)

@@ -146,3 +146,60 @@ def test_a_note_survives_sigkill_a_second_after_typing(terminal, env):
     terminal.wait_closed()
 
     assert items(env, audit_id)["4.1"]["notes"] == "Interviewed the CEO about the context"
+
+
+# Another program holds the database: longer than the 30 s a command would wait.
+LOCK_SECONDS = float(os.environ.get("AUDITOR_LOCK_SECONDS", "40"))
+HOLDER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN EXCLUSIVE")
+conn.execute("UPDATE audit SET title = title")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.execute("COMMIT")
+"""
+
+
+def test_typing_while_another_program_holds_the_database(terminal, env, tmp_path, capsys):
+    """`BEGIN EXCLUSIVE` held by another process for 40 s while a note is typed in a real
+    terminal: each word is on screen at once, a status line says the text waits, and the
+    text is in the database once the lock is free (the app then killed, not quit)."""
+    audit_id = new_audit(env)
+    terminal.start(*AUDITOR, "open", str(audit_id))
+    terminal.wait_for("0/65")
+    terminal.keys("Enter")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path / "home" / "auditor.db"),
+         str(LOCK_SECONDS)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        locked_at = time.monotonic()
+        typed, echoes = "", []
+        while holder.poll() is None:
+            word = f"w{len(echoes)} "
+            sent = time.monotonic()
+            terminal.keys(word, literal=True, pause=0)
+            typed += word
+            terminal.wait_for(word.strip(), timeout=10)  # numbered: only this one
+            echoes.append(time.monotonic() - sent)
+            if len(echoes) == 3:
+                terminal.wait_for("saving… another program is writing", timeout=5)
+            time.sleep(0.5)
+        released_at = time.monotonic()
+    finally:
+        holder.kill()
+        holder.wait()
+    deadline = released_at + 10
+    while "another program is writing" in terminal.screen() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    saved_after = time.monotonic() - released_at
+    assert "another program is writing" not in terminal.screen()
+    os.kill(terminal.app_pid, signal.SIGKILL)
+    terminal.wait_closed()
+    assert items(env, audit_id)["4.1"]["notes"] == typed
+    with capsys.disabled():
+        print(f"\ntmux: lock held {released_at - locked_at:.1f} s, {len(echoes)} words: "
+              f"longest echo {max(echoes) * 1000:.0f} ms (capture-pane polled every 0.1 s); "
+              f"status cleared {saved_after * 1000:.0f} ms after the release")
+    assert max(echoes) < 5 and saved_after < 5

@@ -21,7 +21,7 @@ def pytest_pyfunc_call(pyfuncitem):
     """Run `async def` tests in a fresh event loop (Textual's Pilot is async)."""
     if not inspect.iscoroutinefunction(pyfuncitem.obj):
         return None
-    names = pyfuncitem._fixtureinfo.argnames
+    names = inspect.signature(pyfuncitem.obj).parameters
     asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
     return True
 
@@ -45,9 +45,29 @@ def make_app(store, settings):
 
 
 def screen_text(app) -> str:
-    """What the terminal shows, as plain text lines."""
+    """What the terminal shows, as plain text lines. Textual has no public way to read
+    the composed screen as text (only `export_screenshot`'s SVG): the one internal the
+    tests keep."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text.rstrip() for strip in strips)
+
+
+def record_notices(app) -> list[str]:
+    """The messages the app shows from now on, through its public `notify`."""
+    notices: list[str] = []
+    shown = app.notify
+
+    def notify(message, *args, **kwargs):
+        notices.append(str(message))
+        return shown(message, *args, **kwargs)
+
+    app.notify = notify
+    return notices
+
+
+@pytest.fixture
+def notices_of():
+    return record_notices
 
 
 @pytest.fixture

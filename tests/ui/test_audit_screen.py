@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from auditor.ui.screens.audit import AuditScreen
@@ -210,6 +212,29 @@ async def test_notes_are_saved_while_typing_and_on_leaving_the_item(make_app, au
         await pilot.press("ctrl+q")  # quitting saves what is pending
     assert store.results(audit.id)["4.2"].notes == "Parties listed"
     assert store.results(audit.id)["4.1"].notes == "Context reviewed"
+
+
+async def test_notes_typed_without_a_pause_are_written_within_half_a_second(
+        make_app, audit, store):
+    """Typing on without ever pausing 0.3 s still writes: at the latest SAVE_WITHIN after
+    the first key not yet written, not only once typing stops."""
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#notes").focus()
+        typed, began, lags = "", time.monotonic(), []
+        while time.monotonic() - began < 2.0:
+            await pilot.press("x")
+            typed += "x"
+            await pilot.pause(0.1)  # faster than the 0.3 s pause that saves
+            row = store.results(audit.id).get("4.1")
+            saved = row.notes if row is not None else ""
+            lags.append(len(typed) - len(saved))
+        in_the_middle = store.results(audit.id)["4.1"].notes
+    assert 0 < len(in_the_middle) <= len(typed)
+    # Never more keys unwritten than about 0.5 s of typing (plus one timer's slack).
+    keys_per_second = len(typed) / 2.0
+    assert max(lags) <= keys_per_second * 0.5 + 4, lags
 
 
 async def test_notes_follow_their_item(make_app, audit, store):

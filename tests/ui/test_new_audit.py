@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.widgets import Select
-from ui_support import offers
+from textual.widgets import OptionList, Select
 
+from auditor.domain.errors import RuleViolation
 from auditor.ui.screens.audit import AuditScreen
 from auditor.ui.screens.new_audit import NewAuditScreen
 
@@ -35,6 +35,12 @@ async def choose(pilot, field: str, value) -> None:
     await pilot.pause()
 
 
+def prompts(select: Select) -> list[str]:
+    """The lines of a Select's drop-down (its public option list; the first is the blank
+    choice's prompt when it has one)."""
+    return [str(option.prompt) for option in select.query_one(OptionList).options]
+
+
 def error_at(app, field: str) -> str:
     error = app.screen.query_one(f"#{field}-error")
     return str(error.render()) if error.has_class("shown") else ""
@@ -45,8 +51,8 @@ async def test_the_form_creates_the_audit_and_opens_it(make_app, store):
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot)
         checklists = app.screen.query_one("#checklist", Select)
-        assert all(offers(checklists, v) for v in ("iso9001-2015", "iso27001-2022", "mini"))
-        assert not offers(checklists, "no-such-checklist")
+        offered = {prompt.split()[0] for prompt in prompts(checklists)}
+        assert {"iso9001-2015", "iso27001-2022", "mini"} <= offered
         await choose(pilot, "checklist", "mini")
         await type_into(pilot, "title", "Internal audit 2026")
         await type_into(pilot, "auditee", "Acme Soft")
@@ -115,7 +121,8 @@ async def test_a_surveillance_audit_follows_the_previous_audit_of_its_auditee(
         await choose(pilot, "type", "surveillance")
         assert not previous.disabled
         assert previous.value == older.id
-        assert offers(previous, older.id) and not offers(previous, other.id)
+        offered = {prompt.split(":")[0] for prompt in prompts(previous)}
+        assert str(older.id) in offered and str(other.id) not in offered
         # The checklist of the audit followed is proposed.
         assert app.screen.query_one("#checklist", Select).value == "mini"
         await pilot.press("ctrl+s")
@@ -123,3 +130,38 @@ async def test_a_surveillance_audit_follows_the_previous_audit_of_its_auditee(
         assert isinstance(app.screen, AuditScreen)
     new = max(store.audits(), key=lambda a: a.id)
     assert (new.type, new.previous_id) == ("surveillance", older.id)
+
+
+async def test_a_rule_the_store_enforces_is_shown_at_the_field_it_names(
+        make_app, store, monkeypatch):
+    """The store's refusal names its field (`RuleViolation.field`): the form shows it at
+    that input, whatever its words; with no field, or one the form has no input for, on
+    the form's own error line."""
+    refusals = iter([
+        RuleViolation("these dates do not go together", field="planned_end"),
+        RuleViolation("that audit is of another organisation", field="previous_id"),
+        RuleViolation("something about the audit as a whole", field=None),
+        RuleViolation("a field the form does not show", field="checklist_snapshot"),
+    ])
+
+    def refuse(*_args, **_kwargs):
+        raise next(refusals)
+
+    monkeypatch.setattr(store, "create_audit", refuse)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        await choose(pilot, "checklist", "mini")
+        await type_into(pilot, "title", "Audit")
+        await type_into(pilot, "auditee", "Acme Soft")
+        for field, words in (("planned_end", "do not go together"),
+                             ("previous_id", "another organisation"),
+                             ("form", "as a whole"),
+                             ("form", "does not show")):
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, NewAuditScreen)
+            shown = {name: error_at(app, name) for name in
+                     ("planned_end", "previous_id", "form", "title")}
+            assert words in shown.pop(field)
+            assert set(shown.values()) == {""}, shown

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
+from textual.types import NoActiveAppError
 from textual.widgets import Static, Tree
 
 from auditor.domain.errors import AuditorError
@@ -23,7 +24,7 @@ from auditor.domain.models import Evidence, Finding, ItemResult
 from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
 from auditor.domain.vocab import AuditStatus, Result
 from auditor.ui.commands import ClauseCommands
-from auditor.ui.compat import breakpoint_classes, terminal_height
+from auditor.ui.compat import breakpoint_classes
 from auditor.ui.screens.ask_path import AskPathScreen
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.audit_status import FILTER_ORDER, AuditStatusLine
@@ -59,9 +60,11 @@ class AuditScreen(Screen):
         super().__init__()
         # Born with the height class the terminal calls for: set on the first resize, it
         # would style every widget of the screen once more.
-        height = terminal_height(self)
-        self.add_class(*breakpoint_classes(self, height, self.VERTICAL_BREAKPOINTS),
-                       update=False)
+        try:
+            height = self.app.size.height
+        except NoActiveAppError:
+            height = 0
+        self.add_class(*breakpoint_classes(height, self.VERTICAL_BREAKPOINTS), update=False)
         self.store = store
         self.audit_id = audit_id
         self.audit = store.audit(audit_id)
@@ -420,7 +423,8 @@ class AuditScreen(Screen):
         if not self.tree.has_focus:
             self.tree.focus()
             return
-        self.flush()
+        if not self.flush() and not self.app.may_leave_unsaved("escape"):
+            return
         self.app.go_home()
 
     def flush(self) -> bool:

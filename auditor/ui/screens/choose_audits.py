@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
+
+from auditor.ui.widgets.key_bar import KeyBar
 
 
 class ChooseAuditsScreen(ModalScreen[tuple[int, int] | None]):
@@ -25,7 +27,7 @@ class ChooseAuditsScreen(ModalScreen[tuple[int, int] | None]):
         with Vertical(id="choose-audits"):
             yield Static("", id="choose-audits-prompt", markup=False)
             yield DataTable(id="choose-audits-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

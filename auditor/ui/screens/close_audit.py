@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Static, TextArea
+from textual.widgets import Button, Label, Static, TextArea
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.summary import AuditCounts, audit_counts
 from auditor.domain.vocab import GRADE_LABELS, RESULT_LABELS, AuditStatus, field_label
+from auditor.ui.widgets.key_bar import KeyBar
 
 
 def _counts_line(counts: dict, labels: dict) -> str:
@@ -88,7 +89,7 @@ class CloseAuditScreen(ModalScreen[bool]):
                 yield Button("Confirm close", variant="error", id="close-confirm-button",
                              compact=True)
                 yield Button("Back", id="close-back", compact=True)
-        yield Footer()
+        yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
         self.query_one("#close-confirm-button", Button).display = False

@@ -13,11 +13,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from auditor.domain.compare import CHANGE_LABELS, Change, Comparison, compare_audits
 from auditor.domain.errors import AuditorError
 from auditor.domain.vocab import RESULT_LABELS, Result
+from auditor.ui.widgets.key_bar import KeyBar
 
 # `f` walks through these; None shows every item.
 FILTERS: tuple[Change | None, ...] = (
@@ -66,7 +67,7 @@ class ComparisonScreen(Screen):
                      markup=False)
         yield DataTable(id="comparison-findings", cursor_type="row", zebra_stripes=True)
         yield Static("", id="comparison-repeats", markup=False)
-        yield Footer()
+        yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
         self.title = f"Compare audits {self.old_id} → {self.new_id}"

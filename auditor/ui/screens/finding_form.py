@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.findings import AUDITEE_FIELDS, AUDITOR_FIELDS, VERIFICATION_FIELDS
@@ -26,6 +26,7 @@ from auditor.domain.vocab import (
     AuditStatus,
     Grade,
 )
+from auditor.ui.widgets.key_bar import KeyBar
 
 # (field, label, multi-line, placeholder)
 _AUDITOR_LAYOUT = (
@@ -129,7 +130,7 @@ class FindingFormScreen(ModalScreen[Finding | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield Footer()
+        yield KeyBar(id="key-bar")
 
     def _fields(self, layout) -> ComposeResult:
         for name, label, multi_line, placeholder in layout:

@@ -11,12 +11,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.followup import applicable_steps, days_overdue, is_open, review_step
 from auditor.domain.models import Finding
 from auditor.domain.vocab import GRADE_SHORT, AuditStatus, status_label
+from auditor.ui.widgets.key_bar import KeyBar
 
 from ..workbook_actions import export_report, import_followup, workbook_bindings
 from .finding_form import FindingFormScreen
@@ -79,7 +80,7 @@ class FindingsScreen(Screen):
         yield DataTable(id="findings-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="findings-empty", markup=False)
         yield Static("", id="finding-detail", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
         audit = self.store.audit(self.audit_id)

@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Header, Static
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.text import shorten
 from auditor.exchange.followup_import import FollowupPlan, apply_followup, plan_followup
+from auditor.ui.widgets.key_bar import KeyBar
 
 SHOWN_CHARS = 50
 
@@ -57,7 +58,7 @@ class FollowupReviewScreen(Screen):
             yield Button("Apply (a)", id="apply", variant="primary", disabled=True,
                          compact=True)
             yield Button("Cancel (esc)", id="cancel", compact=True)
-        yield Footer()
+        yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
         self.title = f"Follow-up import: audit {self.audit_id}"

@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from auditor.domain.models import ChangeLog
 from auditor.domain.text import shorten
 from auditor.domain.vocab import field_label
+from auditor.ui.widgets.key_bar import KeyBar
 
 _CELL_WIDTH = 38
 
@@ -61,7 +62,7 @@ class HistoryScreen(ModalScreen[None]):
             yield Static(self.heading, classes="dialog-title", markup=False)
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="history-detail", markup=False)
-        yield Footer()
+        yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
         self.entries = self.store.history(

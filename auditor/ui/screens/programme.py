@@ -9,11 +9,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.programme import Programme, programme
 from auditor.domain.vocab import RESULT_LABELS, Result
+from auditor.ui.widgets.key_bar import KeyBar
 
 MAX_YEARS = 10
 
@@ -43,7 +44,7 @@ class ProgrammeScreen(Screen):
                      markup=False)
         yield DataTable(id="programme-items", cursor_type="row", zebra_stripes=True)
         yield Static("", id="programme-uncovered", markup=False)
-        yield Footer()
+        yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
         self.title = f"Programme: {self.auditee}"

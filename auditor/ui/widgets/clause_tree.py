@@ -13,14 +13,13 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from auditor.domain.progress import AuditProgress, ItemFilter
 from auditor.domain.vocab import Result
-from auditor.ui.compat import keep_tree_lines_on_resize, repaint_tree_on_style
+from auditor.ui.compat import RepaintingTree
 
 # Short result codes, three cells wide so titles line up.
 BADGES: dict[Result, str] = {
@@ -51,8 +50,10 @@ RESULT_KEYS: list[BindingType] = [
 ]
 
 
-class ClauseTree(Tree[str]):
-    """Nodes carry their item's ref as data."""
+class ClauseTree(RepaintingTree[str]):
+    """Nodes carry their item's ref as data. A style pass or a resize only repaints the
+    lines (`RepaintingTree`): a label's width depends on the audit's data, never on a
+    style."""
 
     BINDINGS: ClassVar[list[BindingType]] = RESULT_KEYS
 
@@ -96,20 +97,6 @@ class ClauseTree(Tree[str]):
                 node = under.add_leaf(item.ref, data=item.ref)
             parents[item.ref] = node
             self.nodes_by_ref[item.ref] = node
-
-    # -- style and size changes ----------------------------------------------------------
-    # Tree's own handlers rebuild its lines and lay the whole screen out again on every
-    # style pass (each focus change, each class set on the screen) and on every resize:
-    # three extra layouts and renders at start-up. A style changes how the lines look,
-    # never how many or how wide they are, so they are only repainted; a resize repaints
-    # the tree by itself, and the cached lines are kept by width.
-
-    def notify_style_update(self) -> None:
-        repaint_tree_on_style(self)
-
-    def _on_resize(self, event: events.Resize) -> None:
-        event.prevent_default()
-        keep_tree_lines_on_resize(self, event.size.height)
 
     def process_label(self, label) -> Text:
         # Labels are composed in `render_label`; the stored label is only the ref.

@@ -148,7 +148,7 @@ class ItemDetail(VerticalScroll):
 
     def show_group(self, item: ChecklistItem, status: NodeStatus) -> None:
         self.ref = item.ref
-        self.notes.flush()
+        self.notes.flush(retry_now=False)
         self.set_class(True, "-group")
         self._set("item-title", f"[b]{escape(item.ref)}[/b]  {escape(item.title)}")
         worst = RESULT_LABELS[status.worst] if status.worst else "nothing found yet"

@@ -1,11 +1,15 @@
 """An item's notes, interviewees and documents seen, saved while they are typed.
 
 A laptop that dies mid-interview must lose nothing: the text is written when typing
-pauses, and never later than half a second after the first key not yet written even while
-typing goes on; also when the field loses focus, when another item is shown, and before
-the screen or the app goes away. When another program holds the database's write lock,
-the text stays here, a status line says so, and the write is tried again on a timer (key
-presses meanwhile only add to what is pending, so typing never waits for the lock).
+pauses (`SAVE_AFTER`), at the latest `SAVE_WITHIN` after the first key not yet written even
+while typing goes on, when the field loses focus, when another item is shown, and before
+the screen or the app goes away.
+
+A write the database refuses (another program holds its lock; the TUI waits only a
+quarter of a second for it) keeps the text on screen and pending, per item, and a status
+line says so; the text is tried again every `RETRY_EVERY`, and moving between items or
+typing on does not try it again in between (each try may wait that quarter second). Once
+it is written, the status line goes.
 """
 
 from __future__ import annotations
@@ -15,14 +19,14 @@ from time import monotonic
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import Input, Label, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
-from auditor.domain.errors import AuditorError, StoreBusy
+from auditor.domain.errors import AuditorError
+from auditor.ui.storage import NotWritten
 
-SAVE_AFTER = 0.3   # seconds of quiet typing before the text is written
-SAVE_WITHIN = 0.5  # ...and at the latest this long after the first key not yet written
-RETRY_AFTER = 1.0  # another program holds the lock: try again this often
-BUSY_STATUS = "Saving… another program is writing to the database; what you typed is kept"
+SAVE_AFTER = 0.3  # seconds of quiet typing before the text is written
+SAVE_WITHIN = 0.5  # seconds after the first unwritten key, however fast typing goes on
+RETRY_EVERY = 1.0  # seconds between tries while the database refuses the write
 
 FIELDS = ("notes", "interviewees", "documents")
 
@@ -40,10 +44,13 @@ class ItemNotes(Vertical):
         # Per ref, the texts typed and not yet written.
         self._pending: dict[str, dict[str, str]] = {}
         self._timer: Timer | None = None
-        self._due: float | None = None  # when the oldest unwritten key must be written
-        self.waiting_for_lock = False
+        self._last_key = 0.0  # when the last change was typed (monotonic seconds)
+        self._due: float | None = None  # when the pending text must be written at last
+        self._refused: NotWritten | None = None  # the database's refusal of the last write
+        self._closing = False
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="save-status", markup=False)
         yield Label("Notes", classes="field-label")
         yield TextArea(id="notes", soft_wrap=True, tab_behavior="focus",
                        read_only=self.read_only, compact=True,
@@ -54,22 +61,23 @@ class ItemNotes(Vertical):
         yield Label("Documents seen", classes="field-label")
         yield Input(id="documents", placeholder="Id and revision, e.g. QM-PROC-004 rev 3",
                     compact=True, disabled=self.read_only)
-        yield Label("", id="save-status", markup=False)
 
     # -- showing an item ------------------------------------------------------------------
 
     def show(self, ref: str, values: dict[str, str]) -> None:
-        """Show an item's texts; what was typed for the previous item is written first."""
-        self.flush()
+        """Show an item's texts; what was typed for the previous item is written first.
+        Texts of this item that the database refused so far are shown, not the saved."""
+        self.flush(retry_now=False)
         self.ref = ref
         self._saved = {name: values.get(name, "") or "" for name in FIELDS}
+        shown = {**self._saved, **self._pending.get(ref, {})}
         area = self.query_one("#notes", TextArea)
-        if area.text != self._saved["notes"]:
-            area.load_text(self._saved["notes"])
+        if area.text != shown["notes"]:
+            area.load_text(shown["notes"])
         for name in ("interviewees", "documents"):
             field = self.query_one(f"#{name}", Input)
-            if field.value != self._saved[name]:
-                field.value = self._saved[name]
+            if field.value != shown[name]:
+                field.value = shown[name]
 
     # -- saving ---------------------------------------------------------------------------
 
@@ -90,29 +98,47 @@ class ItemNotes(Vertical):
             if not pending:
                 del self._pending[self.ref]
             return  # the echo of showing an item, not typing
+        first = name not in pending
         pending[name] = value
-        if self.waiting_for_lock:
-            return  # the retry timer writes it; a key press must not wait for the lock
-        now = monotonic()
+        if first and self._refused is not None:
+            self._say_refused()  # one more item may be waiting
+        # A key costs a clock read: the one timer running looks at the times when it fires.
+        self._last_key = monotonic()
         if self._due is None:
-            self._due = now + SAVE_WITHIN
-        if self._timer is not None:
-            self._timer.stop()
-        delay = max(0.0, min(SAVE_AFTER, self._due - now))
-        self._timer = self.set_timer(delay, self.flush, name="autosave")
+            self._due = self._last_key + SAVE_WITHIN
+        if self._timer is None:
+            self._timer = self.set_timer(SAVE_AFTER, self._autosave, name="autosave")
+
+    def _autosave(self) -> None:
+        self._timer = None
+        if self._refused is not None:
+            return  # the retry timer has it
+        now = monotonic()
+        when = min(self._last_key + SAVE_AFTER, self._due or now)
+        if when - now > 0.01:  # typing went on and the latest moment is not there yet
+            self._timer = self.set_timer(when - now, self._autosave, name="autosave")
+            return
+        self.flush()
+
+    def _retry(self) -> None:
+        self._timer = None
+        self.flush()
 
     def on_descendant_blur(self) -> None:
-        self.flush()
+        self.flush(retry_now=False)
 
     def on_unmount(self) -> None:
+        self._closing = True  # a last try: no status line, no retry timer any more
         self.flush()
 
-    def flush(self) -> bool:
-        """Write what is pending now; True when nothing is left unsaved."""
+    def flush(self, *, retry_now: bool = True) -> bool:
+        """Write what is pending now; True when nothing is left unsaved. With `retry_now`
+        False, a write the database refused a moment ago is left to the retry timer."""
+        if self._refused is not None and not retry_now:
+            return not self._pending
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        self._due = None
         for ref in list(self._pending):
             changes = self._pending[ref]
             if ref == self.ref:
@@ -120,8 +146,8 @@ class ItemNotes(Vertical):
             if changes:
                 try:
                     row = self.store.set_item_text(self.audit_id, ref, **changes)
-                except StoreBusy:
-                    self._wait_for_lock()
+                except NotWritten as exc:
+                    self._refuse(exc)
                     return False
                 except AuditorError as exc:
                     self.app.notify(f"Not saved yet: {exc}", severity="error", timeout=6)
@@ -131,17 +157,26 @@ class ItemNotes(Vertical):
                 if self.on_saved is not None:
                     self.on_saved(row)
             del self._pending[ref]
-        if self.waiting_for_lock:
-            self.waiting_for_lock = False
-            status = self.query_one("#save-status", Label)
-            status.update("")
-            status.remove_class("shown")
+        self._due = None
+        if self._refused is not None:
+            self._refused = None
+            self._status("")
         return True
 
-    def _wait_for_lock(self) -> None:
-        if not self.waiting_for_lock:
-            self.waiting_for_lock = True
-            status = self.query_one("#save-status", Label)
-            status.update(BUSY_STATUS)
-            status.add_class("shown")
-        self._timer = self.set_timer(RETRY_AFTER, self.flush, name="autosave-retry")
+    def _refuse(self, exc: NotWritten) -> None:
+        """Keep everything pending, say so once, and try again in a moment."""
+        self._refused = exc
+        if self._closing:
+            return
+        self._say_refused()
+        self._timer = self.set_timer(RETRY_EVERY, self._retry, name="autosave-retry")
+
+    def _say_refused(self) -> None:
+        waiting = len(self._pending)
+        items = f" ({waiting} items waiting)" if waiting > 1 else ""
+        self._status(f"saving… {self._refused.reason}{items}")
+
+    def _status(self, text: str) -> None:
+        for status in self.query("#save-status"):  # none left while the app shuts down
+            status.update(text)
+            status.set_class(bool(text), "shown")

@@ -1,8 +1,9 @@
-"""The footer of the main screens: the keys that work where the focus is, in one line.
+"""The footer of every screen: the keys that work where the focus is, in one line.
 
 Textual's `Footer` mounts a widget per key and re-mounts them all whenever the focus
-moves; on the audit screen that was a third of the start-up time. This bar is one widget
-whose text is rebuilt from the screen's active bindings, and a click on a key presses it.
+moves; on the audit screen that was a third of the start-up time, so no screen uses it.
+This bar is one widget whose text is rebuilt from the screen's active bindings, and a
+click on a key presses it.
 """
 
 from __future__ import annotations
