@@ -5,9 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from auditor.exchange import library
-from auditor.exchange.checklist_yaml import validate_files
-
 
 def register(commands) -> None:
     group = commands.add_parser("checklists", help="installed checklists")
@@ -29,6 +26,8 @@ def register(commands) -> None:
 
 
 def list_checklists(ctx, args) -> int:
+    from auditor.exchange import library
+
     found, problems = library.installed(ctx.settings.user_checklists)
     rows = []
     for entry in found:
@@ -65,6 +64,8 @@ def list_checklists(ctx, args) -> int:
 
 
 def validate(ctx, args) -> int:
+    from auditor.exchange.checklist_yaml import validate_files
+
     problems = validate_files(args.files)
     for problem in problems:
         sys.stderr.write(f"{problem}\n")
