@@ -77,8 +77,15 @@ def validate(ctx, args) -> int:
 def import_ciso(ctx, args) -> int:
     from rich.text import Text  # plain text: a file name is not rich markup
 
+    from auditor.domain.errors import AuditorError
+    from auditor.exchange.checklist_yaml import ID_PATTERN
     from auditor.exchange.ciso import import_ciso as convert
 
+    if args.checklist_id is not None and not ID_PATTERN.match(args.checklist_id):
+        # Checked here, so that the message names the flag whatever the converter says.
+        raise AuditorError(f"--id {args.checklist_id!r}: a checklist id is lower-case "
+                           "letters, digits, '.', '-' or '_', starting with a letter or "
+                           "a digit")
     result = convert(args.file, args.output, args.checklist_id)
     c = result.checklist
     items = c.all_items()
