@@ -19,6 +19,7 @@ from auditor.commands import (
     maintenance,
     surveillance,
     tui,
+    with_hint,
 )
 from auditor.domain.errors import AuditorError
 
@@ -48,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(handler(ctx, args) or 0)
     except AuditorError as exc:
-        for line in str(exc).split("\n") if str(exc) else [type(exc).__name__]:
+        text = with_hint(exc, args)
+        for line in text.split("\n") if text else [type(exc).__name__]:
             ctx.err(line)
         return 1
     except KeyboardInterrupt:

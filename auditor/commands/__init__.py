@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor import config
-from auditor.domain.errors import AuditorError, shown
+from auditor.domain.errors import AuditLocked, AuditorError, shown
 
 
 @dataclass
@@ -86,3 +86,14 @@ def audit_id(value: str) -> int:
     if number < 1:
         raise AuditorError(f"audit {value!r}: audit numbers start at 1")
     return number
+
+
+def with_hint(exc: AuditorError, args) -> str:
+    """The error's text with the command line's way out, where the domain (which names no
+    flags) leaves it to the command: a closed audit is changed after `audits reopen`."""
+    text = str(exc)
+    if isinstance(exc, AuditLocked) and "reopen" not in text:
+        audit = getattr(args, "audit", None)
+        number = audit if isinstance(audit, str) and audit.isdigit() else "AUDIT"
+        text += f"; `auditor audits reopen {number} --reason TEXT` reopens it"
+    return text

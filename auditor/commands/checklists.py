@@ -5,9 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from auditor.exchange import library
-from auditor.exchange.checklist_yaml import validate_files
-
 
 def register(commands) -> None:
     group = commands.add_parser("checklists", help="installed checklists")
@@ -29,6 +26,8 @@ def register(commands) -> None:
 
 
 def list_checklists(ctx, args) -> int:
+    from auditor.exchange import library
+
     found, problems = library.installed(ctx.settings.user_checklists)
     rows = []
     for entry in found:
@@ -65,6 +64,8 @@ def list_checklists(ctx, args) -> int:
 
 
 def validate(ctx, args) -> int:
+    from auditor.exchange.checklist_yaml import validate_files
+
     problems = validate_files(args.files)
     for problem in problems:
         sys.stderr.write(f"{problem}\n")
@@ -76,8 +77,15 @@ def validate(ctx, args) -> int:
 def import_ciso(ctx, args) -> int:
     from rich.text import Text  # plain text: a file name is not rich markup
 
+    from auditor.domain.errors import AuditorError
+    from auditor.exchange.checklist_yaml import ID_PATTERN
     from auditor.exchange.ciso import import_ciso as convert
 
+    if args.checklist_id is not None and not ID_PATTERN.match(args.checklist_id):
+        # Checked here, so that the message names the flag whatever the converter says.
+        raise AuditorError(f"--id {args.checklist_id!r}: a checklist id is lower-case "
+                           "letters, digits, '.', '-' or '_', starting with a letter or "
+                           "a digit")
     result = convert(args.file, args.output, args.checklist_id)
     c = result.checklist
     items = c.all_items()

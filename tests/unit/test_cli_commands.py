@@ -270,6 +270,39 @@ def test_audits_close_and_reopen(run, new_audit):
     assert run("audits", "close").code == 2
 
 
+def test_a_closed_audit_names_the_command_that_reopens_it(run, new_audit, monkeypatch):
+    # The domain's message names no flag (it is shown in the TUI too); the command line
+    # adds its own way out, once, with the audit's number.
+    from auditor.domain.errors import AuditLocked
+    from auditor.domain.store import Store
+
+    audit = new_audit()
+
+    def refuse(self, audit_id, *args, **kwargs):
+        raise AuditLocked(f"audit {audit_id} is closed and read-only")
+
+    monkeypatch.setattr(Store, "record_result", refuse)
+    r = run("record", audit, "4.1", "--result", "conform")
+    assert r.code == 1
+    assert r.err == (f"auditor: audit {audit} is closed and read-only; "
+                     f"`auditor audits reopen {audit} --reason TEXT` reopens it\n")
+
+    def refuse_with_hint(self, *args, **kwargs):
+        raise AuditLocked("audit 1 is closed; `auditor audits reopen 1 --reason ...` first")
+
+    monkeypatch.setattr(Store, "set_finding_status", refuse_with_hint)
+    r = run("findings", "set", "NC-2026-001", "--status", "cancelled")
+    assert r.code == 1 and r.err.count("reopen") == 1
+
+
+def test_import_ciso_names_the_id_flag_for_a_bad_id(run, tmp_path):
+    out = tmp_path / "x.yaml"
+    r = run("checklists", "import-ciso", str(FIXTURES / "ciso-mini.yaml"), "-o", str(out),
+            "--id", "Bad Id")
+    assert r.code == 1 and r.err.startswith("auditor: --id 'Bad Id': ")
+    assert len(r.err.splitlines()) == 1 and not out.exists()
+
+
 def test_audits_verify(run, new_audit, tmp_path):
     audit = new_audit()
     proof = tmp_path / "p.txt"

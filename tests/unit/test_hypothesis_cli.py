@@ -208,13 +208,14 @@ def test_any_title_auditee_or_note_prints_without_a_crash_or_an_escape(cli, read
            MARKUPISH.filter(lambda t: t.strip() and not t.startswith("-")))
     def prop(title, auditee, note):
         seen.append(1)
-        new = cli("audits", "new", "--checklist", "iso9001-2015", "--title", title,
-                  "--auditee", auditee)
+        # `--flag=VALUE` and `--` as a user writes a value that begins with a dash.
+        new = cli("audits", "new", "--checklist", "iso9001-2015", f"--title={title}",
+                  f"--auditee={auditee}")
         assert new.code == 0, new.err
         audit = str(cli("audits", "list", "--json").json()[0]["id"])
         assert cli("record", audit, "4.1", "--result", "conform", "--note", note).code == 0
         for args in (("audits", "list"), ("audits", "show", audit),
-                     ("programme", auditee)):
+                     ("programme", "--", auditee)):
             r = cli(*args)
             assert r.code == 0, (args, r.err)
             assert "\x1b" not in r.out and "\x07" not in r.out, (args, r.out)

@@ -80,6 +80,43 @@ def test_auditor_audits_list_loads_neither(tmp_path):
     assert loaded(python(code + MODULE_CHECK, tmp_path)) == []
 
 
+def test_auditor_audits_show_json_loads_neither(tmp_path):
+    code = (
+        "import io, contextlib\n"
+        "from auditor.cli import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    assert main(['audits', 'new', '--checklist', 'iso9001-2015', '--title', 'T',\n"
+        "                 '--auditee', 'A']) == 0\n"
+        "    assert main(['record', '1', '4.1', '--result', 'minor', '--statement', 's']) == 0\n"
+        "    assert main(['audits', 'show', '1', '--json']) == 0\n"
+        "    assert main(['audits', 'show', '1']) == 0\n"
+    )
+    assert loaded(python(code + MODULE_CHECK, tmp_path)) == []
+
+
+def test_json_output_loads_no_printing_and_no_checklist_reader(tmp_path):
+    # Start-up (bench/startup.py): a command that prints JSON needs no rich, and one that
+    # reads the database needs no YAML reader; both are imported inside the commands.
+    first = python(
+        "import io, contextlib\n"
+        "from auditor.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['audits', 'new', '--checklist', 'iso9001-2015', '--title', 'T',\n"
+        "                 '--auditee', 'A']) == 0\n", tmp_path)
+    assert first.returncode == 0, first.stderr
+    code = (
+        "import io, contextlib, json, sys\n"
+        "from auditor.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['audits', 'list', '--json']) == 0\n"
+        "    assert main(['audits', 'show', '1', '--json']) == 0\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'rich', 'yaml', 'textual', 'openpyxl'})))\n"
+    )
+    assert loaded(python(code, tmp_path)) == []
+
+
 def test_python_m_auditor_audits_list_runs_without_them(tmp_path):
     # The real entry point, in a process of its own; a site hook could not show its
     # modules, so the check is that it works while both packages are made unimportable.
