@@ -89,7 +89,8 @@ def fill(store: Store, audit_id: int, refs: list[str], findings: int, seed: int,
         "repeat_of": repeat_of[n] if repeat_of and n % 5 == 0 else None,
         **dict.fromkeys(TEXT_FIELDS, ""),
     } for n, code in enumerate(codes)]
-    with store.writing() as session:
+    with store.writing() as uow:
+        session = uow.session
         session.execute(insert(ItemResult), item_rows)
         session.execute(insert(Finding), finding_rows)
     return codes

@@ -77,7 +77,8 @@ def build(store: Store, findings: int, items: int) -> int:
     audit = store.create_audit(checklist, title="Bench audit 2026", auditee="Bench Ltd",
                                scope="All software products", lead_auditor="Lead")
     refs = [i.ref for i in checklist.assessable_items()]
-    with store.writing() as session:
+    with store.writing() as uow:
+        session = uow.session
         session.add_all(
             ItemResult(audit_id=audit.id, ref=ref, result="conform" if i % 3 else "minor",
                        notes=(HOSTILE[i % 5] + SENTENCE * 2)[: 150 + i % 200],

@@ -12,7 +12,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor import config
-from auditor.domain.errors import AuditLocked, AuditorError, shown
+from auditor.domain.errors import AuditLocked, AuditorError, DatabaseProblem, shown
+
+
+def actions(commands, name: str, help: str):
+    """The actions of a command group (`auditor audits ACTION`)."""
+    group = commands.add_parser(name, help=help)
+    return group.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+
+
+def command(parent, name: str, help: str, handler, *, audit: bool = False,
+            json: bool = False):
+    """One command: its handler, and the AUDIT it acts on and `--json` where it has them."""
+    p = parent.add_parser(name, help=help)
+    p.set_defaults(handler=handler)
+    if audit:
+        p.add_argument("audit", metavar="AUDIT")
+    if json:
+        p.add_argument("--json", action="store_true")
+    return p
 
 
 @dataclass
@@ -92,7 +110,9 @@ def with_hint(exc: AuditorError, args) -> str:
     """The error's text with the command line's way out, where the domain (which names no
     flags) leaves it to the command: a closed audit is changed after `audits reopen`."""
     text = str(exc)
-    if isinstance(exc, AuditLocked) and "reopen" not in text:
+    if isinstance(exc, DatabaseProblem) and exc.elsewhere:
+        text += "; give another database with --db PATH (or AUDITOR_DB)"
+    if isinstance(exc, AuditLocked) and "audits reopen" not in text:
         audit = getattr(args, "audit", None)
         number = audit if isinstance(audit, str) and audit.isdigit() else "AUDIT"
         text += f"; `auditor audits reopen {number} --reason TEXT` reopens it"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from auditor.commands import audit_id
+from auditor.commands import actions, audit_id, command
 from auditor.domain.errors import AuditorError
 from auditor.domain.vocab import RESULT_LABELS, AuditType, Result
 
@@ -17,14 +17,10 @@ def _date(value: str) -> date:
 
 
 def register(commands) -> None:
-    group = commands.add_parser("audits", help="plan, show and close audits")
-    sub = group.add_subparsers(dest="audits_command", metavar="ACTION", required=True)
+    sub = actions(commands, "audits", "plan, show and close audits")
+    command(sub, "list", "all audits, most recent first", list_audits, json=True)
 
-    p = sub.add_parser("list", help="all audits, most recent first")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=list_audits)
-
-    p = sub.add_parser("new", help="plan a new audit")
+    p = command(sub, "new", "plan a new audit", new_audit, json=True)
     p.add_argument("--checklist", required=True, metavar="ID",
                    help="installed checklist id or a checklist file")
     p.add_argument("--title", required=True)
@@ -37,28 +33,15 @@ def register(commands) -> None:
     p.add_argument("--site", default="")
     p.add_argument("--start", metavar="YYYY-MM-DD", help="planned start date")
     p.add_argument("--end", metavar="YYYY-MM-DD", help="planned end date")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=new_audit)
 
-    p = sub.add_parser("show", help="the whole audit")
-    p.add_argument("audit", metavar="AUDIT")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=show_audit)
-
-    p = sub.add_parser("close", help="close and lock an audit")
-    p.add_argument("audit", metavar="AUDIT")
+    command(sub, "show", "the whole audit", show_audit, audit=True, json=True)
+    p = command(sub, "close", "close and lock an audit", close_audit, audit=True)
     p.add_argument("--conclusion", help="the audit's conclusion")
-    p.set_defaults(handler=close_audit)
-
-    p = sub.add_parser("reopen", help="reopen a closed audit (the reason is logged)")
-    p.add_argument("audit", metavar="AUDIT")
+    p = command(sub, "reopen", "reopen a closed audit (the reason is logged)", reopen_audit,
+                audit=True)
     p.add_argument("--reason", required=True)
-    p.set_defaults(handler=reopen_audit)
-
-    p = sub.add_parser("verify", help="check the change log chain and the evidence files")
-    p.add_argument("audit", metavar="AUDIT")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=verify_audit)
+    command(sub, "verify", "check the change log chain and the evidence files", verify_audit,
+            audit=True, json=True)
 
 
 def list_audits(ctx, args) -> int:

@@ -5,24 +5,22 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from auditor.commands import actions, command
+
 
 def register(commands) -> None:
-    group = commands.add_parser("checklists", help="installed checklists")
-    sub = group.add_subparsers(dest="checklists_command", metavar="ACTION", required=True)
-    p = sub.add_parser("list", help="installed checklists with their item counts")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=list_checklists)
-    p = sub.add_parser("validate", help="check checklist files (FILE:LINE: message)")
+    sub = actions(commands, "checklists", "installed checklists")
+    command(sub, "list", "installed checklists with their item counts", list_checklists,
+            json=True)
+    p = command(sub, "validate", "check checklist files (FILE:LINE: message)", validate)
     p.add_argument("files", nargs="+", metavar="FILE", type=Path)
-    p.set_defaults(handler=validate)
-    p = sub.add_parser("import-ciso", help="convert a CISO Assistant framework library file "
-                                          "into a checklist")
+    p = command(sub, "import-ciso", "convert a CISO Assistant framework library file into a "
+                "checklist", import_ciso)
     p.add_argument("file", metavar="FILE", type=Path, help="CISO Assistant library (.yaml)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path,
                    help="checklist file to write")
     p.add_argument("--id", dest="checklist_id", metavar="ID",
                    help="checklist id (default: ciso- and the framework's urn)")
-    p.set_defaults(handler=import_ciso)
 
 
 def list_checklists(ctx, args) -> int:

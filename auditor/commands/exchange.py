@@ -4,25 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.commands import audit_id
+from auditor.commands import actions, audit_id, command
 
 SHOWN_CHARS = 60
 
 
 def register(commands) -> None:
-    p = commands.add_parser("export", help="write the nonconformity report workbook (.xlsx)")
-    p.add_argument("audit", metavar="AUDIT")
+    p = command(commands, "export", "write the nonconformity report workbook (.xlsx)", export,
+                audit=True)
     p.add_argument("-o", "--output", type=Path, metavar="FILE.xlsx",
                    help="where to write it (default: <title>-<date>.xlsx here)")
-    p.set_defaults(handler=export)
 
-    group = commands.add_parser("followup", help="read the auditee's answers back")
-    sub = group.add_subparsers(dest="followup_command", metavar="ACTION", required=True)
-    p = sub.add_parser("import", help="import the auditee's columns of an NC report workbook")
-    p.add_argument("audit", metavar="AUDIT")
+    sub = actions(commands, "followup", "read the auditee's answers back")
+    p = command(sub, "import", "import the auditee's columns of an NC report workbook",
+                followup_import, audit=True)
     p.add_argument("file", type=Path, metavar="FILE.xlsx")
     p.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
-    p.set_defaults(handler=followup_import)
 
 
 def export(ctx, args) -> int:

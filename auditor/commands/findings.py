@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.commands import audit_id
+from auditor.commands import actions, audit_id, command
 from auditor.domain.vocab import FindingStatus, Result
 
 
 def register(commands) -> None:
-    p = commands.add_parser("record", help="record an item's result (and its finding)")
-    p.add_argument("audit", metavar="AUDIT")
+    p = command(commands, "record", "record an item's result (and its finding)", record,
+                audit=True, json=True)
     p.add_argument("ref", metavar="REF", help="the checklist item, e.g. 8.3.4 or A.5.15")
     p.add_argument("--result", required=True, choices=[r.value for r in Result])
     p.add_argument("--note", help="a note for the item (added to its notes)")
@@ -21,16 +21,12 @@ def register(commands) -> None:
     p.add_argument("--process", default="", dest="process_area", help="process or area")
     p.add_argument("--evidence-file", action="append", default=[], type=Path, metavar="PATH",
                    help="a file to keep as evidence (repeatable)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=record)
 
-    group = commands.add_parser("findings", help="the auditor's review and verification steps")
-    sub = group.add_subparsers(dest="findings_command", metavar="ACTION", required=True)
-    p = sub.add_parser("set", help="move a finding to a new status")
+    sub = actions(commands, "findings", "the auditor's review and verification steps")
+    p = command(sub, "set", "move a finding to a new status", set_status)
     p.add_argument("finding", metavar="FINDING", help="e.g. NC-2026-007")
     p.add_argument("--status", required=True, choices=[s.value for s in FindingStatus])
     p.add_argument("--note", default="", help="verification note or reason")
-    p.set_defaults(handler=set_status)
 
 
 def record(ctx, args) -> int:

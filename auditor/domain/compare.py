@@ -31,13 +31,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
 
 from .checklist import Checklist
 from .derived import RANK, audit_date, effective_values
 from .errors import RuleViolation
 from .models import Audit, Finding, ItemResult
-from .vocab import OPEN_STATUSES, FindingStatus, Result
+from .unit import ident
+from .vocab import OPEN_STATUSES, FindingStatus, Result, words
 
 
 class Change(StrEnum):
@@ -48,13 +50,7 @@ class Change(StrEnum):
     NOT_REASSESSED = "not_reassessed"
 
 
-CHANGE_LABELS: dict[Change, str] = {
-    Change.IMPROVED: "improved",
-    Change.REGRESSED: "regressed",
-    Change.UNCHANGED: "unchanged",
-    Change.NEW: "new",
-    Change.NOT_REASSESSED: "not reassessed",
-}
+CHANGE_LABELS: dict[Change, str] = words(Change)
 
 
 def classify(previous: str | None, current: str | None) -> Change:
@@ -195,7 +191,7 @@ class Comparison:
 
 
 def _side(audit: Audit, checklist: Checklist) -> AuditSide:
-    return AuditSide(id=audit.id, title=audit.title, auditee=audit.auditee, type=audit.type,
+    return AuditSide(id=ident(audit), title=audit.title, auditee=audit.auditee, type=audit.type,
                      status=audit.status, checklist_id=checklist.id,
                      checklist_version=checklist.version, date=audit_date(audit))
 
@@ -233,7 +229,8 @@ def _match(old: Checklist, new: Checklist) -> list[tuple[str, str, str | None]]:
             anchor = item.ref
         else:
             after.setdefault(anchor, []).append(item.ref)
-    rows = [(ref, old_titles[ref], "previous") for ref in after.get(None, ())]
+    rows: list[tuple[str, str, str | None]] = [
+        (ref, old_titles[ref], "previous") for ref in after.get(None, ())]
     for ref, item in new_items.items():
         rows.append((ref, item.title, None if ref in old_titles else "current"))
         rows.extend((gone, old_titles[gone], "previous") for gone in after.get(ref, ()))
@@ -244,11 +241,12 @@ def compare_audits(store, old_id: int, new_id: int) -> Comparison:
     """Compare audit `old_id` (the previous one) with `new_id` (the current one)."""
     if old_id == new_id:
         raise RuleViolation(f"audit {old_id} compared with itself: give two different audits")
-    with store.reading() as session:
-        old = store._audit(session, old_id)
-        new = store._audit(session, new_id)
-        old_list = store.checklist_for(old.snapshot_id)
-        new_list = store.checklist_for(new.snapshot_id)
+    with store.reading() as uow:
+        session = uow.session
+        old = uow.audit(old_id)
+        new = uow.audit(new_id)
+        old_list = uow.checklist(old)
+        new_list = uow.checklist(new)
         if old_list.id != new_list.id:
             raise RuleViolation(
                 f"audit {old_id} uses checklist {old_list.id} and audit {new_id} uses "
@@ -258,13 +256,14 @@ def compare_audits(store, old_id: int, new_id: int) -> Comparison:
         conn = session.connection()
         item_rows = conn.execute(
             select(ItemResult.audit_id, ItemResult.ref, ItemResult.result)
-            .where(ItemResult.audit_id.in_((old_id, new_id)))
+            .where(col(ItemResult.audit_id).in_((old_id, new_id)))
         ).all()
         finding_rows = conn.execute(
-            select(Finding.audit_id, Finding.code, Finding.ref, Finding.grade,
-                   Finding.statement, Finding.status, Finding.repeat_of)
-            .where(Finding.audit_id.in_((old_id, new_id)))
-            .order_by(Finding.id)
+            sa_select(*(col(c) for c in (Finding.audit_id, Finding.code, Finding.ref,
+                                         Finding.grade, Finding.statement, Finding.status,
+                                         Finding.repeat_of)))
+            .where(col(Finding.audit_id).in_((old_id, new_id)))
+            .order_by(col(Finding.id))
         ).all()
     recorded: dict[int, dict[str, str]] = {old_id: {}, new_id: {}}
     for audit_id, ref, value in item_rows:

@@ -78,8 +78,7 @@ def _check_file(path: Path, *, writable: bool = True) -> None:
         ) from None
     if head and head != SQLITE_MAGIC:
         raise DatabaseProblem(
-            f"{path}: is not an auditor database (not SQLite); give another --db path"
-        )
+            f"{path}: is not an auditor database (not SQLite)", elsewhere=True)
     if writable and not os.access(path, os.W_OK):
         raise DatabaseProblem(f"{path}: the database is not writable; check its permissions")
 
@@ -109,7 +108,7 @@ def open_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
             _create_private_file(path)
         except OSError as exc:
             raise DatabaseProblem(
-                f"{path}: cannot create the database ({exc.strerror}); give another --db path"
+                f"{path}: cannot create the database ({exc.strerror})", elsewhere=True
             ) from None
     try:
         connect_args = {}
@@ -177,8 +176,7 @@ def _first_line(exc: BaseException) -> str:
 def _refuse_foreign(where: object, tables: set[str]) -> None:
     if tables and "alembic_version" not in tables:
         raise DatabaseProblem(
-            f"{where}: the database holds tables but none of auditor's; give another --db path"
-        )
+            f"{where}: the database holds tables but none of auditor's", elsewhere=True)
 
 
 def _refuse_unknown(where: object, revision: str | None) -> None:

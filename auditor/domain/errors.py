@@ -36,4 +36,11 @@ class StoreBusy(AuditorError):
 
 
 class DatabaseProblem(AuditorError):
-    """The database cannot be used: not a database, newer schema, unreadable."""
+    """The database cannot be used: not a database, newer schema, unreadable.
+
+    `elsewhere`: the way out is to use another database (the command line names its
+    flag; the domain names none)."""
+
+    def __init__(self, message: str, *, elsewhere: bool = False) -> None:
+        super().__init__(message)
+        self.elsewhere = elsewhere

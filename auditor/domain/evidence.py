@@ -11,12 +11,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlmodel import col, select
 
-from .base import StoreBase
+from .base import Part
 from .errors import AuditorError, RuleViolation, shown
 from .files import replacing
-from .models import Evidence
+from .models import Audit, Evidence, Finding
+from .unit import UnitOfWork, ident
 from .vocab import Entity, EvidenceKind, LogEvent
 
 CHUNK = 1 << 20
@@ -95,64 +96,73 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-class EvidenceMixin(StoreBase):
+def add_evidence(uow: UnitOfWork, audit: Audit, *, ref: str | None = None,
+                 finding: Finding | None = None, kind: str = "file", description: str = "",
+                 reference: str = "", stored: StoredFile | None = None) -> Evidence:
+    """An evidence record in the caller's transaction; a file is already stored."""
+    try:
+        kind = EvidenceKind(kind).value
+    except ValueError:
+        allowed = ", ".join(k.value for k in EvidenceKind)
+        raise RuleViolation(f"evidence kind {kind!r} is not one of: {allowed}",
+                            field="kind") from None
+    if ref is not None:
+        uow.require_ref(audit, ref)
+    if stored is None and kind == EvidenceKind.FILE:
+        raise RuleViolation("file evidence needs a file", field="file")
+    item = Evidence(
+        audit_id=ident(audit),
+        ref=ref,
+        finding_id=finding.id if finding is not None else None,
+        kind=kind,
+        description=description or "",
+        reference=reference or "",
+        original_name=stored.label if stored else "",
+        size=stored.size if stored else None,
+        sha256=stored.sha256 if stored else None,
+        created_at=uow.now(),
+    )
+    uow.session.add(item)
+    uow.session.flush()
+    uow.record(audit.id, Entity.EVIDENCE, item.id, LogEvent.ADDED, None,
+               stored.sha256 if stored else f"{kind}: {description or reference}")
+    return item
+
+
+class EvidenceRegister(Part):
+    """The store's part for evidence records and the files they name."""
+
     def evidence(self, audit_id: int) -> list[Evidence]:
-        with self.reading() as session:
-            self._audit(session, audit_id)
-            return list(
-                session.execute(
-                    select(Evidence).where(Evidence.audit_id == audit_id).order_by(Evidence.id)
-                ).scalars()
-            )
+        with self.core.reading() as uow:
+            uow.audit(audit_id)
+            return list(uow.session.execute(
+                select(Evidence).where(col(Evidence.audit_id) == audit_id)
+                .order_by(col(Evidence.id))
+            ).scalars())
 
     def evidence_path(self, item: Evidence) -> Path | None:
-        return self.evidence_dir / item.sha256 if item.sha256 else None
+        return self.core.evidence_dir / item.sha256 if item.sha256 else None
 
     def stage_file(self, path: Path) -> StoredFile:
         """Copy a file into the evidence folder before the record that names it."""
-        return copy_into_store(Path(path), self.evidence_dir)
-
-    def _add_evidence(self, session, audit, *, ref=None, finding=None, kind="file",
-                      description="", reference="", stored: StoredFile | None = None):
-        try:
-            kind = EvidenceKind(kind).value
-        except ValueError:
-            allowed = ", ".join(k.value for k in EvidenceKind)
-            raise RuleViolation(f"evidence kind {kind!r} is not one of: {allowed}") from None
-        if ref is not None:
-            self._require_ref(audit, ref)
-        if stored is None and kind == EvidenceKind.FILE:
-            raise RuleViolation("file evidence needs a file")
-        item = Evidence(
-            audit_id=audit.id,
-            ref=ref,
-            finding_id=finding.id if finding is not None else None,
-            kind=kind,
-            description=description or "",
-            reference=reference or "",
-            original_name=stored.label if stored else "",
-            size=stored.size if stored else None,
-            sha256=stored.sha256 if stored else None,
-            created_at=self.now(),
-        )
-        session.add(item)
-        session.flush()
-        self._log(session, audit.id, Entity.EVIDENCE, item.id, LogEvent.ADDED, None,
-                  stored.sha256 if stored else f"{kind}: {description or reference}")
-        return item
+        return copy_into_store(Path(path), self.core.evidence_dir)
 
     def add_evidence(self, audit_id: int, *, ref: str | None = None,
                      finding_code: str | None = None, kind: str = "file",
                      description: str = "", reference: str = "",
                      file: Path | None = None) -> Evidence:
+        if file is not None:  # a closed audit refuses before anything is copied in
+            with self.core.reading() as uow:
+                uow.open_audit(audit_id)
         stored = self.stage_file(file) if file is not None else None
-        with self.writing() as session:
-            audit = self._open_audit(session, audit_id)
-            finding = self._finding(session, finding_code) if finding_code else None
+        with self.core.writing() as uow:
+            audit = uow.open_audit(audit_id)
+            finding = uow.finding(finding_code) if finding_code else None
             if finding is not None and finding.audit_id != audit_id:
-                raise RuleViolation(f"finding {finding_code} is not in audit {audit_id}")
-            item = self._add_evidence(session, audit, ref=ref, finding=finding, kind=kind,
-                                      description=description, reference=reference,
-                                      stored=stored)
-            self._touch(session, audit)
+                raise RuleViolation(f"finding {finding_code} is not in audit {audit_id}",
+                                    field="finding")
+            item = add_evidence(uow, audit, ref=ref, finding=finding, kind=kind,
+                                description=description, reference=reference,
+                                stored=stored)
+            uow.touch(audit)
             return item

@@ -24,6 +24,7 @@ from .derived import audit_date
 from .errors import NotFound, RuleViolation
 from .models import Audit
 from .surveillance import load_results
+from .unit import ident
 from .vocab import Result
 
 
@@ -138,7 +139,8 @@ def cycle_start(today: date, years: int) -> date:
 def _coverage(checklist: Checklist, audits: list[tuple[Audit, date | None, bool]],
               shown: dict[int, dict[str, Result]]) -> ChecklistCoverage:
     items, groups = [], []
-    group_ref, group_title, group_items = "", "", []
+    group_ref, group_title = "", ""
+    group_items: list[ItemCoverage] = []
 
     def close_group() -> None:
         if group_items:
@@ -155,10 +157,10 @@ def _coverage(checklist: Checklist, audits: list[tuple[Audit, date | None, bool]
         last: tuple[date | None, str, int] | None = None
         times = 0
         for audit, day, in_cycle in audits:  # oldest first
-            result = shown[audit.id].get(item.ref, Result.NOT_ASSESSED)
+            result = shown[ident(audit)].get(item.ref, Result.NOT_ASSESSED)
             if result == Result.NOT_ASSESSED:
                 continue
-            last = (day, result.value, audit.id)
+            last = (day, result.value, ident(audit))
             times += in_cycle
         row = ItemCoverage(item.ref, item.title, depth, group_ref,
                            last[0] if last else None, last[1] if last else None,
@@ -189,8 +191,8 @@ def programme(store, auditee: str, years: int = 3, today: date | None = None) ->
                    key=lambda pair: (pair[1] or date.min, pair[0].id))
     rows = [(a, day, day is not None and day >= start) for a, day in dated]
     checklists = {a.id: store.checklist_for(a.snapshot_id) for a in audits}
-    with store.reading() as session:
-        shown = load_results(session, [a.id for a in audits])
+    with store.reading() as uow:
+        shown = load_results(uow.session, [a.id for a in audits])
     used: dict[str, Checklist] = {}
     for audit, _day, in_cycle in rows:  # oldest first: the latest version wins
         if in_cycle:

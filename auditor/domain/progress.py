@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from .checklist import Checklist
 from .derived import effective_result
-from .vocab import OPEN_STATUSES, FindingStatus, Result, severity_rank
+from .vocab import OPEN_STATUSES, FindingStatus, Result, severity_rank, words
 
 
 class ItemFilter(StrEnum):
@@ -24,11 +24,7 @@ class ItemFilter(StrEnum):
     FINDINGS = "findings"
 
 
-FILTER_LABELS: dict[ItemFilter, str] = {
-    ItemFilter.ALL: "All",
-    ItemFilter.NOT_ASSESSED: "Not assessed",
-    ItemFilter.FINDINGS: "Findings",
-}
+FILTER_LABELS: dict[ItemFilter, str] = words(ItemFilter, capital=True)
 
 
 @dataclass(frozen=True)

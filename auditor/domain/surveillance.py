@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from .base import StoreBase
+from .base import Part
 from .derived import effective_results
 from .errors import RuleViolation
+from .findings import raise_finding
 from .models import Audit, Finding, ItemResult
+from .unit import UnitOfWork
 from .vocab import (
     NONCONFORMITY_GRADES,
     OPEN_STATUSES,
@@ -63,13 +64,13 @@ def load_results(session: Session, audit_ids: list[int]) -> dict[int, dict[str, 
     recorded: dict[int, list[tuple[str, str]]] = {a: [] for a in audit_ids}
     for audit_id, ref, result in conn.execute(
         select(ItemResult.audit_id, ItemResult.ref, ItemResult.result)
-        .where(ItemResult.audit_id.in_(audit_ids))
+        .where(col(ItemResult.audit_id).in_(audit_ids))
     ).all():
         recorded[audit_id].append((ref, result))
     graded: dict[int, list[tuple[str, str, str]]] = {a: [] for a in audit_ids}
     for audit_id, ref, grade, status in conn.execute(
         select(Finding.audit_id, Finding.ref, Finding.grade, Finding.status)
-        .where(Finding.audit_id.in_(audit_ids))
+        .where(col(Finding.audit_id).in_(audit_ids))
     ).all():
         graded[audit_id].append((ref, grade, status))
     return {a: effective_results(recorded[a], graded[a]) for a in audit_ids}
@@ -81,25 +82,89 @@ def repeat_statement(old: Finding) -> str:
     return f"{old.statement.rstrip()}\n\n{note}" if old.statement.strip() else note
 
 
-class SurveillanceMixin(StoreBase):
-    """Store methods of a follow-up audit. Relies on `FindingsMixin` for raising."""
+def _check_verifiable(current: Audit, old: Finding) -> None:
+    if current.previous_id is None:
+        raise RuleViolation(
+            f"audit {current.id} follows no previous audit, so it has no previous "
+            f"findings to verify; {old.code} belongs to audit {old.audit_id}"
+        )
+    if old.audit_id != current.previous_id:
+        raise RuleViolation(
+            f"{old.code} belongs to audit {old.audit_id}, not to audit "
+            f"{current.previous_id} that audit {current.id} follows"
+        )
+    if FindingStatus(old.status) not in OPEN_STATUSES:
+        raise RuleViolation(
+            f"{old.code} is {old.status}: only findings still open can be verified",
+            field="status"
+        )
+
+
+def _verify_move(uow: UnitOfWork, current: Audit, old: Finding, target: FindingStatus,
+                 note: str) -> None:
+    now = uow.now()
+    audit_id, code = old.audit_id, old.code
+    uow.set(old, audit_id, Entity.FINDING, code, "status", target.value)
+    setattr(old, f"{target.value}_at", now)
+    uow.set(old, audit_id, Entity.FINDING, code, "verified_by", uow.actor)
+    uow.set(old, audit_id, Entity.FINDING, code, "verified_on", now.date())
+    uow.set(old, audit_id, Entity.FINDING, code, "verification_note",
+            note.strip() or f"verified on site in audit {current.id}")
+    uow.record(current.id, Entity.FINDING, code, LogEvent.VERIFIED_IN_AUDIT, None,
+               f"{current.id}: {target.value}")
+    old.updated_at = now
+    uow.session.add(old)
+
+
+def _raise_repeat(uow: UnitOfWork, current: Audit, old: Finding) -> Finding:
+    existing = uow.session.execute(
+        select(Finding).where(
+            col(Finding.audit_id) == current.id,
+            col(Finding.repeat_of) == old.code,
+            col(Finding.status) != FindingStatus.CANCELLED.value,
+        ).order_by(col(Finding.id))
+    ).scalar()
+    if existing is not None:
+        return existing
+    item = uow.checklist(current).item(old.ref)
+    if item is None or not item.assessable:
+        raise RuleViolation(
+            f"{old.code} is on item {old.ref}, which audit {current.id}'s checklist "
+            "does not hold; raise the repeat finding by hand on the item that replaced it"
+        )
+    grade = Grade(old.grade) if old.grade in NONCONFORMITY_GRADES else Grade.MINOR
+    repeat = raise_finding(
+        uow, current, old.ref, grade.value,
+        statement=repeat_statement(old),
+        requirement=old.requirement,
+        process_area=old.process_area,
+    )
+    # Repeat detection picks the nearest nonconformity on the item; this one repeats
+    # exactly the finding that was verified.
+    uow.set(repeat, current.id, Entity.FINDING, repeat.code, "repeat_of", old.code)
+    uow.session.add(repeat)
+    return repeat
+
+
+class Surveillance(Part):
+    """The store's part for a follow-up audit: the previous audit beside each item, and
+    the on-site verification of its open findings."""
 
     def previous_results(self, audit_id: int) -> dict[str, PreviousResult]:
         """Per ref, the previous audit's effective result and its findings there (not
         cancelled). Empty when the audit follows none; refs the previous audit did not
         assess and raised nothing on are left out."""
-        with self.reading() as session:
-            audit = self._audit(session, audit_id)
-            previous_id = audit.previous_id
+        with self.core.reading() as uow:
+            previous_id = uow.audit(audit_id).previous_id
             if previous_id is None:
                 return {}
-            shown = load_results(session, [previous_id])[previous_id]
+            shown = load_results(uow.session, [previous_id])[previous_id]
             codes: dict[str, list[str]] = {}
-            for ref, code in session.execute(
+            for ref, code in uow.session.execute(
                 select(Finding.ref, Finding.code)
-                .where(Finding.audit_id == previous_id,
-                       Finding.status != FindingStatus.CANCELLED.value)
-                .order_by(Finding.id)
+                .where(col(Finding.audit_id) == previous_id,
+                       col(Finding.status) != FindingStatus.CANCELLED.value)
+                .order_by(col(Finding.id))
             ):
                 codes.setdefault(ref, []).append(code)
         refs = {ref for ref, r in shown.items() if r != Result.NOT_ASSESSED} | set(codes)
@@ -116,77 +181,15 @@ class SurveillanceMixin(StoreBase):
         """Verify on site a finding of the previous audit. Effective closes it and returns
         None; not effective marks it `not_effective` and returns the repeat finding raised
         on the same item of the current audit (the existing one when already raised)."""
-        with self.writing() as session:
-            current = self._open_audit(session, current_audit_id)
-            old = self._finding(session, code)
-            self._check_verifiable(current, old)
+        with self.core.writing() as uow:
+            current = uow.open_audit(current_audit_id)
+            old = uow.finding(code)
+            _check_verifiable(current, old)
             if effective:
-                self._verify_move(session, current, old, FindingStatus.CLOSED, note)
-                self._touch(session, current)
+                _verify_move(uow, current, old, FindingStatus.CLOSED, note)
+                uow.touch(current)
                 return None
-            repeat = self._raise_repeat(session, current, old)
-            self._verify_move(session, current, old, FindingStatus.NOT_EFFECTIVE, note)
-            self._touch(session, current)
+            repeat = _raise_repeat(uow, current, old)
+            _verify_move(uow, current, old, FindingStatus.NOT_EFFECTIVE, note)
+            uow.touch(current)
             return repeat
-
-    # -- helpers ------------------------------------------------------------------------
-
-    def _check_verifiable(self, current: Audit, old: Finding) -> None:
-        if current.previous_id is None:
-            raise RuleViolation(
-                f"audit {current.id} follows no previous audit, so it has no previous "
-                f"findings to verify; {old.code} belongs to audit {old.audit_id}"
-            )
-        if old.audit_id != current.previous_id:
-            raise RuleViolation(
-                f"{old.code} belongs to audit {old.audit_id}, not to audit "
-                f"{current.previous_id} that audit {current.id} follows"
-            )
-        if FindingStatus(old.status) not in OPEN_STATUSES:
-            raise RuleViolation(
-                f"{old.code} is {old.status}: only findings still open can be verified"
-            )
-
-    def _verify_move(self, session: Session, current: Audit, old: Finding,
-                     target: FindingStatus, note: str) -> None:
-        now = self.now()
-        self._set(session, old, old.audit_id, Entity.FINDING, old.code, "status", target.value)
-        setattr(old, f"{target.value}_at", now)
-        self._set(session, old, old.audit_id, Entity.FINDING, old.code, "verified_by", self.actor)
-        self._set(session, old, old.audit_id, Entity.FINDING, old.code, "verified_on", now.date())
-        self._set(session, old, old.audit_id, Entity.FINDING, old.code, "verification_note",
-                  note.strip() or f"verified on site in audit {current.id}")
-        self._log(session, current.id, Entity.FINDING, old.code, LogEvent.VERIFIED_IN_AUDIT, None,
-                  f"{current.id}: {target.value}")
-        old.updated_at = now
-        session.add(old)
-
-    def _raise_repeat(self, session: Session, current: Audit, old: Finding) -> Finding:
-        existing = session.execute(
-            select(Finding).where(
-                Finding.audit_id == current.id,
-                Finding.repeat_of == old.code,
-                Finding.status != FindingStatus.CANCELLED.value,
-            ).order_by(Finding.id)
-        ).scalar()
-        if existing is not None:
-            return existing
-        checklist = self.checklist_for(current.snapshot_id)
-        item = checklist.item(old.ref)
-        if item is None or not item.assessable:
-            raise RuleViolation(
-                f"{old.code} is on item {old.ref}, which audit {current.id}'s checklist "
-                "does not hold; raise the repeat finding by hand on the item that replaced it"
-            )
-        grade = Grade(old.grade) if old.grade in NONCONFORMITY_GRADES else Grade.MINOR
-        repeat = self._raise_finding(
-            session, current, old.ref, grade.value,
-            statement=repeat_statement(old),
-            requirement=old.requirement,
-            process_area=old.process_area,
-        )
-        # Repeat detection picks the nearest nonconformity on the item; this one repeats
-        # exactly the finding that was verified.
-        self._set(session, repeat, current.id, Entity.FINDING, repeat.code, "repeat_of", old.code)
-        session.add(repeat)
-        return repeat

@@ -13,8 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from .models import Audit, ChangeLog, Evidence, Finding, ItemResult
 from .vocab import Entity, LogEvent
@@ -31,7 +30,7 @@ FINDING_FIELDS = ("grade", "statement", "requirement", "objective_evidence", "pr
 STARTING = {(Entity.AUDIT, "status"): "planned", (Entity.ITEM, "result"): "not_assessed",
             (Entity.FINDING, "status"): "open"}
 # The entry that creates a record carries one field's first value.
-CREATED_FIELD = {Entity.AUDIT: "title", Entity.FINDING: "grade"}
+CREATED_FIELD: dict[str, str] = {Entity.AUDIT: "title", Entity.FINDING: "grade"}
 
 
 def planned_header(audit: Audit) -> dict[str, str]:
@@ -92,7 +91,7 @@ def _compare(problems, last, entity, record, label, row, fields) -> None:
 
 def record_mismatches(session: Session, audit_id: int) -> list[str]:
     """One line per record field of the audit that the change log does not account for."""
-    entries = session.execute(select(ChangeLog).order_by(ChangeLog.id)).scalars()
+    entries = session.execute(select(ChangeLog).order_by(col(ChangeLog.id))).scalars()
     last, created = _last_values(entries, audit_id)
     problems: list[str] = []
     audit = session.get(Audit, audit_id)
@@ -100,12 +99,13 @@ def record_mismatches(session: Session, audit_id: int) -> list[str]:
         return problems
     _compare(problems, last, Entity.AUDIT, str(audit_id), f"audit {audit_id}", audit, AUDIT_FIELDS)
     for row in session.execute(
-        select(ItemResult).where(ItemResult.audit_id == audit_id).order_by(ItemResult.ref)
+        select(ItemResult).where(col(ItemResult.audit_id) == audit_id)
+        .order_by(col(ItemResult.ref))
     ).scalars():
         _compare(problems, last, Entity.ITEM, row.ref, f"item {row.ref}", row, ITEM_FIELDS)
     codes = set()
     for row in session.execute(
-        select(Finding).where(Finding.audit_id == audit_id).order_by(Finding.id)
+        select(Finding).where(col(Finding.audit_id) == audit_id).order_by(col(Finding.id))
     ).scalars():
         codes.add(row.code)
         if row.code not in created[Entity.FINDING]:
@@ -118,7 +118,7 @@ def record_mismatches(session: Session, audit_id: int) -> list[str]:
         problems.append(f"finding {code}: in the change log but missing from the records")
     ids = set()
     for row in session.execute(
-        select(Evidence).where(Evidence.audit_id == audit_id).order_by(Evidence.id)
+        select(Evidence).where(col(Evidence.audit_id) == audit_id).order_by(col(Evidence.id))
     ).scalars():
         ids.add(str(row.id))
         logged = last.get((Entity.EVIDENCE, str(row.id), LogEvent.ADDED))

@@ -8,6 +8,7 @@ from typing import Any
 
 from .models import Audit, Evidence, Finding
 from .store import AuditSummary, Store
+from .unit import ident
 from .vocab import OPEN_STATUSES, Result
 
 
@@ -104,7 +105,7 @@ def audit_document(store: Store, audit_id: int) -> dict[str, Any]:
     results = store.results(audit_id)
     shown = store.effective_results(audit_id)
     findings = store.findings(audit_id)
-    codes = {f.id: f.code for f in findings}
+    codes = {ident(f): f.code for f in findings}
     items = []
     for item, depth, parent in checklist.walk():
         row = results.get(item.ref)

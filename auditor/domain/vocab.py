@@ -7,6 +7,16 @@ Results, grades and statuses are plain strings in the database and in every cont
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def words(vocabulary: type[E], *, capital: bool = False) -> dict[E, str]:
+    """Each value of a vocabulary as words (`not_reassessed` as `not reassessed`), the one
+    way a label table is made from its values."""
+    made = {v: v.value.replace("_", " ") for v in vocabulary}
+    return {v: text.capitalize() for v, text in made.items()} if capital else made
 
 
 class AuditType(StrEnum):
@@ -114,13 +124,13 @@ GRADE_LABELS: dict[Grade, str] = {
 # also a result, else the grade's own words.
 GRADE_SHORT: dict[Grade, str] = {
     g: RESULT_LABELS[Result(g.value)] if g.value in Result._value2member_map_
-    else g.value.replace("_", " ")
+    else words(Grade)[g]
     for g in Grade
 }
 
 # Statuses of findings and audits, and change-log field names, as words on a screen.
 STATUS_LABELS: dict[str, str] = {
-    s.value: s.value.replace("_", " ") for s in (*FindingStatus, *AuditStatus)
+    s.value: text for s, text in (*words(FindingStatus).items(), *words(AuditStatus).items())
 }
 
 

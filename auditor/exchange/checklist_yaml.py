@@ -16,6 +16,8 @@ from auditor.domain.checklist import Checklist, ChecklistItem
 from auditor.domain.errors import AuditorError
 from auditor.domain.text import escape_controls
 
+from .yaml_nesting import TooDeep, within_depth
+
 TOP_KEYS = {"id", "title", "standard", "version", "description", "items"}
 ITEM_KEYS = {"ref", "title", "prompts", "evidence", "guidance", "tags", "related", "soa",
              "children"}
@@ -189,17 +191,10 @@ def _compose(text: str):
     depth and aliases are checked first on its event stream, which does not."""
     if _CLoader is None:
         return yaml.compose(text, Loader=_NoAliasLoader)
-    depth = 0
-    for event in yaml.parse(text, Loader=_CLoader):
+    for event in within_depth(yaml.parse(text, Loader=_CLoader), MAX_DEPTH):
         if isinstance(event, yaml.AliasEvent):
             raise _AliasRefused(None, None, "aliases (*name) are not allowed in a checklist; "
                                 "write the item out in full", event.start_mark)  # type: ignore[arg-type]
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise RecursionError
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
     return yaml.compose(text, Loader=_CLoader)
 
 
@@ -222,7 +217,7 @@ def parse_checklist(text: str, name: str = "<checklist>") -> Checklist:
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ChecklistError([Problem(name, 1, f"YAML error: {first}")]) from None
-    except RecursionError:
+    except (RecursionError, TooDeep):
         raise ChecklistError([Problem(name, 1, "YAML nested too deeply")]) from None
     if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")
                         and not root.value.strip()):  # nothing, or a bare `---`

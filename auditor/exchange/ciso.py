@@ -29,6 +29,7 @@ from auditor.domain.files import replacing
 from auditor.domain.text import one_line, shorten
 
 from .checklist_yaml import ID_PATTERN, ChecklistError, dump_checklist, parse_checklist
+from .yaml_nesting import TooDeep, within_depth
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 50      # levels of requirement nodes
@@ -106,26 +107,14 @@ def read_library(path: Path) -> Any:
         raise CisoImportError(f"{name}: not a YAML file ({where}{exc.problem})") from None
     except yaml.YAMLError as exc:
         raise CisoImportError(f"{name}: not a YAML file ({one_line(str(exc))})") from None
-    except (RecursionError, _TooDeep):
+    except (RecursionError, TooDeep):
         raise CisoImportError(f"{name}: YAML nested more than {MAX_NESTING} levels deep; "
                               "not a CISO Assistant library") from None
 
 
-class _TooDeep(Exception):
-    pass
-
-
 def _check_nesting(text: str) -> None:
-    """Refuse absurd nesting before building objects: the event parser streams without
-    recursion, whereas building deeply nested objects can exhaust the C stack."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_SAFE_LOADER):
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            depth += 1
-            if depth > MAX_NESTING:
-                raise _TooDeep
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            depth -= 1
+    for _event in within_depth(yaml.parse(text, Loader=_SAFE_LOADER), MAX_NESTING):
+        pass
 
 
 def convert(data: Any, name: str = "<library>", checklist_id: str | None = None

@@ -96,25 +96,25 @@ def write_comparison(ws, comparison: Comparison, styles: Styles | None = None) -
     ws.auto_filter.ref = f"A{first}:F{rows}"
     put([])
 
-    put([text_cell(ws, "Findings of the previous audit", styles.title)])
-    put(header_row(ws, styles, FINDING_HEADERS))
-    for f in comparison.findings:
-        put([text_cell(ws, f.id, styles.plain), text_cell(ws, f.ref, styles.plain),
-             text_cell(ws, f.grade, styles.plain), text_cell(ws, f.statement, styles.text),
-             text_cell(ws, f.status, styles.plain),
-             text_cell(ws, ", ".join(f.repeated_by), styles.plain)])
-    if not comparison.findings:
-        put([text_cell(ws, "none", styles.plain)])
-    put([])
+    def listing(title: str, headers, rows) -> None:
+        """A titled table; `rows` of (text, wrapped) cells; "none" when it is empty."""
+        put([text_cell(ws, title, styles.title)])
+        put(header_row(ws, styles, headers))
+        for row in rows:
+            put([text_cell(ws, text, styles.text if wrapped else styles.plain)
+                 for text, wrapped in row])
+        if not rows:
+            put([text_cell(ws, "none", styles.plain)])
 
-    put([text_cell(ws, "Repeat findings in the current audit", styles.title)])
-    put(header_row(ws, styles, REPEAT_HEADERS))
-    for r in comparison.repeats:
-        put([text_cell(ws, r.id, styles.plain), text_cell(ws, r.ref, styles.plain),
-             text_cell(ws, r.grade, styles.plain), text_cell(ws, r.status, styles.plain),
-             text_cell(ws, r.repeat_of, styles.plain)])
-    if not comparison.repeats:
-        put([text_cell(ws, "none", styles.plain)])
+    listing("Findings of the previous audit", FINDING_HEADERS, [
+        [(f.id, False), (f.ref, False), (f.grade, False), (f.statement, True),
+         (f.status, False), (", ".join(f.repeated_by), False)]
+        for f in comparison.findings])
+    put([])
+    listing("Repeat findings in the current audit", REPEAT_HEADERS, [
+        [(r.id, False), (r.ref, False), (r.grade, False), (r.status, False),
+         (r.repeat_of, False)]
+        for r in comparison.repeats])
     protect(ws)
 
 

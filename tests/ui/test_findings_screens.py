@@ -18,7 +18,7 @@ import auditor.ui
 from auditor.domain.errors import AuditLocked
 from auditor.domain.vocab import AuditStatus, FindingStatus
 from auditor.ui.screens.close_audit import CloseAuditScreen
-from auditor.ui.screens.finding_form import FindingFormScreen, field_named_in
+from auditor.ui.screens.finding_form import FindingFormScreen
 from auditor.ui.screens.findings import FindingsScreen
 from auditor.ui.screens.history import HistoryScreen
 
@@ -339,12 +339,20 @@ def test_regrading_an_observation_to_minor_needs_a_statement(store, audit):
     assert store.finding(obs.code).grade == "observation"
 
 
-def test_store_messages_map_to_the_field_they_name():
-    assert field_named_in("due_date: 'x' is not a date (YYYY-MM-DD)") == "due_date"
-    assert field_named_in("NC-2026-001: statement cannot change, audit 1 is closed") == \
-        "statement"
-    assert field_named_in("grade 'big' is not one of: major") == "grade"
-    assert field_named_in("audit 3 is closed and read-only") is None
+def test_store_refusals_name_the_field_the_form_shows_them_at(store, audit):
+    # The form puts a refusal at the input `RuleViolation.field` names, never by reading
+    # the message's words.
+    from auditor.domain.errors import RuleViolation
+
+    finding = store.raise_finding(audit.id, "4.1", "observation")
+    for fields, name in (({"due_date": "x"}, "due_date"), ({"grade": "big"}, "grade"),
+                         ({"grade": "minor"}, "statement"), ({"owner": 3}, "owner")):
+        with pytest.raises(RuleViolation) as refused:
+            store.update_finding(finding.code, fields)
+        assert refused.value.field == name, fields
+    with pytest.raises(RuleViolation) as refused:
+        store.raise_finding(audit.id, "4.1", "major")
+    assert refused.value.field == "statement"
 
 
 # -- the findings list -------------------------------------------------------------------

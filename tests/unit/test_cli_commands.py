@@ -274,14 +274,15 @@ def test_a_closed_audit_names_the_command_that_reopens_it(run, new_audit, monkey
     # The domain's message names no flag (it is shown in the TUI too); the command line
     # adds its own way out, once, with the audit's number.
     from auditor.domain.errors import AuditLocked
-    from auditor.domain.store import Store
+    from auditor.domain.findings import FindingRegister
+    from auditor.domain.items import ItemRecords
 
     audit = new_audit()
 
     def refuse(self, audit_id, *args, **kwargs):
         raise AuditLocked(f"audit {audit_id} is closed and read-only")
 
-    monkeypatch.setattr(Store, "record_result", refuse)
+    monkeypatch.setattr(ItemRecords, "record_result", refuse)
     r = run("record", audit, "4.1", "--result", "conform")
     assert r.code == 1
     assert r.err == (f"auditor: audit {audit} is closed and read-only; "
@@ -290,7 +291,7 @@ def test_a_closed_audit_names_the_command_that_reopens_it(run, new_audit, monkey
     def refuse_with_hint(self, *args, **kwargs):
         raise AuditLocked("audit 1 is closed; `auditor audits reopen 1 --reason ...` first")
 
-    monkeypatch.setattr(Store, "set_finding_status", refuse_with_hint)
+    monkeypatch.setattr(FindingRegister, "set_finding_status", refuse_with_hint)
     r = run("findings", "set", "NC-2026-001", "--status", "cancelled")
     assert r.code == 1 and r.err.count("reopen") == 1
 
@@ -538,6 +539,22 @@ def test_an_unusable_database_is_one_line(run, tmp_path, db, message):
     r = run("--db", db.format(tmp=tmp_path), "audits", "list")
     assert r.code == 1 and message in r.err
     assert len(r.err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("db", ["{tmp}/notes.txt", "/proc/no-such/x.db"])
+def test_the_command_line_names_its_own_flag_for_another_database(run, tmp_path, db):
+    # The domain's message says what is wrong and that another database is the way out;
+    # the command line names its flag, once (the TUI is opened by the same command).
+    from auditor.domain.db import open_engine
+    from auditor.domain.errors import DatabaseProblem
+
+    (tmp_path / "notes.txt").write_text("hello")
+    path = db.format(tmp=tmp_path)
+    with pytest.raises(DatabaseProblem) as refused:
+        open_engine(f"sqlite:///{path}")
+    assert refused.value.elsewhere and "--db" not in str(refused.value)
+    r = run("--db", path, "audits", "list")
+    assert r.code == 1 and r.err.count("--db PATH") == 1
 
 
 def test_no_such_command_is_a_usage_error(run):

@@ -104,7 +104,8 @@ def test_every_version_agrees_with_the_rule(shared_store, checklist, items, find
     assert len(refs) == 4
     ids = [store.create_audit(checklist, title=f"A{n}", auditee="Acme").id
            for n in range(2)]
-    with store.writing() as session:  # any state at all, past the store's rules
+    with store.writing() as uow:  # any state at all, past the store's rules
+        session = uow.session
         for (a, r), result in items.items():
             session.add(ItemResult(audit_id=ids[a], ref=refs[r],
                                    result=result, updated_at=NOW))

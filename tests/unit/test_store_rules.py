@@ -549,8 +549,8 @@ def test_a_second_writer_waits_for_its_turn(store, audit, tmp_path):
     holding, release = threading.Event(), threading.Event()
 
     def long_write():
-        with other.writing() as session:
-            other._log(session, audit.id, "audit", audit.id, "note", None, "holding the lock")
+        with other.writing() as uow:
+            uow.record(audit.id, "audit", audit.id, "note", None, "holding the lock")
             holding.set()
             release.wait(5)
 

@@ -23,6 +23,7 @@ from auditor.domain.errors import AuditorError
 from auditor.domain.models import Evidence, Finding, ItemResult
 from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
 from auditor.domain.vocab import AuditStatus, Result
+from auditor.ui.background import deliver
 from auditor.ui.commands import ClauseCommands
 from auditor.ui.compat import breakpoint_classes
 from auditor.ui.screens.ask_path import AskPathScreen
@@ -312,12 +313,13 @@ class AuditScreen(Screen):
                  "SHA-256."), chosen)
 
     def _copy_evidence(self, ref: str, path: Path) -> None:
-        try:
-            item = self.store.add_evidence(self.audit_id, ref=ref, kind="file", file=path)
-        except AuditorError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self._evidence_added, item)
+        deliver(self.app,
+                lambda: self.store.add_evidence(self.audit_id, ref=ref, kind="file",
+                                                file=path),
+                self._evidence_added, self._not_attached)
+
+    def _not_attached(self, message: str) -> None:
+        self.notify(message, title="Not attached", severity="error", markup=False)
 
     def _evidence_added(self, item: Evidence) -> None:
         self.evidence.append(item)

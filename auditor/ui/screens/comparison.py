@@ -16,8 +16,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from auditor.domain.compare import CHANGE_LABELS, Change, Comparison, compare_audits
-from auditor.domain.errors import AuditorError
 from auditor.domain.vocab import RESULT_LABELS, Result
+from auditor.ui.background import deliver
 from auditor.ui.widgets.key_bar import KeyBar
 
 # `f` walks through these; None shows every item.
@@ -81,12 +81,8 @@ class ComparisonScreen(Screen):
 
     @work(thread=True, exclusive=True, group="comparison")
     def compute(self) -> None:
-        try:
-            result = compare_audits(self.store, self.old_id, self.new_id)
-        except AuditorError as exc:
-            self.app.call_from_thread(self.show_problem, str(exc))
-            return
-        self.app.call_from_thread(self.show, result)
+        deliver(self.app, lambda: compare_audits(self.store, self.old_id, self.new_id),
+                self.show, self.show_problem)
 
     def show_problem(self, message: str) -> None:
         if not self.is_attached:  # the user left before the worker finished

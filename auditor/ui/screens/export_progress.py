@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
-from auditor.domain.errors import AuditorError
 from auditor.exchange.workbook_export import export_workbook
+from auditor.ui.background import deliver
 
 
 class ExportProgressScreen(ModalScreen[Path | None]):
@@ -38,13 +38,10 @@ class ExportProgressScreen(ModalScreen[Path | None]):
         def progress(fraction: float, stage: str) -> None:
             self.app.call_from_thread(self.show_progress, fraction, stage)
 
-        try:
-            path = export_workbook(self.store, self.audit_id, folder=self.folder,
-                                   progress=progress)
-        except AuditorError as exc:
-            self.app.call_from_thread(self.failed, str(exc))
-            return
-        self.app.call_from_thread(self.dismiss, path)
+        deliver(self.app,
+                lambda: export_workbook(self.store, self.audit_id, folder=self.folder,
+                                        progress=progress),
+                self.dismiss, self.failed)
 
     def show_progress(self, fraction: float, stage: str) -> None:
         self.query_one(ProgressBar).update(progress=round(fraction * 100))

@@ -8,8 +8,6 @@ at the field it names; what was typed stays where it was.
 
 from __future__ import annotations
 
-import re
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -48,21 +46,6 @@ _VERIFICATION_LAYOUT = (
     ("verified_on", "Verified on", False, "YYYY-MM-DD"),
     ("verification_note", "Verification note", True, ""),
 )
-_ALL_FIELDS = ("grade",) + tuple(
-    name for name, *_ in _AUDITOR_LAYOUT + _AUDITEE_LAYOUT + _VERIFICATION_LAYOUT
-)
-# Longest first, so that a message naming `verification_note` is not taken for another.
-_FIELD_PATTERN = re.compile(
-    r"\b(" + "|".join(sorted(_ALL_FIELDS, key=len, reverse=True)) + r")\b"
-)
-
-
-def field_named_in(message: str) -> str | None:
-    """The form field a store refusal is about, when its message names one."""
-    found = _FIELD_PATTERN.search(message)
-    return found.group(1) if found else None
-
-
 def _as_text(value) -> str:
     if value is None:
         return ""
@@ -232,7 +215,7 @@ class FindingFormScreen(ModalScreen[Finding | None]):
         try:
             finding = self._create() if self.finding is None else self._update()
         except AuditorError as exc:
-            self._show_error(str(exc))
+            self._show_error(str(exc), getattr(exc, "field", None))
             return
         self.dismiss(finding)
 
@@ -262,8 +245,9 @@ class FindingFormScreen(ModalScreen[Finding | None]):
             error.update("")
             error.remove_class("shown")
 
-    def _show_error(self, message: str) -> None:
-        name = field_named_in(message)
+    def _show_error(self, message: str, name: str | None) -> None:
+        """The message at the input of the field the refusal names (RuleViolation.field),
+        else at the top of the form."""
         target: Widget | None = None
         if name is not None and self.query(f"#{name}-error"):
             error = self.query_one(f"#{name}-error", Static)

@@ -18,9 +18,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Static
 
-from auditor.domain.errors import AuditorError
 from auditor.domain.text import shorten
 from auditor.exchange.followup_import import FollowupPlan, apply_followup, plan_followup
+from auditor.ui.background import deliver
 from auditor.ui.widgets.key_bar import KeyBar
 
 SHOWN_CHARS = 50
@@ -69,12 +69,8 @@ class FollowupReviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="followup")
     def read_plan(self) -> None:
-        try:
-            plan = plan_followup(self.store, self.audit_id, self.path)
-        except AuditorError as exc:
-            self.app.call_from_thread(self.show_refusal, str(exc))
-            return
-        self.app.call_from_thread(self.show_plan, plan)
+        deliver(self.app, lambda: plan_followup(self.store, self.audit_id, self.path),
+                self.show_plan, self.show_refusal)
 
     def show_refusal(self, message: str) -> None:
         if not self.is_attached:
@@ -132,12 +128,9 @@ class FollowupReviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="followup")
     def apply_plan(self, plan: FollowupPlan) -> None:
-        try:
-            changed = apply_followup(self.store, self.audit_id, plan)
-        except AuditorError as exc:
-            self.app.call_from_thread(self.apply_refused, str(exc))
-            return
-        self.app.call_from_thread(self.applied, changed, len(plan.changes))
+        deliver(self.app, lambda: apply_followup(self.store, self.audit_id, plan),
+                lambda changed: self.applied(changed, len(plan.changes)),
+                self.apply_refused)
 
     def apply_refused(self, message: str) -> None:
         self.applying = False

@@ -11,9 +11,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from auditor.domain.errors import AuditorError
 from auditor.domain.programme import Programme, programme
 from auditor.domain.vocab import RESULT_LABELS, Result
+from auditor.ui.background import deliver
 from auditor.ui.widgets.key_bar import KeyBar
 
 MAX_YEARS = 10
@@ -56,12 +56,10 @@ class ProgrammeScreen(Screen):
 
     @work(thread=True, exclusive=True, group="programme")
     def compute(self) -> None:
-        try:
-            plan = programme(self.store, self.auditee, years=self.years, today=self.today)
-        except AuditorError as exc:
-            self.app.call_from_thread(self.show_problem, str(exc))
-            return
-        self.app.call_from_thread(self.show, plan)
+        deliver(self.app,
+                lambda: programme(self.store, self.auditee, years=self.years,
+                                  today=self.today),
+                self.show, self.show_problem)
 
     def show_problem(self, message: str) -> None:
         if not self.is_attached:
