@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
@@ -40,6 +40,9 @@ from .errors import RuleViolation
 from .models import Audit, Finding, ItemResult
 from .unit import ident
 from .vocab import OPEN_STATUSES, FindingStatus, Result, words
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 class Change(StrEnum):
@@ -237,7 +240,7 @@ def _match(old: Checklist, new: Checklist) -> list[tuple[str, str, str | None]]:
     return rows
 
 
-def compare_audits(store, old_id: int, new_id: int) -> Comparison:
+def compare_audits(store: Store, old_id: int, new_id: int) -> Comparison:
     """Compare audit `old_id` (the previous one) with `new_id` (the current one)."""
     if old_id == new_id:
         raise RuleViolation(f"audit {old_id} compared with itself: give two different audits")
@@ -259,9 +262,9 @@ def compare_audits(store, old_id: int, new_id: int) -> Comparison:
             .where(col(ItemResult.audit_id).in_((old_id, new_id)))
         ).all()
         finding_rows = conn.execute(
-            sa_select(*(col(c) for c in (Finding.audit_id, Finding.code, Finding.ref,
-                                         Finding.grade, Finding.statement, Finding.status,
-                                         Finding.repeat_of)))
+            sa_select(col(Finding.audit_id), col(Finding.code), col(Finding.ref),
+                      col(Finding.grade), col(Finding.statement), col(Finding.status),
+                      col(Finding.repeat_of))
             .where(col(Finding.audit_id).in_((old_id, new_id)))
             .order_by(col(Finding.id))
         ).all()

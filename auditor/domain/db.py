@@ -10,9 +10,10 @@ import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from .errors import DatabaseProblem
@@ -39,7 +40,7 @@ def sqlite_path(url: str) -> Path | None:
 
 def _configure_sqlite(engine: Engine, busy: dict[str, int]) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # pragma: no branch - tiny
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:  # pragma: no branch - tiny
         # The driver's own transaction handling is switched off so that we can say
         # BEGIN IMMEDIATE for writes: a writer then waits for the lock up front (busy
         # timeout) instead of failing half-way when another process writes.
@@ -52,7 +53,7 @@ def _configure_sqlite(engine: Engine, busy: dict[str, int]) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
 

@@ -11,9 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from .checklist import Checklist
+from .models import Finding
+from .unit import ident
 from .vocab import AuditType
+
+if TYPE_CHECKING:
+    from .store import Store
 
 AUDITEE = "Brightwater Software Ltd"
 LEAD = "Dana Whitfield"
@@ -121,19 +127,18 @@ CURRENT_FINDINGS = (
 NOT_APPLICABLE = {"7.1.5.2"}
 
 
-def fill_demo(store, checklist: Checklist, today: date | None = None) -> DemoAudits:
+def fill_demo(store: Store, checklist: Checklist, today: date | None = None) -> DemoAudits:
     """Add the sample audits unless the database already holds them."""
-    existing = sorted((a for a in store.audits() if a.auditee == AUDITEE),
-                      key=lambda a: a.id)
+    existing = sorted((a for a in store.audits() if a.auditee == AUDITEE), key=ident)
     if len(existing) >= 2:
-        return DemoAudits(existing[0].id, existing[-1].id, created=False)
+        return DemoAudits(ident(existing[0]), ident(existing[-1]), created=False)
     today = today or store.now().date()
     previous_id = _last_year(store, checklist, today)
     current_id = _this_year(store, checklist, today, previous_id)
     return DemoAudits(previous_id, current_id, created=True)
 
 
-def _on(store, day: date, hour: int = 10):
+def _on(store: Store, day: date, hour: int = 10) -> Store:
     """The same database, with the clock set to `day` at `hour`."""
     when = datetime.combine(day, time(hour, 0), tzinfo=UTC)
     return type(store)(store.engine, store.evidence_dir, store.actor, clock=lambda: when)
@@ -143,7 +148,7 @@ def _refs(checklist: Checklist) -> list[str]:
     return [item.ref for item in checklist.assessable_items()]
 
 
-def _last_year(store, checklist: Checklist, today: date) -> int:
+def _last_year(store: Store, checklist: Checklist, today: date) -> int:
     start = _shift_year(today, -1) - timedelta(days=20)
     s = _on(store, start - timedelta(days=30))
     audit = s.create_audit(
@@ -152,36 +157,41 @@ def _last_year(store, checklist: Checklist, today: date) -> int:
         lead_auditor=LEAD, team=TEAM, planned_start=start,
         planned_end=start + timedelta(days=1),
     )
+    audit_id = ident(audit)
     s = _on(store, start)
-    s.update_audit(audit.id, {"actual_start": start})
+    s.update_audit(audit_id, {"actual_start": start})
     present = set(_refs(checklist))
     graded = {ref for ref, *_rest in PAST_FINDINGS}
     for ref in _refs(checklist):
         if ref not in graded:
-            s.record_result(audit.id, ref, "na" if ref in NOT_APPLICABLE else "conform")
+            s.record_result(audit_id, ref, "na" if ref in NOT_APPLICABLE else "conform")
     codes: dict[str, str] = {}
     for ref, grade, statement, requirement, evidence, area, _stage in PAST_FINDINGS:
         if ref not in present:
             continue
-        fields = dict(statement=statement, requirement=requirement,
-                      objective_evidence=evidence, process_area=area)
+        found: Finding | None
         if grade == "good_practice":
-            s.record_result(audit.id, ref, "conform")
-            finding = s.raise_finding(audit.id, ref, grade, **fields)
+            s.record_result(audit_id, ref, "conform")
+            found = s.raise_finding(audit_id, ref, grade, statement=statement,
+                                    requirement=requirement, objective_evidence=evidence,
+                                    process_area=area)
         else:
-            _row, finding = s.record_result(audit.id, ref, grade, **fields)
-        codes[ref] = finding.code
+            _row, found = s.record_result(audit_id, ref, grade, statement=statement,
+                                          requirement=requirement,
+                                          objective_evidence=evidence, process_area=area)
+        assert found is not None  # every graded result raises one
+        codes[ref] = found.code
     closing = start + timedelta(days=10)
     _on(store, closing).close_audit(
-        audit.id,
+        audit_id,
         conclusion="The QMS is effectively implemented for the ticketing platform. Four "
                    "minor nonconformities, mainly in document control and supplier "
                    "management; design controls need attention.")
     _follow_up(store, codes, closing)
-    return audit.id
+    return audit_id
 
 
-def _follow_up(store, codes: dict[str, str], closed_on: date) -> None:
+def _follow_up(store: Store, codes: dict[str, str], closed_on: date) -> None:
     """The auditee's answers and the auditor's reviews in the months after the audit."""
     stage = {ref: st for ref, _g, _s, _r, _e, _a, st in PAST_FINDINGS}
     for ref, (cause, correction, action, owner, days) in AUDITEE_ANSWERS.items():
@@ -216,7 +226,7 @@ def _follow_up(store, codes: dict[str, str], closed_on: date) -> None:
                 codes[ref], "closed", note="Noted; no action required.")
 
 
-def _this_year(store, checklist: Checklist, today: date, previous_id: int) -> int:
+def _this_year(store: Store, checklist: Checklist, today: date, previous_id: int) -> int:
     start = today - timedelta(days=1)
     s = _on(store, today - timedelta(days=21))
     audit = s.create_audit(
@@ -225,27 +235,28 @@ def _this_year(store, checklist: Checklist, today: date, previous_id: int) -> in
         team="Sam Okafor", planned_start=start, planned_end=today + timedelta(days=1),
         previous_id=previous_id,
     )
+    audit_id = ident(audit)
     s = _on(store, start, hour=9)
-    s.update_audit(audit.id, {"actual_start": start})
+    s.update_audit(audit_id, {"actual_start": start})
     refs = _refs(checklist)
     half = refs[: len(refs) // 2]
     graded = {ref for ref, *_rest in CURRENT_FINDINGS}
     for ref in half:
         if ref in graded:
             continue
-        s.record_result(audit.id, ref, "na" if ref in NOT_APPLICABLE else "conform")
+        s.record_result(audit_id, ref, "na" if ref in NOT_APPLICABLE else "conform")
     for ref, grade, statement, requirement, evidence, area in CURRENT_FINDINGS:
         if ref in refs:
-            s.record_result(audit.id, ref, grade, statement=statement,
+            s.record_result(audit_id, ref, grade, statement=statement,
                             requirement=requirement, objective_evidence=evidence,
                             process_area=area)
     for ref, (notes, people, documents) in CURRENT_NOTES.items():
         if ref in refs:
-            s.set_item_text(audit.id, ref, notes=notes, interviewees=people,
+            s.set_item_text(audit_id, ref, notes=notes, interviewees=people,
                             documents=documents)
-            s.add_evidence(audit.id, ref=ref, kind="document", reference=documents,
+            s.add_evidence(audit_id, ref=ref, kind="document", reference=documents,
                            description="document seen during the interview")
-    return audit.id
+    return audit_id
 
 
 def _shift_year(day: date, years: int) -> date:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .checklist import Checklist
 from .derived import audit_date
@@ -26,6 +26,9 @@ from .models import Audit
 from .surveillance import load_results
 from .unit import ident
 from .vocab import Result
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,7 @@ def _coverage(checklist: Checklist, audits: list[tuple[Audit, date | None, bool]
                              tuple(items), tuple(groups))
 
 
-def programme(store, auditee: str, years: int = 3, today: date | None = None) -> Programme:
+def programme(store: Store, auditee: str, years: int = 3, today: date | None = None) -> Programme:
     """Coverage of the clauses and controls of `auditee`'s audits across the cycle."""
     if years < 1:
         raise RuleViolation(f"a cycle of {years} years: a cycle is at least one year",
@@ -192,7 +195,7 @@ def programme(store, auditee: str, years: int = 3, today: date | None = None) ->
     rows = [(a, day, day is not None and day >= start) for a, day in dated]
     checklists = {a.id: store.checklist_for(a.snapshot_id) for a in audits}
     with store.reading() as uow:
-        shown = load_results(uow.session, [a.id for a in audits])
+        shown = load_results(uow.session, [ident(a) for a in audits])
     used: dict[str, Checklist] = {}
     for audit, _day, in_cycle in rows:  # oldest first: the latest version wins
         if in_cycle:
@@ -202,7 +205,7 @@ def programme(store, auditee: str, years: int = 3, today: date | None = None) ->
         for cid, checklist in sorted(used.items())
     )
     listed = tuple(
-        ProgrammeAudit(a.id, a.title, a.type, a.status, day, checklists[a.id].id, in_cycle)
+        ProgrammeAudit(ident(a), a.title, a.type, a.status, day, checklists[a.id].id, in_cycle)
         for a, day, in_cycle in reversed(rows)
     )
     return Programme(auditee=audits[0].auditee, years=years, cycle_start=start, today=today,

@@ -12,10 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from .checklist import Checklist
 from .derived import effective_result
 from .vocab import OPEN_STATUSES, FindingStatus, Result, severity_rank, words
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 class ItemFilter(StrEnum):
@@ -199,7 +203,7 @@ def _is_live(finding: LiveFinding) -> bool:
     return finding.status != FindingStatus.CANCELLED
 
 
-def progress_for(store, audit_id: int) -> AuditProgress:
+def progress_for(store: Store, audit_id: int) -> AuditProgress:
     """An audit's progress as the store holds it now: two queries."""
     return AuditProgress.of(store.checklist(audit_id), store.results(audit_id),
                             store.findings(audit_id))

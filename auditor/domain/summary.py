@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .checklist import Checklist
 from .vocab import OPEN_STATUSES, FindingStatus, Grade, Result
+
+if TYPE_CHECKING:
+    from .store import Store
 
 # Results in the order a report lists them: most severe first, then the unranked ones.
 RESULT_ORDER: tuple[Result, ...] = (
@@ -98,7 +101,7 @@ def count_audit(
     )
 
 
-def audit_counts(store, audit_id: int) -> AuditCounts:
+def audit_counts(store: Store, audit_id: int) -> AuditCounts:
     """The counts of one audit as the store holds it now."""
     return count_audit(
         store.checklist(audit_id),

@@ -27,8 +27,9 @@ FINDING_FIELDS = ("grade", "statement", "requirement", "objective_evidence", "pr
                   "auditee_comment", "status", "verified_by", "verified_on",
                   "verification_note", "repeat_of")
 # Values a field starts with when no log entry set it; anything else reads as empty.
-STARTING = {(Entity.AUDIT, "status"): "planned", (Entity.ITEM, "result"): "not_assessed",
-            (Entity.FINDING, "status"): "open"}
+STARTING: dict[tuple[str, str], str] = {
+    (Entity.AUDIT, "status"): "planned", (Entity.ITEM, "result"): "not_assessed",
+    (Entity.FINDING, "status"): "open"}
 # The entry that creates a record carries one field's first value.
 CREATED_FIELD: dict[str, str] = {Entity.AUDIT: "title", Entity.FINDING: "grade"}
 
@@ -47,11 +48,15 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _last_values(entries: Iterable[ChangeLog], audit_id: int):
+LastValues = dict[tuple[str, str, str], str]
+
+
+def _last_values(entries: Iterable[ChangeLog], audit_id: int
+                 ) -> tuple[LastValues, dict[str, set[str]]]:
     """(entity, record, field) -> the last value the log gave it (an item's record is its
     ref within the audit; the others' their id or code); and the records it created."""
-    last: dict[tuple, str] = {}
-    created: dict[str, set] = {Entity.FINDING: set(), Entity.EVIDENCE: set()}
+    last: LastValues = {}
+    created: dict[str, set[str]] = {Entity.FINDING: set(), Entity.EVIDENCE: set()}
     for e in entries:
         if e.entity == Entity.ITEM and e.audit_id != audit_id:
             continue  # refs repeat across audits; an item is only ever logged under its own
@@ -73,7 +78,8 @@ def _last_values(entries: Iterable[ChangeLog], audit_id: int):
     return last, created
 
 
-def _compare(problems, last, entity, record, label, row, fields) -> None:
+def _compare(problems: list[str], last: LastValues, entity: str,
+             record: str, label: str, row: Any, fields: Iterable[str]) -> None:
     for field in fields:
         key = (entity, record, field)
         if entity == Entity.AUDIT and key not in last and (entity, field) not in STARTING:

@@ -227,7 +227,7 @@ def allowed_moves(current: str, grade: str, *, by_auditee: bool) -> frozenset[Fi
     return frozenset(moves)
 
 
-def check_choice(vocabulary: type[StrEnum], value: str, what: str):
+def check_choice(vocabulary: type[E], value: str, what: str) -> E:
     """`value` as a member of `vocabulary`, or a RuleViolation naming the allowed values."""
     from .errors import RuleViolation
 
