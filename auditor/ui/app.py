@@ -17,6 +17,7 @@ from auditor.ui.commands import ScreenActions
 from auditor.ui.screens.audit import AuditScreen
 from auditor.ui.screens.home import HomeScreen
 from auditor.ui.storage import guarded
+from auditor.ui.typing_order import after_typed_keys
 
 LEAVE_AGAIN = 8.0  # seconds in which a second ctrl+q or escape leaves unsaved typing behind
 
@@ -86,6 +87,9 @@ class AuditorApp(App):
         return False
 
     async def action_quit(self) -> None:
+        after_typed_keys(self, self._quit)
+
+    def _quit(self) -> None:
         if not self.flush_edits() and not self.may_leave_unsaved("ctrl+q"):
             return
         self.exit()

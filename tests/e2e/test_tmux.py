@@ -203,3 +203,41 @@ def test_typing_while_another_program_holds_the_database(terminal, env, tmp_path
               f"longest echo {max(echoes) * 1000:.0f} ms (capture-pane polled every 0.1 s); "
               f"status cleared {saved_after * 1000:.0f} ms after the release")
     assert max(echoes) < 5 and saved_after < 5
+
+
+def findings(env, audit_id: int) -> list[dict]:
+    return json.loads(auditor(env, "audits", "show", str(audit_id), "--json").stdout)["findings"]
+
+
+@pytest.mark.parametrize("size", [("80", "24"), ("120", "40")], ids=["80x24", "120x40"])
+def test_ctrl_s_at_once_after_typing_saves_every_key(terminal, env, size):
+    """A binding is handled by the screen while the keys typed just before it may still
+    wait in the text area's own queue: the form must save what was typed, all of it,
+    however fast ctrl+s follows (a typist does not wait)."""
+    audit_id = new_audit(env)
+    terminal.start(*AUDITOR, "open", str(audit_id))
+    terminal.wait_for("0/65")
+    terminal.tmux("resize-window", "-t", "e2e", "-x", size[0], "-y", size[1])
+    statements = []
+    for n in range(3):
+        terminal.keys("m", pause=0)
+        terminal.wait_for("Statement")
+        text = f"Finding {n} [/] no review of SLA terms =SUM(1) before the contract was signed"
+        statements.append(text)
+        terminal.keys(text, literal=True, pause=0)
+        terminal.keys("C-s", pause=0)
+        terminal.wait_for(f"{n + 1} open", timeout=10)
+        terminal.keys("n", pause=0.3)
+    assert [f["statement"] for f in findings(env, audit_id)] == statements
+
+
+def test_ctrl_q_at_once_after_typing_a_note_keeps_it(terminal, env):
+    audit_id = new_audit(env)
+    terminal.start(*AUDITOR, "open", str(audit_id))
+    terminal.wait_for("0/65")
+    terminal.keys("Enter", pause=0.5)
+    note = "Interviewed the QA lead; the supplier list was last reviewed in March [b]x"
+    terminal.keys(note, literal=True, pause=0)
+    terminal.keys("C-q", pause=0)
+    terminal.wait_closed()
+    assert items(env, audit_id)["4.1"]["notes"] == note

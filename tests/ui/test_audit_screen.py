@@ -189,6 +189,39 @@ async def test_a_attaches_a_file_as_evidence(make_app, audit, store, tmp_path):
     assert store.evidence_path(item).read_bytes() == b"\x89PNG approval"
 
 
+async def test_a_file_name_in_markup_is_attached_and_shown_as_it_is(make_app, audit, store,
+                                                                    tmp_path):
+    # The notification and the item's file list show a file's name literally: the
+    # notification once read it as markup, so "[b]" vanished and a "[/x]" (not possible
+    # on disk, but in a restored database) raised a MarkupError.
+    from textual.content import Content
+
+    screenshot = tmp_path / "[b]approval [red].png"
+    screenshot.write_bytes(b"\x89PNG approval")
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        shown: list[str] = []
+        notify = app.notify
+
+        def seen(message, *args, markup=True, **kwargs):
+            # What the toast will show: the message as markup unless told otherwise.
+            shown.append(Content.from_markup(message).plain if markup else message)
+            return notify(message, *args, markup=markup, **kwargs)
+
+        app.notify = seen
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#ask-path-input").value = str(screenshot)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "[b]approval [red].png" in str(app.screen.query_one("#item-files").render())
+        assert "Attached [b]approval [red].png to 4.1" in shown
+    [item] = store.evidence(audit.id)
+    assert item.original_name == "[b]approval [red].png"
+
+
 async def test_notes_are_saved_while_typing_and_on_leaving_the_item(make_app, audit, store):
     app = make_app(open_audit=audit.id)
     async with app.run_test(size=SIZE) as pilot:

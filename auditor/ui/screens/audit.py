@@ -8,9 +8,6 @@ re-reads only what a change can touch.
 
 from __future__ import annotations
 
-from functools import partial
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,10 +20,9 @@ from auditor.domain.errors import AuditorError
 from auditor.domain.models import Evidence, Finding, ItemResult
 from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
 from auditor.domain.vocab import AuditStatus, Result
-from auditor.ui.background import deliver
+from auditor.ui.attach_file import attach_file
 from auditor.ui.commands import ClauseCommands
 from auditor.ui.compat import breakpoint_classes
-from auditor.ui.screens.ask_path import AskPathScreen
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.audit_status import FILTER_ORDER, AuditStatusLine
 from auditor.ui.widgets.clause_tree import RESULT_KEYS, ClauseTree
@@ -297,33 +293,12 @@ class AuditScreen(Screen):
 
     def action_attach_file(self) -> None:
         ref = self._writable_ref()
-        if ref is None:
-            return
-
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                # Copying and hashing a large file must not freeze the screen.
-                self.run_worker(partial(self._copy_evidence, ref, path), thread=True,
-                                group="attach", description=f"attach {path.name}")
-
-        self.app.push_screen(AskPathScreen(
-            f"Attach a file to {ref}", what="the file to attach", ok_label="Attach",
-            placeholder="~/Screenshots/release-approval.png",
-            hint="The file is copied into the evidence folder and identified by its "
-                 "SHA-256."), chosen)
-
-    def _copy_evidence(self, ref: str, path: Path) -> None:
-        deliver(self.app,
-                lambda: self.store.add_evidence(self.audit_id, ref=ref, kind="file",
-                                                file=path),
-                self._evidence_added, self._not_attached)
-
-    def _not_attached(self, message: str) -> None:
-        self.notify(message, title="Not attached", severity="error", markup=False)
+        if ref is not None:
+            attach_file(self, self.store, self.audit_id, ref, self._evidence_added)
 
     def _evidence_added(self, item: Evidence) -> None:
         self.evidence.append(item)
-        self.notify(f"Attached {item.original_name} to {item.ref}")
+        self.notify(f"Attached {item.original_name} to {item.ref}", markup=False)
         if item.ref is not None:
             self._item_changed(item.ref)
 

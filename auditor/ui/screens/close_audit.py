@@ -17,6 +17,7 @@ from textual.widgets import Button, Label, Static, TextArea
 from auditor.domain.errors import AuditorError
 from auditor.domain.summary import AuditCounts, audit_counts
 from auditor.domain.vocab import GRADE_LABELS, RESULT_LABELS, AuditStatus, field_label
+from auditor.ui.typing_order import after_typed_keys
 from auditor.ui.widgets.key_bar import KeyBar
 
 
@@ -115,6 +116,9 @@ class CloseAuditScreen(ModalScreen[bool]):
             self._leave_confirmation()
 
     def action_close_audit(self) -> None:
+        after_typed_keys(self.app, self._ask_to_close)
+
+    def _ask_to_close(self) -> None:
         """First step: say what closing means and ask for the confirmation key."""
         if self.audit.status == AuditStatus.CLOSED:
             return

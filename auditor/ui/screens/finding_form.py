@@ -24,6 +24,7 @@ from auditor.domain.vocab import (
     AuditStatus,
     Grade,
 )
+from auditor.ui.typing_order import after_typed_keys
 from auditor.ui.widgets.key_bar import KeyBar
 
 # (field, label, multi-line, placeholder)
@@ -211,6 +212,9 @@ class FindingFormScreen(ModalScreen[Finding | None]):
         self.dismiss(None)
 
     def action_save(self) -> None:
+        after_typed_keys(self.app, self._save)
+
+    def _save(self) -> None:
         self._clear_errors()
         try:
             finding = self._create() if self.finding is None else self._update()

@@ -16,6 +16,7 @@ from auditor.domain.errors import AuditorError
 from auditor.domain.planning import FOLLOW_UP_TYPES, check_plan, follow_up_candidates
 from auditor.domain.store import AuditSummary
 from auditor.domain.vocab import AuditType, status_label
+from auditor.ui.typing_order import after_typed_keys
 from auditor.ui.widgets.key_bar import KeyBar
 
 TEXT_FIELDS = (
@@ -178,6 +179,9 @@ class NewAuditScreen(Screen[int | None]):
         error.add_class("shown")
 
     def action_create(self) -> None:
+        after_typed_keys(self.app, self._create)
+
+    def _create(self) -> None:
         self._clear_errors()
         raw = {name: self._value(name) for name in FIELD_ORDER}
         if raw["type"] not in {t.value for t in FOLLOW_UP_TYPES}:

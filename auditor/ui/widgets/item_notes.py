@@ -18,6 +18,7 @@ from time import monotonic
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static, TextArea
 
@@ -131,9 +132,24 @@ class ItemNotes(Vertical):
         self._closing = True  # a last try: no status line, no retry timer any more
         self.flush()
 
+    def _catch_up(self) -> None:
+        """What the fields hold now, also typing whose Changed message is still on its
+        way (a flush may run before it: quitting right after the last key)."""
+        if self.ref is None or self.read_only:
+            return
+        try:
+            texts = {"notes": self.query_one("#notes", TextArea).text,
+                     **{n: self.query_one(f"#{n}", Input).value
+                        for n in ("interviewees", "documents")}}
+        except NoMatches:  # the fields are gone already (unmounting): Changed told all
+            return
+        for name, value in texts.items():
+            self._changed(name, value)
+
     def flush(self, *, retry_now: bool = True) -> bool:
         """Write what is pending now; True when nothing is left unsaved. With `retry_now`
         False, a write the database refused a moment ago is left to the retry timer."""
+        self._catch_up()
         if self._refused is not None and not retry_now:
             return not self._pending
         if self._timer is not None:
