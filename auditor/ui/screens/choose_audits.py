@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from auditor.ui.widgets.key_bar import KeyBar
+from auditor.ui.widgets.row_table import RowTable
 
 
 class ChooseAuditsScreen(ModalScreen[tuple[int, int] | None]):
@@ -26,14 +27,13 @@ class ChooseAuditsScreen(ModalScreen[tuple[int, int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="choose-audits"):
             yield Static("", id="choose-audits-prompt", markup=False)
-            yield DataTable(id="choose-audits-table", cursor_type="row", zebra_stripes=True)
+            yield RowTable("Audit", "Title", "Auditee", "Type", "Status", "Checklist",
+                           id="choose-audits-table")
         yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Audit", "Title", "Auditee", "Type", "Status", "Checklist")
         self._fill()
-        table.focus()
+        self.query_one(DataTable).focus()
 
     def _fill(self) -> None:
         table = self.query_one(DataTable)

@@ -19,6 +19,7 @@ from auditor.domain.compare import CHANGE_LABELS, Change, Comparison, compare_au
 from auditor.domain.vocab import RESULT_LABELS, Result
 from auditor.ui.background import deliver
 from auditor.ui.widgets.key_bar import KeyBar
+from auditor.ui.widgets.row_table import RowTable
 
 # `f` walks through these; None shows every item.
 FILTERS: tuple[Change | None, ...] = (
@@ -62,21 +63,17 @@ class ComparisonScreen(Screen):
         yield Static(f"Comparing audit {self.old_id} with audit {self.new_id}…",
                      id="comparison-summary", markup=False)
         yield Static("", id="comparison-filter", markup=False)
-        yield DataTable(id="comparison-items", cursor_type="row", zebra_stripes=True)
+        yield RowTable("Ref", "Item", "Previous", "Current", "Change", id="comparison-items")
         yield Static("Findings of the previous audit, status now", id="comparison-findings-title",
                      markup=False)
-        yield DataTable(id="comparison-findings", cursor_type="row", zebra_stripes=True)
+        yield RowTable("Finding", "Item", "Grade", "Status now", "Repeated by", "Statement",
+                       id="comparison-findings")
         yield Static("", id="comparison-repeats", markup=False)
         yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
         self.title = f"Compare audits {self.old_id} → {self.new_id}"
-        items = self.query_one("#comparison-items", DataTable)
-        items.add_columns("Ref", "Item", "Previous", "Current", "Change")
-        findings = self.query_one("#comparison-findings", DataTable)
-        findings.add_columns("Finding", "Item", "Grade", "Status now", "Repeated by",
-                             "Statement")
-        items.focus()
+        self.query_one("#comparison-items", DataTable).focus()
         self.compute()
 
     @work(thread=True, exclusive=True, group="comparison")

@@ -22,6 +22,7 @@ from auditor.domain.text import shorten
 from auditor.exchange.followup_import import FollowupPlan, apply_followup, plan_followup
 from auditor.ui.background import deliver
 from auditor.ui.widgets.key_bar import KeyBar
+from auditor.ui.widgets.row_table import RowTable
 
 SHOWN_CHARS = 50
 
@@ -52,7 +53,7 @@ class FollowupReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"Reading {self.path.name}…", id="followup-summary", markup=False)
-        yield DataTable(id="followup-changes", cursor_type="row", zebra_stripes=True)
+        yield RowTable("Finding", "Field", "Cell", "Old", "New", id="followup-changes")
         yield Static("", id="followup-problems")
         with Horizontal(classes="dialog-buttons"):
             yield Button("Apply (a)", id="apply", variant="primary", disabled=True,
@@ -63,7 +64,6 @@ class FollowupReviewScreen(Screen):
     def on_mount(self) -> None:
         self.title = f"Follow-up import: audit {self.audit_id}"
         table = self.query_one("#followup-changes", DataTable)
-        table.add_columns("Finding", "Field", "Cell", "Old", "New")
         table.focus()
         self.read_plan()
 

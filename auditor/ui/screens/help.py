@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from auditor.ui.widgets.row_table import RowTable
+
 Section = tuple[str, Sequence[Binding]]
 
 
@@ -47,12 +49,11 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help", classes="dialog"):
             yield Static(f"Keys: {self.title_text}", classes="dialog-title", markup=False)
-            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
+            yield RowTable("Where", "Key", "Does", id="help-keys")
             yield Static("escape, ? or q closes this list", classes="dialog-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Where", "Key", "Does")
         for row in binding_rows(self.app, self.sections):
             table.add_row(*row)
         table.focus()

@@ -19,6 +19,7 @@ from auditor.domain.models import ChangeLog
 from auditor.domain.text import shorten
 from auditor.domain.vocab import field_label
 from auditor.ui.widgets.key_bar import KeyBar
+from auditor.ui.widgets.row_table import RowTable
 
 _CELL_WIDTH = 38
 
@@ -60,7 +61,7 @@ class HistoryScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="history", classes="dialog"):
             yield Static(self.heading, classes="dialog-title", markup=False)
-            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield RowTable("When", "Who", "Field", "Old", "New", id="history-table")
             yield Static("", id="history-detail", markup=False)
         yield KeyBar(id="key-bar")
 
@@ -69,7 +70,6 @@ class HistoryScreen(ModalScreen[None]):
             audit_id=self.audit_id, entity=self.entity, entity_id=self.entity_id
         )
         table = self.query_one(DataTable)
-        table.add_columns("When", "Who", "Field", "Old", "New")
         for entry in self.entries:
             table.add_row(
                 when(entry),

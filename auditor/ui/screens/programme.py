@@ -15,6 +15,7 @@ from auditor.domain.programme import Programme, programme
 from auditor.domain.vocab import RESULT_LABELS, Result
 from auditor.ui.background import deliver
 from auditor.ui.widgets.key_bar import KeyBar
+from auditor.ui.widgets.row_table import RowTable
 
 MAX_YEARS = 10
 
@@ -42,16 +43,14 @@ class ProgrammeScreen(Screen):
         yield Header()
         yield Static(f"Reading the programme of {self.auditee}…", id="programme-summary",
                      markup=False)
-        yield DataTable(id="programme-items", cursor_type="row", zebra_stripes=True)
+        yield RowTable("Checklist", "Ref", "Item", "Last audited", "Last result",
+                       "Times in cycle", id="programme-items")
         yield Static("", id="programme-uncovered", markup=False)
         yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
         self.title = f"Programme: {self.auditee}"
-        table = self.query_one("#programme-items", DataTable)
-        table.add_columns("Checklist", "Ref", "Item", "Last audited", "Last result",
-                          "Times in cycle")
-        table.focus()
+        self.query_one("#programme-items", DataTable).focus()
         self.compute()
 
     @work(thread=True, exclusive=True, group="programme")
