@@ -7,6 +7,9 @@ from pathlib import Path
 from auditor.commands import actions, audit_id, command
 from auditor.domain.vocab import FindingStatus, Result
 
+# The finding's own fields `record` takes as flags, by their store names.
+FINDING_FLAGS = ("requirement", "objective_evidence", "process_area")
+
 
 def register(commands) -> None:
     p = command(commands, "record", "record an item's result (and its finding)", record,
@@ -39,9 +42,7 @@ def record(ctx, args) -> int:
         statement=args.statement,
         note=args.note,
         files=args.evidence_file,
-        requirement=args.requirement,
-        objective_evidence=args.objective_evidence,
-        process_area=args.process_area,
+        **{name: getattr(args, name) for name in FINDING_FLAGS},
     )
     if args.json:
         ctx.json({"audit": row.audit_id, "ref": row.ref, "result": row.result,

@@ -4,6 +4,7 @@ line and the file formats all call these)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 ELLIPSIS = "\u2026"
@@ -50,3 +51,15 @@ def shorten(text: str, limit: int, *, at_word: bool = False) -> str:
     if at_word and " " in cut:
         cut = cut.rsplit(" ", 1)[0].rstrip(",;:")
     return cut + ELLIPSIS
+
+
+def filled(row: object, templates: Iterable[tuple[str, str]]) -> list[str]:
+    """One line per field of `row` that holds something, each written by its template
+    (`("Root cause: {}", "root_cause")`); empty fields give no line. The value is the
+    template's argument, never part of the template."""
+    lines = []
+    for template, name in templates:
+        value = getattr(row, name)
+        if value:
+            lines.append(template.format(value))
+    return lines

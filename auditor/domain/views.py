@@ -11,38 +11,29 @@ from .store import AuditSummary, Store
 from .unit import ident
 from .vocab import OPEN_STATUSES, Result
 
+FINDING_FIELDS = (
+    "ref", "grade", "statement", "requirement", "objective_evidence", "process_area", "status",
+    "root_cause", "correction", "corrective_action", "owner", "due_date", "auditee_comment",
+    "verified_by", "verified_on", "verification_note", "repeat_of", "created_at", "updated_at",
+)
+AUDIT_FIELDS = (
+    "id", "title", "type", "status", "auditee", "scope", "site", "lead_auditor", "team",
+    "planned_start", "planned_end", "actual_start", "actual_end", "previous_id", "conclusion",
+    "created_at", "updated_at", "closed_at",
+)
 
-def _day(value: date | None) -> str | None:
-    return value.isoformat() if value else None
 
-
-def _stamp(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def _fields(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """The named fields as JSON holds them: dates and times as ISO text."""
+    out = {}
+    for name in names:
+        value = getattr(row, name)
+        out[name] = value.isoformat() if isinstance(value, (date, datetime)) else value
+    return out
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
-    return {
-        "id": f.code,
-        "ref": f.ref,
-        "grade": f.grade,
-        "statement": f.statement,
-        "requirement": f.requirement,
-        "objective_evidence": f.objective_evidence,
-        "process_area": f.process_area,
-        "status": f.status,
-        "root_cause": f.root_cause,
-        "correction": f.correction,
-        "corrective_action": f.corrective_action,
-        "owner": f.owner,
-        "due_date": _day(f.due_date),
-        "auditee_comment": f.auditee_comment,
-        "verified_by": f.verified_by,
-        "verified_on": _day(f.verified_on),
-        "verification_note": f.verification_note,
-        "repeat_of": f.repeat_of,
-        "created_at": _stamp(f.created_at),
-        "updated_at": _stamp(f.updated_at),
-    }
+    return {"id": f.code, **_fields(f, FINDING_FIELDS)}
 
 
 def evidence_dict(e: Evidence, codes: dict[int, str]) -> dict[str, Any]:
@@ -59,26 +50,7 @@ def evidence_dict(e: Evidence, codes: dict[int, str]) -> dict[str, Any]:
 
 
 def audit_header(audit: Audit) -> dict[str, Any]:
-    return {
-        "id": audit.id,
-        "title": audit.title,
-        "type": audit.type,
-        "status": audit.status,
-        "auditee": audit.auditee,
-        "scope": audit.scope,
-        "site": audit.site,
-        "lead_auditor": audit.lead_auditor,
-        "team": audit.team,
-        "planned_start": _day(audit.planned_start),
-        "planned_end": _day(audit.planned_end),
-        "actual_start": _day(audit.actual_start),
-        "actual_end": _day(audit.actual_end),
-        "previous_id": audit.previous_id,
-        "conclusion": audit.conclusion,
-        "created_at": _stamp(audit.created_at),
-        "updated_at": _stamp(audit.updated_at),
-        "closed_at": _stamp(audit.closed_at),
-    }
+    return _fields(audit, AUDIT_FIELDS)
 
 
 def summary_dict(s: AuditSummary) -> dict[str, Any]:
@@ -94,7 +66,7 @@ def summary_dict(s: AuditSummary) -> dict[str, Any]:
         "total": s.total,
         "progress": round(s.progress, 4),
         "open_findings": s.open_findings,
-        "updated_at": _stamp(a.updated_at),
+        "updated_at": a.updated_at.isoformat() if a.updated_at else None,
     }
 
 

@@ -14,6 +14,7 @@ from datetime import date
 
 from auditor.domain.checklist import Checklist
 from auditor.domain.models import Finding
+from auditor.domain.text import filled
 from auditor.domain.vocab import GRADE_LABELS, Grade
 
 from .xlsx_text import workbook_text
@@ -76,13 +77,9 @@ def audit_fingerprint(store, audit_id: int) -> str:
 
 def statement_text(f: Finding) -> str:
     """The Statement cell: what the auditee needs to answer the finding, in one place."""
-    parts = [f.statement]
-    if f.requirement:
-        parts.append(f"Requirement: {f.requirement}")
-    if f.process_area:
-        parts.append(f"Process/area: {f.process_area}")
-    if f.repeat_of:
-        parts.append(f"Repeats {f.repeat_of}")
+    parts = [f.statement, *filled(f, (("Requirement: {}", "requirement"),
+                                      ("Process/area: {}", "process_area"),
+                                      ("Repeats {}", "repeat_of")))]
     return "\n\n".join(p for p in parts if p)
 
 

@@ -60,3 +60,15 @@ def test_replacing_moves_whole_or_leaves_nothing(tmp_path):
         assert not part.path.is_symlink()
         part.path.write_text("newer")
     assert (tmp_path / "victim").read_text() == "safe"
+
+
+def test_filled_writes_a_line_per_field_that_holds_something():
+    from types import SimpleNamespace
+
+    from auditor.domain.text import filled
+
+    row = SimpleNamespace(root_cause="No owner {0} [b]", corrective_action="", owner=None,
+                          repeat_of="NC-2025-004")
+    assert filled(row, (("Root cause: {}", "root_cause"), ("Action: {}", "corrective_action"),
+                        ("Owner: {}", "owner"), ("Repeats {}", "repeat_of"))) == [
+        "Root cause: No owner {0} [b]", "Repeats NC-2025-004"]  # braces in a value stay

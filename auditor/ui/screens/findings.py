@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Header, Static
 from auditor.domain.errors import AuditorError
 from auditor.domain.followup import applicable_steps, days_overdue, is_open, review_step
 from auditor.domain.models import Finding
+from auditor.domain.text import filled
 from auditor.domain.vocab import GRADE_SHORT, AuditStatus, status_label
 from auditor.ui.widgets.key_bar import KeyBar
 
@@ -182,14 +183,9 @@ class FindingsScreen(Screen):
             detail.update("")
             return
         lines = [f"{finding.code} · {finding.ref} · {finding.statement or '(no statement yet)'}"]
-        if finding.repeat_of:
-            lines.append(f"Repeat of {finding.repeat_of}")
-        if finding.root_cause:
-            lines.append(f"Root cause: {finding.root_cause}")
-        if finding.corrective_action:
-            lines.append(f"Corrective action: {finding.corrective_action}")
-        if finding.verification_note:
-            lines.append(f"Verification: {finding.verification_note}")
+        lines += filled(finding, (("Repeat of {}", "repeat_of"), ("Root cause: {}", "root_cause"),
+                                  ("Corrective action: {}", "corrective_action"),
+                                  ("Verification: {}", "verification_note")))
         steps = [f"{STEP_KEYS[s.id]} {s.label.lower()}"
                  for s in applicable_steps(finding, audit_closed=self.audit_closed)]
         lines.append("Next: " + (" · ".join(steps) if steps else "nothing to review"))
