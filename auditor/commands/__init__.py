@@ -76,22 +76,26 @@ class Context:
 
 
 def _safe_console():
-    """A rich console for output that quotes audit data: a control character in a title
-    or a note (an escape sequence that would retitle or recolour the terminal) is shown
-    as its escape, and text that is not valid rich markup (a title such as `[/b] x`) is
-    printed as it is instead of failing."""
+    """A rich console for output that quotes audit data, which is shown as it is: no
+    markup is read in any text (a title `Design review [note: PR 812]` or an auditee
+    `Acme [b]` prints as typed; a command that wants bold says so with `bold()`), and a
+    control character (an escape sequence that would retitle or clear the terminal) is
+    shown as its escape."""
     from rich.console import Console
-    from rich.errors import MarkupError
 
     class SafeConsole(Console):
         def render_str(self, text, **kwargs):
             text = "\n".join(shown(line) for line in text.split("\n"))
-            try:
-                return super().render_str(text, **kwargs)
-            except MarkupError:
-                return super().render_str(text, **{**kwargs, "markup": False})
+            return super().render_str(text, **{**kwargs, "markup": False})
 
-    return SafeConsole(highlight=False)
+    return SafeConsole(highlight=False, markup=False)
+
+
+def bold(text: str, rest: str = "", style: str = "bold"):
+    """`text` in bold (or `style`) followed by `rest`, both shown as they are."""
+    from rich.text import Text
+
+    return Text.assemble((shown(text), style), shown(rest))
 
 
 def audit_id(value: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from auditor.commands import actions, audit_id, command
+from auditor.commands import actions, audit_id, bold, command
 from auditor.domain.errors import AuditorError
 from auditor.domain.vocab import RESULT_LABELS, AuditType, Result
 
@@ -99,13 +99,12 @@ def show_audit(ctx, args) -> int:
     if args.json:
         ctx.json(doc)
         return 0
-    from rich.markup import escape
     from rich.table import Table
 
-    ctx.print(f"[b]Audit {doc['id']}: {escape(doc['title'])}[/b]  {escape(doc['auditee'])} · "
-              f"{doc['type']} · "
-              f"{doc['status']} · {doc['checklist']['id']} {doc['checklist']['version']} · "
-              f"{doc['progress']['assessed']}/{doc['progress']['total']} assessed")
+    ctx.print(bold(f"Audit {doc['id']}: {doc['title']}",
+                   f"  {doc['auditee']} · {doc['type']} · {doc['status']} · "
+                   f"{doc['checklist']['id']} {doc['checklist']['version']} · "
+                   f"{doc['progress']['assessed']}/{doc['progress']['total']} assessed"))
     if doc["conclusion"]:
         ctx.print(f"Conclusion: {doc['conclusion']}")
     items = Table(title="Items")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.commands import actions, audit_id, command
+from auditor.commands import actions, audit_id, bold, command
 
 SHOWN_CHARS = 60
 
@@ -41,7 +41,6 @@ def _shown(value) -> str:
 
 
 def followup_import(ctx, args) -> int:
-    from rich.markup import escape
     from rich.table import Table
 
     from auditor.exchange.followup_import import apply_followup, plan_followup
@@ -58,11 +57,11 @@ def followup_import(ctx, args) -> int:
         for name in ("finding", "field", "cell", "old", "new"):
             table.add_column(name)
         for c in plan.changes:
-            table.add_row(c.finding, c.header, c.cell.split("!")[-1], escape(_shown(c.old)),
-                          escape(_shown(c.new)))
+            table.add_row(c.finding, c.header, c.cell.split("!")[-1], _shown(c.old),
+                          _shown(c.new))
         ctx.print(table)
     for line in plan.warnings:
-        ctx.print(f"[yellow]warning:[/yellow] {escape(line)}")
+        ctx.print(bold("warning:", f" {line}", style="yellow"))
     findings = len(plan.by_finding())
     if not plan.changes:
         ctx.print("no changes: the workbook's auditee columns match the audit")

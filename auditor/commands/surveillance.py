@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.commands import audit_id
+from auditor.commands import audit_id, bold
 from auditor.domain.vocab import RESULT_LABELS, Result
 
 
@@ -41,14 +41,13 @@ def compare(ctx, args) -> int:
     if args.json:
         ctx.json(result.to_json())
         return 0
-    from rich.markup import escape
     from rich.table import Table
 
     p, c, s = result.previous, result.current, result.summary
-    ctx.print(f"[b]Audit {p.id} → audit {c.id}[/b]  {escape(p.title)} → {escape(c.title)} · "
-              f"{escape(c.auditee)} · "
-              f"{c.checklist_id} {p.checklist_version}"
-              + (f" → {c.checklist_version}" if result.versions_differ else ""))
+    ctx.print(bold(f"Audit {p.id} → audit {c.id}",
+                   f"  {p.title} → {c.title} · {c.auditee} · {c.checklist_id} "
+                   f"{p.checklist_version}"
+                   + (f" → {c.checklist_version}" if result.versions_differ else "")))
     ctx.print("  ".join(f"{CHANGE_LABELS[k]}: {s[k.value]}" for k in Change)
               + f"  repeat findings: {s['repeat_findings']}")
     changed = [i for i in result.items if i.change != Change.UNCHANGED]
@@ -95,14 +94,13 @@ def programme(ctx, args) -> int:
     if args.json:
         ctx.json(plan.to_json())
         return 0
-    from rich.markup import escape
     from rich.table import Table
 
     s = plan.summary
-    ctx.print(f"[b]Programme of {escape(plan.auditee)}[/b]: cycle {plan.cycle_start} to "
-              f"{plan.today} "
-              f"({plan.years} years), {s['audits_in_cycle']} audit(s) in the cycle, "
-              f"{s['covered']}/{s['items']} items covered")
+    ctx.print(bold(f"Programme of {plan.auditee}",
+                   f": cycle {plan.cycle_start} to {plan.today} ({plan.years} years), "
+                   f"{s['audits_in_cycle']} audit(s) in the cycle, "
+                   f"{s['covered']}/{s['items']} items covered"))
     if not plan.checklists:
         last = plan.audits[0]
         ctx.print(f"No audit of {plan.auditee} in the cycle; the last one is audit {last.id} "

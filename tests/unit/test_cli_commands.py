@@ -560,3 +560,29 @@ def test_the_command_line_names_its_own_flag_for_another_database(run, tmp_path,
 def test_no_such_command_is_a_usage_error(run):
     assert run("frobnicate").code == 2
     assert run("--db").code == 2
+
+
+def test_text_that_looks_like_markup_prints_as_it_was_typed(run):
+    """Titles, auditees and notes are data: `[b]` and `[note: PR 812]` are printed, not
+    read as rich markup (the auditee `Acme [b]` used to print as `Acme`, and
+    `audits show` dropped `[note: PR 812]` from a statement)."""
+    title = "Design review [note: PR 812] [b]Q3[/b]"
+    auditee = "Acme [b] [red]Soft"
+    new = run("audits", "new", "--checklist", "iso9001-2015", "--title", title,
+              "--auditee", auditee)
+    assert new.code == 0, new.err
+    audit = str(run("audits", "list", "--json").json()[0]["id"])
+    statement = "No review [link=https://x]here[/link] of [/] SLA terms"
+    assert run("record", audit, "8.2.3.1", "--result", "minor", "--statement",
+               statement).code == 0
+
+    def words(text: str) -> str:  # a table or a long line may wrap between words
+        return " ".join(text.replace("│", " ").split())
+
+    assert words(f"planned: {title} ({auditee}") in words(new.out)
+    shown = run("audits", "show", audit)
+    assert words(f"Audit {audit}: {title} {auditee}") in words(shown.out)
+    for word in ("[link=https://x]here[/link]", "[/]"):
+        assert word in shown.out
+    assert words(f"Programme of {auditee}:") in words(run("programme", "--", auditee).out)
+    assert "[red]" in run("audits", "list").out  # only the auditee has it

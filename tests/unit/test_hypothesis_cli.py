@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor import config
+from auditor.domain.errors import shown
 from auditor.domain.vocab import FindingStatus, Result
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -196,6 +197,11 @@ MARKUPISH = st.one_of(TYPED, st.sampled_from(["[/b]", "[red]A", "[/]", "[link=x]
                                               "\\[x]", "[bold", "]"]))
 
 
+def squashed(text: str) -> str:
+    """Text without its whitespace: a long line or a table cell may wrap anywhere."""
+    return "".join(text.split())
+
+
 def test_any_title_auditee_or_note_prints_without_a_crash_or_an_escape(cli, ready, request):
     """Found by this test: a title such as `x [/bold]` made `audits new`, `list` and
     `show` fail with a rich MarkupError traceback, and escape sequences in a title went
@@ -219,6 +225,9 @@ def test_any_title_auditee_or_note_prints_without_a_crash_or_an_escape(cli, read
             r = cli(*args)
             assert r.code == 0, (args, r.err)
             assert "\x1b" not in r.out and "\x07" not in r.out, (args, r.out)
+            if args[1] == "show":
+                # The title as stored, controls shown as escapes, markup as typed.
+                assert squashed(shown(title.strip())) in squashed(r.out), (title, r.out)
 
     prop()
     report(request, f"command line, hostile titles, auditees and notes printed: {len(seen)} "
