@@ -317,7 +317,7 @@ async def test_help_lists_every_key_of_the_tree(make_app, audit):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one("#help-keys")
-        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         described = {row[2] for row in rows}
         for binding in RESULT_KEYS:
             assert binding.description in described

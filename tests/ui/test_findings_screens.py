@@ -670,7 +670,7 @@ def test_item_history_is_restricted_to_its_audit(store, audit, mini_checklist):
                                          audit_id=audit.id))
         async with app.run_test(size=SIZE) as pilot:
             table = app.screen.query_one(DataTable)
-            rows = [table.get_row_at(i) for i in range(table.row_count)]
+            rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
             assert [str(r[2]) for r in rows] == ["result", "notes"]
             assert str(rows[0][4]) == "conform"
             detail = str(app.screen.query_one("#history-detail").render())

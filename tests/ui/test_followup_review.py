@@ -75,7 +75,7 @@ async def test_review_shows_the_changes_and_applies_them(store, workbook, tmp_pa
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#followup-changes", DataTable)
-        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         assert [r[:3] for r in rows] == [[nc, "Root cause", "G2"],
                                          [nc, "Corrective action", "I2"],
                                          [nc, "Due date", "K2"], [nc, "Status", "L2"]]

@@ -251,5 +251,5 @@ async def test_help_lists_the_workbook_keys_on_both_screens(make_app, audit):
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
             table = app.screen.query_one(DataTable)
-            rows = {tuple(table.get_row_at(i))[1:] for i in range(table.row_count)}
+            rows = {tuple(str(c) for c in table.get_row_at(i))[1:] for i in range(table.row_count)}
             assert {("E", "Export NC report"), ("I", "Import follow-up")} <= rows

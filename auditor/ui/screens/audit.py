@@ -11,7 +11,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import Screen
 from textual.types import NoActiveAppError
 from textual.widgets import Static, Tree
@@ -23,6 +22,7 @@ from auditor.domain.vocab import AuditStatus, Result
 from auditor.ui.attach_file import attach_file
 from auditor.ui.commands import ClauseCommands
 from auditor.ui.compat import breakpoint_classes
+from auditor.ui.plain import markup_safe
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.audit_status import FILTER_ORDER, AuditStatusLine
 from auditor.ui.widgets.clause_tree import RESULT_KEYS, ClauseTree
@@ -79,8 +79,9 @@ class AuditScreen(Screen):
     def compose(self) -> ComposeResult:
         a = self.audit
         yield Static(
-            f"[b]{escape(a.title)}[/b]  ·  {escape(a.auditee)}  ·  {a.type}  ·  "
-            f"{escape(self.checklist.id)} {escape(self.checklist.version)}  ·  audit {a.id}",
+            f"[b]{markup_safe(a.title)}[/b]  ·  {markup_safe(a.auditee)}  ·  {a.type}  ·  "
+            f"{markup_safe(self.checklist.id)} {markup_safe(self.checklist.version)}  ·  "
+            f"audit {a.id}",
             id="audit-heading", markup=True,
         )
         if self.read_only:

@@ -18,7 +18,9 @@ from auditor.domain.followup import applicable_steps, days_overdue, is_open, rev
 from auditor.domain.models import Finding
 from auditor.domain.text import filled
 from auditor.domain.vocab import GRADE_SHORT, AuditStatus, status_label
+from auditor.ui.plain import controls_shown
 from auditor.ui.widgets.key_bar import KeyBar
+from auditor.ui.widgets.row_table import TextTable
 
 from ..workbook_actions import export_report, import_followup, workbook_bindings
 from .finding_form import FindingFormScreen
@@ -78,7 +80,7 @@ class FindingsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="findings-heading", markup=False)
-        yield DataTable(id="findings-table", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="findings-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="findings-empty", markup=False)
         yield Static("", id="finding-detail", markup=False)
         yield KeyBar(id="key-bar")
@@ -189,7 +191,7 @@ class FindingsScreen(Screen):
         steps = [f"{STEP_KEYS[s.id]} {s.label.lower()}"
                  for s in applicable_steps(finding, audit_closed=self.audit_closed)]
         lines.append("Next: " + (" · ".join(steps) if steps else "nothing to review"))
-        detail.update("\n".join(lines))
+        detail.update(controls_shown("\n".join(lines)))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()

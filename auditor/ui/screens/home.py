@@ -14,6 +14,7 @@ from auditor.domain.vocab import AuditStatus, status_label
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.key_bar import KeyBar
+from auditor.ui.widgets.row_table import TextTable
 
 # Two lines a row, so that every column fits in 80 cells: title over auditee, type over
 # checklist, status over progress.
@@ -53,7 +54,7 @@ class HomeScreen(Screen):
         yield Header()
         yield Input(placeholder="Filter: type words from a title, auditee, type, checklist "
                                 "or status (/)", id="home-filter", compact=True)
-        yield DataTable(id="audits", cursor_type="row", zebra_stripes=True)
+        yield TextTable(id="audits", cursor_type="row", zebra_stripes=True)
         yield Static("No audits yet. Press n to plan one, or run `auditor demo` for a "
                      "sample.", id="home-empty", markup=False)
         yield KeyBar(id="key-bar")

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.markup import escape
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -24,12 +23,13 @@ from auditor.domain.checklist import ChecklistItem
 from auditor.domain.models import Evidence, Finding
 from auditor.domain.progress import NodeStatus
 from auditor.domain.vocab import RESULT_LABELS, Result
+from auditor.ui.plain import markup_safe
 
 from .item_notes import ItemNotes
 
 
 def _bullets(lines: Iterable[str]) -> str:
-    return "\n".join(f"• {escape(line)}" for line in lines)
+    return "\n".join(f"• {markup_safe(line)}" for line in lines)
 
 
 def _size(size: int | None) -> str:
@@ -93,7 +93,7 @@ class ItemDetail(VerticalScroll):
     def _set_text(self, previous: str, sections: Iterable[str]) -> None:
         """What the auditor reads: last time's result, then each section after a blank
         line."""
-        lines = [f"[$text-warning]{escape(previous)}[/]"] if previous else []
+        lines = [f"[$text-warning]{markup_safe(previous)}[/]"] if previous else []
         for section in sections:
             if section:
                 lines += ["", section]
@@ -106,12 +106,12 @@ class ItemDetail(VerticalScroll):
                   previous: str = "") -> None:
         self.ref = item.ref
         self.set_class(False, "-group")
-        self._set("item-title", f"[b]{escape(item.ref)}[/b]  {escape(item.title)}")
+        self._set("item-title", f"[b]{markup_safe(item.ref)}[/b]  {markup_safe(item.title)}")
         self.show_result(status, findings, evidence)
         self._set_text(previous, (
             f"[b]Ask[/b]\n{_bullets(item.prompts)}" if item.prompts else "",
             f"[b]Look at[/b]\n{_bullets(item.evidence)}" if item.evidence else "",
-            f"[b]Guidance[/b]\n{escape(item.guidance)}" if item.guidance else "",
+            f"[b]Guidance[/b]\n{markup_safe(item.guidance)}" if item.guidance else "",
         ))
         self.notes.show(item.ref, texts)
         self.scroll_home(animate=False)
@@ -126,7 +126,7 @@ class ItemDetail(VerticalScroll):
         files = [e for e in evidence if e.sha256]
         lines = [(f.code, finding_line(f)) for f in findings]
         self._set("item-files", "Files\n" + ("\n".join(
-            f"• {escape(e.original_name)}  {_size(e.size)}  sha256 {e.sha256[:12]}"
+            f"• {markup_safe(e.original_name)}  {_size(e.size)}  sha256 {e.sha256[:12]}"
             for e in files) or "none yet: a to attach one")
             + ("\n\nFindings" if lines else ""))
         if lines != self._finding_lines:
@@ -134,7 +134,7 @@ class ItemDetail(VerticalScroll):
             self._show_findings(lines)
 
     def _show_findings(self, lines: list[tuple[str, str]]) -> None:
-        options = [Option(escape(line), id=code) for code, line in lines]
+        options = [Option(markup_safe(line), id=code) for code, line in lines]
         found = self.query("#item-findings")
         if not found:
             if options:
@@ -150,15 +150,15 @@ class ItemDetail(VerticalScroll):
         self.ref = item.ref
         self.notes.flush(retry_now=False)
         self.set_class(True, "-group")
-        self._set("item-title", f"[b]{escape(item.ref)}[/b]  {escape(item.title)}")
+        self._set("item-title", f"[b]{markup_safe(item.ref)}[/b]  {markup_safe(item.title)}")
         worst = RESULT_LABELS[status.worst] if status.worst else "nothing found yet"
         self._set("item-result",
                   f"{status.assessed} of {status.total} items assessed  ·  worst: {worst}"
                   + (f"  ·  {status.findings} finding(s)" if status.findings else ""),
                   one_line=True)
-        children = [f"{escape(c.ref)}  {escape(c.title)}" for c in item.children]
+        children = [f"{markup_safe(c.ref)}  {markup_safe(c.title)}" for c in item.children]
         self._set_text("", ("[b]Items[/b]\n" + "\n".join(children),
-                            escape(item.guidance) if item.guidance else ""))
+                            markup_safe(item.guidance) if item.guidance else ""))
         self.scroll_home(animate=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -8,8 +8,9 @@ click on a key presses it.
 
 from __future__ import annotations
 
-from textual.markup import escape
 from textual.widgets import Static
+
+from auditor.ui.plain import markup_safe
 
 # The theme's footer colours, so the bar looks like Textual's footer in every theme.
 KEY = "bold $footer-key-foreground on $footer-key-background"
@@ -49,8 +50,8 @@ class KeyBar(Static):
         chunks = []
         for key, description, enabled, display in parts:
             style = KEY if enabled else DISABLED
-            chunks.append(f"[@click=app.simulate_key({key!r})][{style}] {escape(display)} [/]"
-                          f"{escape(description)}[/]")
+            chunks.append(f"[@click=app.simulate_key({key!r})][{style}] {markup_safe(display)} [/]"
+                          f"{markup_safe(description)}[/]")
         text = " ".join(chunks)
         if palette is not None:
             text += f"  [@click=app.command_palette][{KEY}] ^p [/]palette[/]"

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.text import shorten
+from auditor.ui.widgets.row_table import TextTable
 
 
 def _one_line(text: str, width: int = 60) -> str:
@@ -57,7 +58,7 @@ class PreviousFindingsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="previous-findings-title")
-        table = DataTable(cursor_type="row", zebra_stripes=True,
+        table = TextTable(cursor_type="row", zebra_stripes=True,
                           classes="previous-findings-table")
         table.add_columns("Finding", "Item", "Grade", "Status", "Due", "Statement")
         yield table

@@ -1,0 +1,49 @@
+"""Text from people and files is shown as it is on every table of the TUI: markup-looking
+titles, auditees and statements neither stop the app nor lose their brackets, and a
+control character is shown as its escape, never sent to the terminal."""
+
+from __future__ import annotations
+
+from auditor.ui.widgets.row_table import literal
+
+SIZE = (120, 40)
+TITLE = "Q3 audit [/b] [draft]"
+AUDITEE = "Beta [/] Ltd"
+STATEMENT = "No review [/] of [b]SLA[/b] terms \x1b]0;pwned\x07"
+
+
+def test_a_text_cell_is_plain_text_with_its_controls_escaped():
+    cell = literal("a [/b] b\nline two \x1b[2J")
+    assert cell.plain == "a [/b] b\nline two \\x1b[2J" and not cell.spans
+    assert literal(3) == 3
+
+
+async def test_home_findings_and_previous_findings_show_hostile_text(
+        make_app, store, mini_checklist, text_of):
+    first = store.create_audit(mini_checklist, title=TITLE, auditee=AUDITEE)
+    store.record_result(first.id, "4.1", "minor", statement=STATEMENT)
+    store.close_audit(first.id)
+    follow = store.create_audit(mini_checklist, title="Follow-up [red]", auditee=AUDITEE,
+                                type="surveillance", previous_id=first.id)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:  # home: once a MarkupError at start
+        await pilot.pause()
+        home = text_of(app)
+        for text in (TITLE, AUDITEE, "Follow-up [red]"):
+            assert text in home, home
+        assert "\x1b" not in home
+    app = make_app(open_audit=follow.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("p")  # the previous audit's findings to verify
+        await pilot.pause()
+        shown = text_of(app)
+        assert "NC-2026-001  4.1   minor  open         No review [/" in shown, shown
+        assert "\x1b" not in shown and "\x07" not in shown
+    app = make_app(open_audit=first.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("F")
+        await pilot.pause()
+        shown = text_of(app)
+        assert "No review [/] of [b]SLA[/b] terms \\x1b]0;pwned\\x07" in shown, shown
