@@ -12,8 +12,10 @@ from time import monotonic
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from auditor.ui.commands import ScreenActions
+from auditor.ui.plain import controls_shown
 from auditor.ui.screens.audit import AuditScreen
 from auditor.ui.screens.home import HomeScreen
 from auditor.ui.storage import guarded
@@ -63,6 +65,15 @@ class AuditorApp(App):
             Binding("ctrl+p", "command_palette", "Command palette: go to a clause, any action"),
             Binding("ctrl+q", "quit", "Quit (what was typed is saved first)"),
         ]
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification, the app's and every screen's (Widget.notify comes here),
+        as plain text: a message quotes titles, refs, file names and the domain's
+        refusals, so markup is never read in it and a control character shows as its
+        escape. `markup` is accepted and ignored: no notification of ours uses markup."""
+        super().notify(controls_shown(message), title=controls_shown(title),
+                       severity=severity, timeout=timeout, markup=False)
 
     def flush_edits(self) -> bool:
         """Write every screen's unsaved typing; False if something could not be saved."""

@@ -47,3 +47,23 @@ async def test_home_findings_and_previous_findings_show_hostile_text(
         await pilot.pause()
         shown = text_of(app)
         assert "No review [/] of [b]SLA[/b] terms \\x1b]0;pwned\\x07" in shown, shown
+
+
+async def test_every_notification_is_plain_text(make_app, monkeypatch):
+    # Titles and refs in notifications ("Audit 3 created: Q3 [b]x", a palette ref) are
+    # shown as typed: markup is never read in a notification, controls show as escapes.
+    from textual.app import App
+    from textual.content import Content
+
+    shown = []
+
+    def toast(self, message, *, markup=True, **kwargs):  # what Textual would show
+        shown.append(Content.from_markup(message).plain if markup else message)
+
+    monkeypatch.setattr(App, "notify", toast)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.notify("Audit 3 created: Q3 [b]x[/b] \x1b[2J")
+        app.screen.notify("Deleted audit 4: [red]Old")
+    assert shown == ["Audit 3 created: Q3 [b]x[/b] \\x1b[2J", "Deleted audit 4: [red]Old"]
