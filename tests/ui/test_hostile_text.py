@@ -4,6 +4,8 @@ control character is shown as its escape, never sent to the terminal."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from auditor.ui.widgets.row_table import literal
 
 SIZE = (120, 40)
@@ -67,3 +69,47 @@ async def test_every_notification_is_plain_text(make_app, monkeypatch):
         app.notify("Audit 3 created: Q3 [b]x[/b] \x1b[2J")
         app.screen.notify("Deleted audit 4: [red]Old")
     assert shown == ["Audit 3 created: Q3 [b]x[/b] \\x1b[2J", "Deleted audit 4: [red]Old"]
+
+
+HOSTILE_CHECKLIST = (Path(__file__).parent.parent / "fixtures" / "mini.yaml").read_text() \
+    .replace("title: Mini checklist for tests", 'title: "Mini [/] checklist [b]x"') \
+    .replace("title: Design and development controls",
+             'title: "Design [/] controls [red]\\u001b]0;pwned\\u0007"') \
+    .replace("- How are design reviews planned and recorded for a release?",
+             '- "How are reviews [/b] planned?"')
+
+
+async def test_checklist_text_is_shown_as_it_is_on_the_tree_programme_and_comparison(
+        make_app, store, text_of):
+    from auditor.exchange.checklist_yaml import parse_checklist
+
+    checklist = parse_checklist(HOSTILE_CHECKLIST, "hostile.yaml")
+    first = store.create_audit(checklist, title="A", auditee=AUDITEE)
+    store.record_result(first.id, "8.3.4", "minor", statement="Late review [/]")
+    store.close_audit(first.id)
+    follow = store.create_audit(checklist, title="B", auditee=AUDITEE, type="surveillance",
+                                previous_id=first.id)
+    store.record_result(follow.id, "8.3.4", "conform")
+    app = make_app(open_audit=follow.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.go_to("8.3.4")
+        await pilot.pause()
+        shown = text_of(app)
+        assert "Design [/] controls [red]" in shown, shown
+        assert "How are reviews [/b] planned?" in shown, shown
+        assert "\x1b" not in shown and "\x07" not in shown
+        await pilot.press("d")  # compare with the previous audit
+        await pilot.pause(0.5)
+        shown = text_of(app)
+        assert "Design [/] controls [red]" in shown, shown
+        await pilot.press("escape")
+        await pilot.pause()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("p")  # the auditee's programme
+        await pilot.pause(0.5)
+        shown = text_of(app)
+        assert "Design [/] controls [red]" in shown, shown
+        assert "\x1b" not in shown

@@ -18,6 +18,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from auditor.domain.progress import AuditProgress, ItemFilter
+from auditor.domain.text import escape_controls
 from auditor.domain.vocab import Result
 from auditor.ui.compat import RepaintingTree
 
@@ -70,7 +71,9 @@ class ClauseTree(RepaintingTree[str]):
         self.nodes_by_ref: dict[str, TreeNode[str]] = {}
         self.item_filter = ItemFilter.ALL
         items = progress.checklist.all_items()
-        self._titles = {item.ref: item.title for item in items}
+        # A checklist is a file someone handed over: its titles are shown with their
+        # control characters as escapes (Text.append already keeps markup literal).
+        self._titles = {item.ref: escape_controls(item.title) for item in items}
         self._groups = {item.ref for item in items if item.children}
         self._widths: dict[str, int] = {}
 
@@ -116,7 +119,7 @@ class ClauseTree(RepaintingTree[str]):
             parts = [(BADGES[shown], shown.value), (" ", None)]
         else:
             parts = [("   ", None), (" ", None)]
-        parts.append((ref, "ref"))
+        parts.append((escape_controls(ref), "ref"))
         if ref in self._groups:
             parts.append((f" {status.assessed}/{status.total}", "count"))
         parts.append((" " + self._titles.get(ref, ""), None))
