@@ -165,3 +165,17 @@ async def test_export_action_reports_a_failure(store, workbook, tmp_path):
         await pilot.pause()
     assert done == [None]
     assert any("no such folder" in n for n in app.notes)
+
+
+async def test_review_shows_hostile_auditee_text_as_it_is(store, workbook, tmp_path, text_of):
+    # An auditee's "[/] fixed" once stopped the review with a MarkupError; an escape
+    # sequence in a cell is shown as its escape, never sent to the terminal.
+    aid, nc, _obs, path = workbook
+    back = answer(path, tmp_path / "back.xlsx", {
+        (nc, "Root cause"): "[/] fixed [b]now", (nc, "Corrective action"): "Bell _x0007_ x"})
+    app = Host(lambda: FollowupReviewScreen(store, aid, back))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = text_of(app)
+        assert "[/] fixed [b]now" in shown, shown
+        assert "\x07" not in shown and "\x1b" not in shown

@@ -21,6 +21,7 @@ from textual.widgets import Button, DataTable, Header, Static
 from auditor.domain.text import shorten
 from auditor.exchange.followup_import import FollowupPlan, apply_followup, plan_followup
 from auditor.ui.background import deliver
+from auditor.ui.plain import controls_shown
 from auditor.ui.widgets.key_bar import KeyBar
 from auditor.ui.widgets.row_table import RowTable
 
@@ -54,7 +55,7 @@ class FollowupReviewScreen(Screen):
         yield Header()
         yield Static(f"Reading {self.path.name}…", id="followup-summary", markup=False)
         yield RowTable("Finding", "Field", "Cell", "Old", "New", id="followup-changes")
-        yield Static("", id="followup-problems")
+        yield Static("", id="followup-problems", markup=False)
         with Horizontal(classes="dialog-buttons"):
             yield Button("Apply (a)", id="apply", variant="primary", disabled=True,
                          compact=True)
@@ -75,7 +76,7 @@ class FollowupReviewScreen(Screen):
     def show_refusal(self, message: str) -> None:
         if not self.is_attached:
             return
-        self.query_one("#followup-summary", Static).update(message)
+        self.query_one("#followup-summary", Static).update(controls_shown(message))
         self.notify(message, title="Not imported", severity="error", markup=False)
 
     def show_plan(self, plan: FollowupPlan) -> None:
@@ -96,12 +97,12 @@ class FollowupReviewScreen(Screen):
                        f"{self.path.name}; a applies them, escape leaves them")
         else:
             summary = f"No changes: the auditee's columns in {self.path.name} match the audit"
-        self.query_one("#followup-summary", Static).update(summary)
+        self.query_one("#followup-summary", Static).update(controls_shown(summary))
         problems = Text()
         for line in plan.errors:
-            problems.append(f"error: {line}\n", style="bold red")
+            problems.append(f"error: {controls_shown(line)}\n", style="bold red")
         for line in plan.warnings:
-            problems.append(f"warning: {line}\n", style="yellow")
+            problems.append(f"warning: {controls_shown(line)}\n", style="yellow")
         self.query_one("#followup-problems", Static).update(problems)
         self.query_one("#apply", Button).disabled = bool(plan.errors) or not plan.changes
 
