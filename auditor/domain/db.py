@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from .errors import DatabaseProblem
-from .files import replacing
+from .files import replacing, unused_name
 
 # The newest migration this code knows. Checked against the migration scripts by a test;
 # kept here so that opening an up-to-date database never has to import Alembic.
@@ -70,6 +70,11 @@ def _check_file(path: Path, *, writable: bool = True) -> None:
         ) from None
     if path.is_dir():
         raise DatabaseProblem(f"{path}: is a folder, not a database file; give a file path")
+    if not path.is_file():
+        # A device, a pipe or a socket: never opened (a pipe would block), never given
+        # the database's owner-only mode (`--db /dev/null` once changed /dev/null).
+        raise DatabaseProblem(f"{path}: is not a regular file (a device, a pipe or a "
+                              "socket), not a database", elsewhere=True)
     try:
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_MAGIC))
@@ -282,11 +287,22 @@ def _run_alembic(engine: Engine) -> None:
                 raise DatabaseProblem(f"migration left broken references: {problems[:3]}")
 
 
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
 def backup_before_migration(path: Path, revision: str) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.pre-{revision}-{stamp}.bak")
-    backup_sqlite(path, target)
-    return target
+    return _copy_beside(path, f"{path.name}.pre-{revision}-{_stamp()}")
+
+
+def _copy_beside(path: Path, stem: str) -> Path:
+    """A backup of `path` beside it under a name nothing else has (unused_name)."""
+    target = unused_name(path.parent, stem, ".bak")
+    try:
+        return backup_sqlite(path, target)
+    except BaseException:
+        target.unlink(missing_ok=True)  # the empty reservation, nothing else
+        raise
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -360,9 +376,8 @@ def restore_sqlite(backup: Path, target: Path) -> None:
     check_backup(backup)
     if _same_file(backup, target):
         raise DatabaseProblem(f"{backup}: that is the database itself; give a backup file")
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     if target.exists() and target.stat().st_size:
-        backup_sqlite(target, target.with_name(f"{target.name}.before-restore-{stamp}.bak"))
+        _copy_beside(target, f"{target.name}.before-restore-{_stamp()}")
     else:
         _create_private_file(target)
     src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
@@ -387,8 +402,7 @@ def replace_unusable(backup: Path, target: Path) -> Path:
         raise DatabaseProblem(f"{backup}: that is the database itself; give a backup file")
     if not target.is_file():
         raise DatabaseProblem(f"{target}: not a database file; give the path of the database")
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    kept = target.with_name(f"{target.name}.unusable-{stamp}")
+    kept = unused_name(target.parent, f"{target.name}.unusable-{_stamp()}")
     incoming = backup_sqlite(backup, target.with_name(f"{target.name}.restoring"))
     try:
         os.replace(target, kept)

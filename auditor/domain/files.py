@@ -44,3 +44,18 @@ def replacing(target: Path | None, *, directory: Path | None = None, mode: int =
     finally:
         if part.path.exists():
             part.path.unlink()
+
+
+def unused_name(folder: Path, stem: str, suffix: str = "") -> Path:
+    """A name in `folder` that nothing has: `stem` + `suffix`, else `stem-2` + `suffix`,
+    and so on; the empty file is created (exclusively, owner-only) as the reservation, so
+    two copies made in the same second, by one process or two, never take one name."""
+    for n in range(1, 10_000):
+        path = folder / f"{stem}{'' if n == 1 else f'-{n}'}{suffix}"
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return path
+    raise FileExistsError(f"{folder / stem}: no free name left for a copy")

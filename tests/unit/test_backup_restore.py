@@ -165,6 +165,39 @@ def test_a_good_backup_replaces_the_database_and_keeps_the_old_one(live, tmp_pat
     assert auditor(db, "audits", "verify", "1").code == 0
 
 
+def test_restores_in_the_same_second_keep_every_previous_database(live, tmp_path, auditor,
+                                                                   monkeypatch):
+    # The copy kept before a restore was named to the second: a second restore within
+    # that second overwrote it, and the original database was gone though the message
+    # said it was kept. The clock is held still here, so the names would collide.
+    from auditor.domain import db as dbmod
+
+    db, good = live
+    original = audit_content(db)
+    monkeypatch.setattr(dbmod, "_stamp", lambda: "20261202T101500Z")
+    for _ in range(3):
+        done = auditor(db, "restore", good)
+        assert done.code == 0, done.err
+    kept = sorted(tmp_path.glob("live.db.before-restore-*.bak"))
+    assert [k.name for k in kept] == [
+        "live.db.before-restore-20261202T101500Z-2.bak",
+        "live.db.before-restore-20261202T101500Z-3.bak",
+        "live.db.before-restore-20261202T101500Z.bak"]
+    assert audit_content(tmp_path / "live.db.before-restore-20261202T101500Z.bak") == original
+    assert all(k.stat().st_mode & 0o777 == 0o600 for k in kept)
+
+
+def test_a_name_in_use_is_never_taken_even_through_a_link(tmp_path):
+    from auditor.domain.files import unused_name
+
+    (tmp_path / "x.bak").write_text("someone's")
+    (tmp_path / "x-2.bak").symlink_to(tmp_path / "elsewhere")
+    got = unused_name(tmp_path, "x", ".bak")
+    assert got.name == "x-3.bak" and got.stat().st_size == 0
+    assert (tmp_path / "x.bak").read_text() == "someone's"
+    assert not (tmp_path / "elsewhere").exists()
+
+
 @pytest.mark.parametrize("damage", ["pages", "header"])
 def test_a_database_that_no_longer_opens_is_restored(live, tmp_path, damage, auditor):
     db, good = live

@@ -541,6 +541,29 @@ def test_an_unusable_database_is_one_line(run, tmp_path, db, message):
     assert len(r.err.splitlines()) == 1
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_database_path_that_is_not_a_regular_file_is_refused_untouched(run, tmp_path, kind):
+    # `--db /dev/null` once gave /dev/null the database's mode 0600; a FIFO would block
+    # the open for ever. Refused before anything reads or changes it.
+    import os
+    import stat
+
+    if kind == "fifo":
+        target = tmp_path / "pipe.db"
+        os.mkfifo(target, 0o644)
+    else:
+        target = Path("/dev/null")
+    before = target.stat()
+    try:
+        r = run("--db", str(target), "audits", "list")
+        after = target.stat()
+    finally:  # a regression must not leave this machine's /dev/null owner-only
+        if stat.S_IMODE(target.stat().st_mode) != stat.S_IMODE(before.st_mode):
+            os.chmod(target, stat.S_IMODE(before.st_mode))
+    assert r.code == 1 and "not a regular file" in r.err and len(r.err.splitlines()) == 1
+    assert stat.S_IMODE(after.st_mode) == stat.S_IMODE(before.st_mode)
+
+
 @pytest.mark.parametrize("db", ["{tmp}/notes.txt", "/proc/no-such/x.db"])
 def test_the_command_line_names_its_own_flag_for_another_database(run, tmp_path, db):
     # The domain's message says what is wrong and that another database is the way out;
