@@ -26,6 +26,7 @@ from .vocab import (
     Grade,
     LogEvent,
     allowed_moves,
+    field_label,
 )
 
 AUDITOR_FIELDS = ("grade", "statement", "requirement", "objective_evidence", "process_area")
@@ -40,6 +41,7 @@ AUDITEE_FIELDS = (
 VERIFICATION_FIELDS = ("verified_by", "verified_on", "verification_note")
 DAY_FIELDS = ("due_date", "verified_on")
 NONCONFORMITY_VALUES = [g.value for g in NONCONFORMITY_GRADES]
+FINAL_FOR_AUDITEE = (FindingStatus.CLOSED.value, FindingStatus.CANCELLED.value)
 
 
 def _check_field_value(name: str, value: Any) -> Any:
@@ -159,6 +161,12 @@ def apply_fields(uow: UnitOfWork, finding: Finding, fields: Mapping[str, Any], *
                                     field="statement")
         else:
             value = _check_field_value(name, value)
+        if by_auditee and finding.status in FINAL_FOR_AUDITEE and \
+                value != getattr(finding, name):
+            # Verified and closed (or cancelled): what the auditee answered is the record
+            # the verification judged, so a later workbook cannot rewrite it.
+            raise RuleViolation(f"{finding.code} is {finding.status}: its {field_label(name)} "
+                                "is final", field=name)
         uow.set(finding, audit.id, Entity.FINDING, finding.code, name, value)
     finding.updated_at = uow.now()
     uow.session.add(finding)

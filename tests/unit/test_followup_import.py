@@ -423,3 +423,25 @@ def test_the_store_reads_only_the_findings_asked_for(setup, mini_checklist):
     found = store.findings(aid, codes=[codes["ofi"], codes["minor"], stranger.code, "X-1"])
     assert [f.code for f in found] == [codes["minor"], codes["ofi"]]
     assert store.findings(aid, codes=[]) == []
+
+
+def test_a_closed_findings_auditee_answers_are_final(setup, tmp_path):
+    # The import rewrote the root cause and corrective action of a finding verified and
+    # closed, in a closed audit, exit 0. The answers the verification judged stay.
+    store, aid, codes, _ = setup
+    code = codes["minor"]
+    store.update_finding(code, {"root_cause": "No owner", "corrective_action": "Name one"},
+                         by_auditee=True)
+    store.set_finding_status(code, "responded", by_auditee=True)
+    store.set_finding_status(code, "accepted")
+    store.set_finding_status(code, "implemented", by_auditee=True)
+    store.set_finding_status(code, "closed", note="checked on site")
+    store.close_audit(aid)
+    report = export_workbook(store, aid, tmp_path / "closed.xlsx")
+    fill(report, tmp_path / "1.xlsx", {(code, "Root cause"): "Rewritten later",
+                                       (code, "Corrective action"): "Something else"})
+    plan = _refused(store, aid, tmp_path / "1.xlsx")
+    assert any(f"{code} is closed: its root cause is final" in e for e in plan.errors), \
+        plan.errors
+    assert any(f"{code} is closed: its corrective action is final" in e for e in plan.errors)
+    assert store.finding(code).root_cause == "No owner"
