@@ -4,19 +4,20 @@ RuleViolation naming the field it concerns."""
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from .errors import RuleViolation
 from .text import parse_day
-from .vocab import AuditType, FindingStatus, Grade, Result, check_choice
+from .vocab import AuditType, E, FindingStatus, Grade, Result
 
 
-def _choice(vocabulary: type[StrEnum], value: str, what: str, field: str) -> Any:
+def _choice(vocabulary: type[E], value: str, what: str, field: str) -> E:
+    """`value` as a member of `vocabulary`, or a RuleViolation naming the allowed values."""
     try:
-        return check_choice(vocabulary, value, what)
-    except RuleViolation as exc:
-        raise RuleViolation(str(exc), field=field) from None
+        return vocabulary(value)
+    except ValueError:
+        allowed = ", ".join(v.value for v in vocabulary)
+        raise RuleViolation(f"{what} {value!r} is not one of: {allowed}", field=field) from None
 
 
 def check_result(result: str) -> Result:

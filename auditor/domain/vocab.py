@@ -225,14 +225,3 @@ def allowed_moves(current: str, grade: str, *, by_auditee: bool) -> frozenset[Fi
     if status == FindingStatus.CANCELLED:
         moves.add(FindingStatus.OPEN)
     return frozenset(moves)
-
-
-def check_choice(vocabulary: type[E], value: str, what: str) -> E:
-    """`value` as a member of `vocabulary`, or a RuleViolation naming the allowed values."""
-    from .errors import RuleViolation
-
-    try:
-        return vocabulary(value)
-    except ValueError:
-        allowed = ", ".join(v.value for v in vocabulary)
-        raise RuleViolation(f"{what} {value!r} is not one of: {allowed}") from None

@@ -52,19 +52,6 @@ def fill(source: Path, target: Path, edits: dict[tuple[str, str], object]) -> Pa
     return target
 
 
-def notes_of(app) -> list[str]:
-    """Record every notification the app shows."""
-    shown: list[str] = []
-    original = app.notify
-
-    def notify(message, *args, **kwargs):
-        shown.append(str(message))
-        return original(message, *args, **kwargs)
-
-    app.notify = notify
-    return shown
-
-
 async def settle(pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -82,11 +69,11 @@ async def palette(pilot, command: str) -> None:
 
 
 async def test_E_on_the_audit_screen_exports_what_was_just_typed(
-        make_app, store, audit, findings, in_tmp):
+        make_app, store, audit, findings, in_tmp, notices_of):
     nc, obs = findings
     app = make_app(open_audit=audit.id)
     async with app.run_test(size=SIZE) as pilot:
-        shown = notes_of(app)
+        shown = notices_of(app)
         await pilot.pause()
         assert app.screen.tree.current_ref == "4.2"  # the first item not assessed
         app.screen.query_one("#notes").focus()
@@ -193,7 +180,7 @@ async def test_the_palette_imports_on_the_audit_screen_which_then_shows_it(
 
 
 async def test_an_import_with_an_error_changes_nothing(
-        make_app, store, audit, findings, tmp_path):
+        make_app, store, audit, findings, tmp_path, notices_of):
     nc, obs = findings
     exported = export_workbook(store, audit.id, tmp_path / "report.xlsx")
     back = fill(exported, tmp_path / "answered.xlsx", {
@@ -203,7 +190,7 @@ async def test_an_import_with_an_error_changes_nothing(
     before = audit_document(store, audit.id)
     app = make_app(open_audit=audit.id)
     async with app.run_test(size=SIZE) as pilot:
-        shown = notes_of(app)
+        shown = notices_of(app)
         await pilot.pause()
         await pilot.press("F")
         await pilot.pause()

@@ -66,32 +66,25 @@ def test_the_store_at_work_loads_neither(tmp_path):
     assert loaded(result) == []
 
 
+def run_commands(*commands: list[str]) -> str:
+    """A script that runs `auditor` commands in one process, output swallowed, after
+    planning an audit to run them on."""
+    calls = "".join(f"    assert main({c!r}) == 0\n" for c in (
+        ["audits", "new", "--checklist", "iso9001-2015", "--title", "T", "--auditee", "A"],
+        *commands))
+    return ("import io, contextlib\n"
+            "from auditor.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n" + calls)
+
+
 def test_auditor_audits_list_loads_neither(tmp_path):
-    code = (
-        "import io, contextlib\n"
-        "from auditor.cli import main\n"
-        "out = io.StringIO()\n"
-        "with contextlib.redirect_stdout(out):\n"
-        "    assert main(['audits', 'new', '--checklist', 'iso9001-2015', '--title', 'T',\n"
-        "                 '--auditee', 'A']) == 0\n"
-        "    assert main(['audits', 'list']) == 0\n"
-        "    assert main(['audits', 'list', '--json']) == 0\n"
-    )
+    code = run_commands(["audits", "list"], ["audits", "list", "--json"])
     assert loaded(python(code + MODULE_CHECK, tmp_path)) == []
 
 
 def test_auditor_audits_show_json_loads_neither(tmp_path):
-    code = (
-        "import io, contextlib\n"
-        "from auditor.cli import main\n"
-        "out = io.StringIO()\n"
-        "with contextlib.redirect_stdout(out):\n"
-        "    assert main(['audits', 'new', '--checklist', 'iso9001-2015', '--title', 'T',\n"
-        "                 '--auditee', 'A']) == 0\n"
-        "    assert main(['record', '1', '4.1', '--result', 'minor', '--statement', 's']) == 0\n"
-        "    assert main(['audits', 'show', '1', '--json']) == 0\n"
-        "    assert main(['audits', 'show', '1']) == 0\n"
-    )
+    code = run_commands(["record", "1", "4.1", "--result", "minor", "--statement", "s"],
+                        ["audits", "show", "1", "--json"], ["audits", "show", "1"])
     assert loaded(python(code + MODULE_CHECK, tmp_path)) == []
 
 

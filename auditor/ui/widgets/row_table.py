@@ -12,14 +12,14 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from auditor.domain.text import escape_controls
+from auditor.ui.plain import controls_shown
 
 
 def literal(value: Any) -> Any:
     """A str cell as plain text (its line breaks kept); anything else as it is."""
     if not isinstance(value, str):
         return value
-    return Text("\n".join(escape_controls(line) for line in value.split("\n")))
+    return Text(controls_shown(value))
 
 
 class TextTable(DataTable):
