@@ -488,3 +488,43 @@ async def test_themes_repaint_the_tree(make_app, audit, store, text_of):
             "clause-tree--conform")
         assert dark.color != light.color
         assert "  ✓ 4.1 Understanding the organization" in text_of(app)
+
+
+@pytest.fixture
+def audit_27001(store):
+    from auditor.exchange.library import find
+
+    checklist = find("iso27001-2022")
+    return store.create_audit(checklist, title="ISMS audit", auditee="Acme Soft")
+
+
+async def palette_offers(pilot, typed: str) -> list[str]:
+    from textual.command import CommandList
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*typed)
+    await pilot.pause(0.6)
+    options = pilot.app.screen.query_one(CommandList)
+    return [str(options.get_option_at_index(i).prompt).split("\n")[0]
+            for i in range(options.option_count)]
+
+
+@pytest.mark.parametrize(("typed", "first", "then"), [
+    ("8.1", "8.1", ["A.8.1", "A.8.10", "A.8.11"]),
+    ("A.5.1", "A.5.1", ["A.5.10", "A.5.11", "A.5.12"]),
+    ("7.2", "7.2", ["A.7.2"]),
+    ("a.8.1", "A.8.1", ["A.8.10", "A.8.11"]),
+])
+async def test_the_palette_puts_the_exact_ref_first_then_refs_in_checklist_order(
+        make_app, audit_27001, typed, first, then):
+    app = make_app(open_audit=audit_27001.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        offered = await palette_offers(pilot, typed)
+        refs = [line.removeprefix("Go to clause ").split(" ")[0] for line in offered]
+        assert refs[0] == first
+        assert refs[1:1 + len(then)] == then
+        await pilot.press("enter")
+        await pilot.pause()
+        assert cursor(app) == first
