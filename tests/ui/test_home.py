@@ -168,3 +168,20 @@ async def test_compare_and_programme_open_from_home(make_app, store, mini_checkl
         assert isinstance(app.screen, ComparisonScreen)
         await app.workers.wait_for_complete()
     assert len(store.audits()) == 2
+
+
+async def test_back_home_the_cursor_is_on_the_audit_just_left(make_app, store, mini_checklist):
+    older = plan(store, mini_checklist, "Older")
+    plan(store, mini_checklist, "Newest")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen.audit_id == older.id
+        store.now = lambda: LATER
+        await pilot.press("c", "escape")  # a result: the older audit moves to the top
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert rows(app)[0][0] == str(older.id)
+        assert app.screen.selected == older.id

@@ -165,3 +165,34 @@ async def test_a_rule_the_store_enforces_is_shown_at_the_field_it_names(
                      ("planned_end", "previous_id", "form", "title")}
             assert words in shown.pop(field)
             assert set(shown.values()) == {""}, shown
+
+
+async def test_back_home_from_a_new_audit_the_cursor_is_on_that_audit(
+        make_app, store, mini_checklist):
+    from auditor.ui.screens.home import HomeScreen
+
+    # Two audits are there already; the cursor sits on the second row (the older one).
+    store.create_audit(mini_checklist, title="First", auditee="Acme Soft")
+    store.create_audit(mini_checklist, title="Second", auditee="Acme Soft")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down")
+        assert app.screen.selected == 1
+        await open_form(pilot)
+        await choose(pilot, "checklist", "mini")
+        await type_into(pilot, "title", "Third")
+        await type_into(pilot, "auditee", "Acme Soft")
+        await type_into(pilot, "planned_start", "2026-03-02")
+        await type_into(pilot, "planned_end", "2026-03-03")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+        new_id = app.screen.audit_id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.selected == new_id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.audit_id == new_id

@@ -49,6 +49,9 @@ class HomeScreen(Screen):
         self.store = store
         self.summaries: list[AuditSummary] = []
         self.shown: list[int] = []
+        # The audit just created or opened: the list is ordered by last change, so the
+        # cursor follows the audit, not the row it was on, when home comes back.
+        self.came_from: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,6 +87,7 @@ class HomeScreen(Screen):
     def _fill(self) -> None:
         table = self.table
         keep = table.cursor_row
+        follow = self.came_from if self.came_from is not None else self.selected
         query = self.query_one("#home-filter", Input).value
         table.clear(columns=True)
         wide = self._title_width()
@@ -106,7 +110,9 @@ class HomeScreen(Screen):
             )
             self.shown.append(a.id)
         if self.shown:
-            table.move_cursor(row=min(max(keep, 0), len(self.shown) - 1))
+            row = self.shown.index(follow) if follow in self.shown else keep
+            table.move_cursor(row=min(max(row, 0), len(self.shown) - 1))
+        self.came_from = None
         empty = self.query_one("#home-empty", Static)
         empty.display = not self.shown
         if self.summaries and not self.shown:
@@ -147,15 +153,20 @@ class HomeScreen(Screen):
     def action_open_audit(self) -> None:
         audit_id = self.selected
         if audit_id is not None:
-            self.app.open_audit_screen(audit_id)
+            self._open(audit_id)
+
+    def _open(self, audit_id: int) -> None:
+        self.came_from = audit_id
+        self.app.open_audit_screen(audit_id)
 
     def action_new_audit(self) -> None:
         from auditor.ui.screens.new_audit import NewAuditScreen
 
         def created(audit_id: int | None) -> None:
+            self.came_from = audit_id
             self.reload()
             if audit_id is not None:
-                self.app.open_audit_screen(audit_id)
+                self._open(audit_id)
 
         self.app.push_screen(NewAuditScreen(self.store, self.app.settings), created)
 
