@@ -6,7 +6,7 @@ from datetime import date
 
 from auditor.commands import actions, audit_id, bold, command
 from auditor.domain.errors import AuditorError
-from auditor.domain.vocab import RESULT_LABELS, AuditType, Result
+from auditor.domain.vocab import RESULT_LABELS, AuditType, Result, grade_label, status_label
 
 
 def _date(value: str) -> date:
@@ -59,7 +59,8 @@ def list_audits(ctx, args) -> int:
         table.add_column(name)
     for r in rows:
         table.add_row(str(r["id"]), r["title"], r["auditee"], r["type"], r["checklist"]["id"],
-                      r["status"], f"{r['assessed']}/{r['total']}", str(r["open_findings"]))
+                      status_label(r["status"]), f"{r['assessed']}/{r['total']}",
+                      str(r["open_findings"]))
     ctx.print(table)
     return 0
 
@@ -102,7 +103,7 @@ def show_audit(ctx, args) -> int:
     from rich.table import Table
 
     ctx.print(bold(f"Audit {doc['id']}: {doc['title']}",
-                   f"  {doc['auditee']} · {doc['type']} · {doc['status']} · "
+                   f"  {doc['auditee']} · {doc['type']} · {status_label(doc['status'])} · "
                    f"{doc['checklist']['id']} {doc['checklist']['version']} · "
                    f"{doc['progress']['assessed']}/{doc['progress']['total']} assessed"))
     if doc["conclusion"]:
@@ -121,12 +122,13 @@ def show_audit(ctx, args) -> int:
         for name in ("id", "ref", "grade", "status", "statement", "repeat of"):
             table.add_column(name)
         for f in doc["findings"]:
-            table.add_row(f["id"], f["ref"], f["grade"], f["status"], f["statement"][:60],
+            table.add_row(f["id"], f["ref"], grade_label(f["grade"]), status_label(f["status"]),
+                          f["statement"][:60],
                           f["repeat_of"] or "")
         ctx.print(table)
     if doc["previous_findings"]:
-        ctx.print("Previous findings to verify: " +
-                  ", ".join(f"{f['id']} ({f['status']})" for f in doc["previous_findings"]))
+        ctx.print("Previous findings to verify: " + ", ".join(
+            f"{f['id']} ({status_label(f['status'])})" for f in doc["previous_findings"]))
     return 0
 
 

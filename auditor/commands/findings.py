@@ -61,5 +61,7 @@ def record(ctx, args) -> int:
 
 def set_status(ctx, args) -> int:
     finding = ctx.store.set_finding_status(args.finding, args.status, note=args.note)
-    ctx.print(f"{finding.code}: {finding.status}")
+    from auditor.domain.vocab import status_label
+
+    ctx.print(f"{finding.code}: {status_label(finding.status)}")
     return 0

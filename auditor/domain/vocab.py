@@ -139,6 +139,11 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
+def grade_label(grade: str) -> str:
+    """`good_practice` as `good practice`, `minor` as `minor NC`; an unknown grade as it is."""
+    return GRADE_SHORT.get(grade, grade)  # type: ignore[call-overload]
+
+
 def field_label(name: str) -> str:
     """A model or change-log field name as words: `planned_end` as `planned end`."""
     return name.replace("_", " ")

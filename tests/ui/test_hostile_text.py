@@ -40,7 +40,9 @@ async def test_home_findings_and_previous_findings_show_hostile_text(
         await pilot.press("p")  # the previous audit's findings to verify
         await pilot.pause()
         shown = text_of(app)
-        assert "NC-2026-001  4.1   minor  open         No review [/" in shown, shown
+        assert "NC-2026-001   " in shown, shown  # the table, and below it the finding whole
+        detail = str(app.screen.query_one(".previous-finding-detail").render())
+        assert "Statement: No review [/] of [b]SLA[/b] terms \\x1b]0;pwned\\x07" in detail
         assert "\x1b" not in shown and "\x07" not in shown
     app = make_app(open_audit=first.id)
     async with app.run_test(size=SIZE) as pilot:

@@ -160,7 +160,7 @@ async def _comparison_filters(store, compared):
         findings = table_rows(screen, "#comparison-findings")
         [repeat] = store.findings(new.id)
         assert [r[0] for r in findings] == [minor.code, obs.code]
-        assert findings[0][3] == "not_effective" and findings[0][4] == repeat.code
+        assert findings[0][3] == "not effective" and findings[0][4] == repeat.code
         await pilot.press("f")  # regressed: none here
         assert screen.current_filter == "regressed"
         assert table_rows(screen, "#comparison-items") == []

@@ -387,6 +387,11 @@ class AuditScreen(Screen):
     def on_previous_findings_panel_verified(self, event) -> None:
         self.reload()
 
+    def on_descendant_focus(self, event) -> None:
+        panels = self.query(PreviousFindingsPanel)
+        verifying = bool(panels) and panels.first() in event.widget.ancestors_with_self
+        self.query_one("#audit-left").set_class(verifying, "-verifying")
+
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen("audit", self.help_sections()))
 

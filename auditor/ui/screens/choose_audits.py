@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from auditor.domain.vocab import status_label
 from auditor.ui.widgets.key_bar import KeyBar
 from auditor.ui.widgets.row_table import RowTable
 
@@ -49,7 +50,7 @@ class ChooseAuditsScreen(ModalScreen[tuple[int, int] | None]):
                     f"CURRENT audit on {first.checklist_id} (Enter; Escape goes back)")
         for s in rows:
             a = s.audit
-            table.add_row(str(a.id), a.title, a.auditee, a.type, a.status,
+            table.add_row(str(a.id), a.title, a.auditee, a.type, status_label(a.status),
                           f"{s.checklist_id} {s.checklist_version}", key=str(a.id))
         if not rows:
             text += "\nNo other audit on this checklist."

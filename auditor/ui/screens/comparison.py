@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from auditor.domain.compare import CHANGE_LABELS, Change, Comparison, compare_audits
-from auditor.domain.vocab import RESULT_LABELS, Result
+from auditor.domain.vocab import RESULT_LABELS, Result, grade_label, status_label
 from auditor.ui.background import deliver
 from auditor.ui.widgets.key_bar import KeyBar
 from auditor.ui.widgets.row_table import RowTable
@@ -132,13 +132,13 @@ class ComparisonScreen(Screen):
         table.clear()
         for f in result.findings:
             repeated = ", ".join(f.repeated_by)
-            table.add_row(f.id, f.ref, f.grade, f.status,
+            table.add_row(f.id, f.ref, grade_label(f.grade), status_label(f.status),
                           Text(repeated, style="bold red") if repeated else "",
                           " ".join(f.statement.split())[:70], key=f.id)
         repeats = self.query_one("#comparison-repeats", Static)
         if result.repeats:
             repeats.update("Repeat findings in this audit: " + ", ".join(
-                f"{r.id} on {r.ref} ({r.grade}, repeat of {r.repeat_of})"
+                f"{r.id} on {r.ref} ({grade_label(r.grade)}, repeat of {r.repeat_of})"
                 for r in result.repeats))
         else:
             repeats.update("No repeat findings in this audit.")

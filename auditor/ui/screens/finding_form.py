@@ -23,6 +23,7 @@ from auditor.domain.vocab import (
     RESULTS_WITH_FINDING,
     AuditStatus,
     Grade,
+    status_label,
 )
 from auditor.ui.typing_order import after_typed_keys
 from auditor.ui.widgets.key_bar import KeyBar
@@ -151,7 +152,7 @@ class FindingFormScreen(ModalScreen[Finding | None]):
         where = f"{self.ref} {self.item_title}".strip()
         if self.finding is None:
             return f"New finding on {where}"
-        return f"{self.finding.code} on {where} · status {self.finding.status}"
+        return f"{self.finding.code} on {where} · status {status_label(self.finding.status)}"
 
     def _repeat_text(self) -> str:
         source = f"Repeats {self.repeat.code} from audit {self.repeat.audit_id}"

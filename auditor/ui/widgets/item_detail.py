@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 from auditor.domain.checklist import ChecklistItem
 from auditor.domain.models import Evidence, Finding
 from auditor.domain.progress import NodeStatus
-from auditor.domain.vocab import RESULT_LABELS, Result
+from auditor.domain.vocab import RESULT_LABELS, Result, grade_label, status_label
 from auditor.ui.plain import markup_safe
 
 from .item_notes import ItemNotes
@@ -44,7 +44,8 @@ def _size(size: int | None) -> str:
 
 def finding_line(finding: Finding) -> str:
     statement = " ".join(finding.statement.split()) or "(no statement yet: enter to write it)"
-    return f"{finding.code}  {finding.grade} · {finding.status}  {statement}"
+    grade, status = grade_label(finding.grade), status_label(finding.status)
+    return f"{finding.code}  {grade} · {status}  {statement}"
 
 
 class ItemDetail(VerticalScroll):

@@ -5,6 +5,11 @@ audit that follows it, each with its on-site verification at one key press.
 raises a new finding) verifies it not effective (the store marks it and raises a repeat in
 this audit). After each verification the list reloads and `PreviousFindingsPanel.Verified`
 is posted so the audit screen can refresh its tree.
+
+Verifying is not done blind: under the table, the highlighted finding is shown whole
+(its statement, the auditee's root cause and corrective action, the due date and how
+late it is), wrapped, so nothing of it is cut at 80 columns. The table shows only the
+columns that fit the panel, most needed first.
 """
 
 from __future__ import annotations
@@ -16,12 +21,41 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from auditor.domain.errors import AuditorError
-from auditor.domain.text import shorten
+from auditor.domain.followup import days_overdue
+from auditor.domain.models import Finding
+from auditor.domain.text import filled
+from auditor.domain.vocab import grade_label, status_label
+from auditor.ui.plain import controls_shown
 from auditor.ui.widgets.row_table import TextTable
 
+# (heading, width): what a verifier needs first comes first; a column that does not fit
+# the panel whole is left out rather than cut (the detail below shows every field).
+COLUMNS = (("Finding", 12), ("Due", 10), ("Status", 13), ("Item", 8), ("Grade", 11))
+CELL_PADDING = 2
+DETAIL_FIELDS = (
+    ("Statement: {}", "statement"),
+    ("Requirement: {}", "requirement"),
+    ("Root cause: {}", "root_cause"),
+    ("Correction: {}", "correction"),
+    ("Corrective action: {}", "corrective_action"),
+    ("Owner: {}", "owner"),
+    ("Auditee's comment: {}", "auditee_comment"),
+)
 
-def _one_line(text: str, width: int = 60) -> str:
-    return shorten(text, width)
+
+def _cells(f: Finding) -> dict[str, str]:
+    return {"Finding": f.code, "Due": f.due_date.isoformat() if f.due_date else "",
+            "Status": status_label(f.status), "Item": f.ref, "Grade": grade_label(f.grade)}
+
+
+def finding_detail(f: Finding, today) -> str:
+    """The previous finding as a verifier reads it before deciding, every line whole."""
+    due = f"due {f.due_date.isoformat()}" if f.due_date else "no due date"
+    late = days_overdue(f, today)
+    if late:
+        due += f", {late} days overdue"
+    head = f"{f.code} on {f.ref} · {grade_label(f.grade)} · {status_label(f.status)} · {due}"
+    return "\n".join([head, *filled(f, DETAIL_FIELDS)])
 
 
 class PreviousFindingsPanel(Vertical):
@@ -55,16 +89,31 @@ class PreviousFindingsPanel(Vertical):
         self.store = store
         self.audit_id = audit_id
         self.codes: list[str] = []
+        self.findings: list[Finding] = []
+        self._columns: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="previous-findings-title")
-        table = TextTable(cursor_type="row", zebra_stripes=True,
-                          classes="previous-findings-table")
-        table.add_columns("Finding", "Item", "Grade", "Status", "Due", "Statement")
-        yield table
+        yield TextTable(cursor_type="row", zebra_stripes=True,
+                        classes="previous-findings-table")
+        yield Static("", classes="previous-finding-detail", markup=False)
 
     def on_mount(self) -> None:
         self.reload()
+
+    def on_resize(self) -> None:
+        if self._fitting() != self._columns:
+            self.reload()
+
+    def _fitting(self) -> tuple[str, ...]:
+        room = max(self.content_size.width, 1) - 1
+        shown: list[str] = []
+        for heading, width in COLUMNS:
+            room -= width + CELL_PADDING
+            if room < 0 and shown:
+                break
+            shown.append(heading)
+        return tuple(shown)
 
     @property
     def table(self) -> DataTable:
@@ -75,14 +124,19 @@ class PreviousFindingsPanel(Vertical):
         findings = self.store.previous_open_findings(self.audit_id)
         table = self.table
         row = table.cursor_row
-        table.clear()
+        self._columns = self._fitting()
+        table.clear(columns=True)
+        for heading, width in COLUMNS:
+            if heading in self._columns:
+                table.add_column(heading, width=width)
+        self.findings = findings
         self.codes = [f.code for f in findings]
         for f in findings:
-            table.add_row(f.code, f.ref, f.grade, f.status,
-                          f.due_date.isoformat() if f.due_date else "",
-                          _one_line(f.statement), key=f.code)
+            cells = _cells(f)
+            table.add_row(*(cells[heading] for heading in self._columns), key=f.code)
         if findings:
-            table.move_cursor(row=min(row, len(findings) - 1))
+            table.move_cursor(row=min(max(row, 0), len(findings) - 1))
+        self._show_detail()
         previous_id = self.store.audit(self.audit_id).previous_id
         title = self.query_one(".previous-findings-title", Static)
         if previous_id is None:
@@ -93,6 +147,18 @@ class PreviousFindingsPanel(Vertical):
         else:
             title.update(f"Previous findings (audit {previous_id}): all verified or closed")
         self.set_class(not findings, "-empty")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        code = self.highlighted
+        chosen = next((f for f in self.findings if f.code == code), None)
+        detail = self.query_one(".previous-finding-detail", Static)
+        detail.update(controls_shown(finding_detail(chosen, self.store.now().date()))
+                      if chosen else "")
+        detail.set_class(chosen is None, "-empty")
 
     @property
     def highlighted(self) -> str | None:
