@@ -50,7 +50,8 @@ def compare(ctx, args) -> int:
                    + (f" → {c.checklist_version}" if result.versions_differ else "")))
     ctx.print("  ".join(f"{CHANGE_LABELS[k]}: {s[k.value]}" for k in Change)
               + f"  repeat findings: {s['repeat_findings']}")
-    changed = [i for i in result.items if i.change != Change.UNCHANGED]
+    quiet = (Change.UNCHANGED, Change.NOT_ASSESSED)
+    changed = [i for i in result.items if i.change not in quiet]
     if changed:
         table = Table(title="Items that changed")
         for name in ("ref", "item", "previous", "current", "change"):
@@ -60,7 +61,8 @@ def compare(ctx, args) -> int:
             table.add_row(i.ref, i.title, _label(i.previous), _label(i.current),
                           CHANGE_LABELS[i.change] + only)
         ctx.print(table)
-    ctx.print(f"{s['unchanged']} unchanged item(s) not listed; --json lists every item")
+    ctx.print(f"{s['unchanged']} unchanged and {s['not_assessed']} assessed in neither audit "
+              "not listed; --json lists every item")
     if result.findings:
         table = Table(title=f"Findings of audit {p.id}, status now")
         for name in ("id", "ref", "grade", "status", "repeated by", "statement"):

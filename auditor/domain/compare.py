@@ -11,11 +11,13 @@ result and C its current one:
   `improved` when C is less severe, `regressed` when more severe, else `unchanged`;
 - P unranked (`na` or `not_assessed`) and C ranked: `new` (there was nothing to compare);
 - P ranked and C unranked: `not_reassessed` (there is nothing to compare it with now);
-- both unranked: `unchanged`.
+- both unranked: `not_assessed` when assessed in neither audit, `not_reassessed` for `na`
+  before and not assessed now, `new` for not assessed before and `na` now, `unchanged`
+  for `na` in both.
 
-So `na` and `not_assessed` are never better or worse than anything (DESIGN 5): `na` to
-`conform` is `new`, `conform` to `na` is `not_reassessed`, `na` to `not_assessed` is
-`unchanged`.
+So `na` and `not_assessed` are never better or worse than anything (DESIGN 5), and
+`unchanged` always means assessed in both audits: an item nobody looked at in either
+audit is not "unchanged" (83 of a 27001 comparison's 94 "unchanged" items were that).
 
 Findings: every finding of the previous audit that is not cancelled, with its status now
 and `repeated_by`, the current audit's findings whose `repeat_of` names it. `repeats`
@@ -51,9 +53,13 @@ class Change(StrEnum):
     UNCHANGED = "unchanged"
     NEW = "new"
     NOT_REASSESSED = "not_reassessed"
+    NOT_ASSESSED = "not_assessed"
 
 
 CHANGE_LABELS: dict[Change, str] = words(Change)
+
+
+_UNASSESSED = Result.NOT_ASSESSED.value
 
 
 def classify(previous: str | None, current: str | None) -> Change:
@@ -73,7 +79,9 @@ def classify(previous: str | None, current: str | None) -> Change:
         return Change.NEW
     if before:
         return Change.NOT_REASSESSED
-    return Change.UNCHANGED
+    if previous == current:
+        return Change.NOT_ASSESSED if current == _UNASSESSED else Change.UNCHANGED
+    return Change.NOT_REASSESSED if current == _UNASSESSED else Change.NEW
 
 
 @dataclass(frozen=True)
@@ -284,11 +292,10 @@ def compare_audits(store: Store, old_id: int, new_id: int) -> Comparison:
             repeat_rows.append((code, ref, grade, status, repeat_of))
     before = effective_values(recorded[old_id], graded[old_id])
     now = effective_values(recorded[new_id], graded[new_id])
-    unassessed = Result.NOT_ASSESSED.value
     items = []
     for ref, title, only_in in _matched_refs(old_list, new_list):
-        p = None if only_in == "current" else before.get(ref, unassessed)
-        c = None if only_in == "previous" else now.get(ref, unassessed)
+        p = None if only_in == "current" else before.get(ref, _UNASSESSED)
+        c = None if only_in == "previous" else now.get(ref, _UNASSESSED)
         items.append(ItemChange(ref, title, p, c, classify(p, c), only_in))
     repeats = tuple(RepeatFinding(*row) for row in repeat_rows)
     repeated_by: dict[str, list[str]] = {}

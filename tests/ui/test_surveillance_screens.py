@@ -155,7 +155,7 @@ async def _comparison_filters(store, compared):
         assert isinstance(screen, ComparisonScreen)
         rows = table_rows(screen, "#comparison-items")
         assert [(r[0], r[4]) for r in rows] == [
-            ("4.1", "new"), ("4.2", "unchanged"), ("8.3.4", "unchanged"),
+            ("4.1", "new"), ("4.2", "not assessed"), ("8.3.4", "unchanged"),
             ("8.6", "improved")]
         findings = table_rows(screen, "#comparison-findings")
         [repeat] = store.findings(new.id)

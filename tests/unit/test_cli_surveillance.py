@@ -162,3 +162,30 @@ def test_programme_cycle_messages_name_the_flag_only_on_the_command_line(store):
     with pytest.raises(RuleViolation) as info:
         programme(store, "Acme Soft", years=0)
     assert info.value.field == "years" and "--" not in str(info.value)
+
+
+def test_items_assessed_in_neither_audit_are_not_counted_as_unchanged(cli, tmp_path):
+    def new(*extra):
+        return cli("audits", "new", "--checklist", MINI, "--title", "Audit", "--auditee",
+                   "Acme Soft", "--json", *extra).json()["id"]
+
+    old = new()
+    assert cli("record", old, "4.1", "--result", "conform").code == 0
+    assert cli("record", old, "4.2", "--result", "na").code == 0
+    assert cli("audits", "close", old).code == 0
+    current = new("--previous", old, "--type", "surveillance")
+    assert cli("record", current, "4.1", "--result", "conform").code == 0
+    doc = cli("compare", old, current, "--json").json()
+    changes = {i["ref"]: i["change"] for i in doc["items"]}
+    assert changes == {"4.1": "unchanged", "4.2": "not_reassessed",
+                       "8.3.4": "not_assessed", "8.6": "not_assessed"}
+    assert (doc["summary"]["unchanged"], doc["summary"]["not_assessed"]) == (1, 2)
+    target = tmp_path / "cmp.xlsx"
+    assert cli("compare", old, current, "-o", target).code == 0
+    rows = [[c.value for c in row] for row in load_workbook(target)["Comparison"].iter_rows()]
+    assert ["Not assessed items", 2] in [[v for v in row if v is not None] for row in rows]
+    header = next(row for row in rows if "Change" in row and "Ref" in row)
+    ref, change = header.index("Ref"), header.index("Change")
+    shown = {row[ref]: row[change] for row in rows[rows.index(header) + 1:] if row[ref]}
+    assert shown["8.3.4"] == shown["8.6"] == "not assessed"
+    assert shown["4.2"] == "not reassessed"

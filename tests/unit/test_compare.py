@@ -29,8 +29,9 @@ def checklist(refs, *, id="hand", version="1.0.0"):
     ("conform", "not_assessed", Change.NOT_REASSESSED),
     ("major", "na", Change.NOT_REASSESSED),
     ("na", "na", Change.UNCHANGED),
-    ("na", "not_assessed", Change.UNCHANGED),
-    ("not_assessed", "not_assessed", Change.UNCHANGED),
+    ("na", "not_assessed", Change.NOT_REASSESSED),
+    ("not_assessed", "na", Change.NEW),
+    ("not_assessed", "not_assessed", Change.NOT_ASSESSED),
     (None, "conform", Change.NEW),
     (None, "not_assessed", Change.NEW),
     ("conform", None, Change.NOT_REASSESSED),
@@ -72,8 +73,8 @@ def test_every_kind_of_change_on_hand_built_audits(store):
         "6": ("na", "conform", "new"),
         "7": ("conform", "na", "not_reassessed"),
         "8": ("na", "na", "unchanged"),
-        "9": ("not_assessed", "not_assessed", "unchanged"),
-        "10": ("na", "not_assessed", "unchanged"),
+        "9": ("not_assessed", "not_assessed", "not_assessed"),
+        "10": ("na", "not_assessed", "not_reassessed"),
         "11": ("minor", "minor", "unchanged"),
     }
     assert [i.ref for i in result.items] == [str(n) for n in range(1, 12)]
@@ -87,7 +88,8 @@ def test_every_kind_of_change_on_hand_built_audits(store):
     assert [(r.id, r.repeat_of) for r in result.repeats] == [(repeat.code,
                                                               findings["11"].code)]
     assert result.summary == {
-        "improved": 1, "regressed": 1, "unchanged": 5, "new": 2, "not_reassessed": 2,
+        "improved": 1, "regressed": 1, "unchanged": 3, "new": 2, "not_reassessed": 3,
+        "not_assessed": 1,
         "only_in_previous": 0, "only_in_current": 0, "repeat_findings": 1,
         "previous_findings": 3, "previous_findings_open": 2, "previous_findings_closed": 1,
     }
@@ -118,9 +120,9 @@ def test_checklist_versions_are_matched_by_ref(store, mini_checklist):
     assert result.versions_differ
     rows = [(i.ref, i.previous, i.current, i.change.value, i.only_in) for i in result.items]
     assert rows == [
-        ("4.1", "not_assessed", "not_assessed", "unchanged", None),
+        ("4.1", "not_assessed", "not_assessed", "not_assessed", None),
         ("4.2", "conform", None, "not_reassessed", "previous"),
-        ("8.3.4", "not_assessed", "not_assessed", "unchanged", None),
+        ("8.3.4", "not_assessed", "not_assessed", "not_assessed", None),
         ("8.5", None, "conform", "new", "current"),
         ("8.6", "minor", "conform", "improved", None),
     ]

@@ -24,7 +24,7 @@ from auditor.ui.widgets.row_table import RowTable
 # `f` walks through these; None shows every item.
 FILTERS: tuple[Change | None, ...] = (
     None, Change.REGRESSED, Change.IMPROVED, Change.NEW, Change.NOT_REASSESSED,
-    Change.UNCHANGED,
+    Change.UNCHANGED, Change.NOT_ASSESSED,
 )
 CHANGE_STYLES = {
     Change.REGRESSED: "bold red",
@@ -32,6 +32,7 @@ CHANGE_STYLES = {
     Change.NEW: "cyan",
     Change.NOT_REASSESSED: "yellow",
     Change.UNCHANGED: "dim",
+    Change.NOT_ASSESSED: "dim italic",
 }
 
 
