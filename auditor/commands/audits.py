@@ -133,8 +133,12 @@ def show_audit(ctx, args) -> int:
 
 
 def close_audit(ctx, args) -> int:
+    from auditor.domain.closing import audit_gaps
+
     audit = ctx.store.close_audit(audit_id(args.audit), args.conclusion)
     ctx.print(f"audit {audit.id} closed; it is now read-only")
+    for gap in audit_gaps(ctx.store, audit.id):
+        ctx.err(f"audit {audit.id} closed with {gap}")
     return 0
 
 

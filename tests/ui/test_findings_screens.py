@@ -791,3 +791,24 @@ def test_closed_audit_findings_offer_follow_up_steps_only(store, audit, several)
 
     run(go())
     assert store.finding(a.code).status == FindingStatus.ACCEPTED
+
+
+def test_closing_lists_what_is_incomplete_before_asking(store, audit):
+    # An observation raised by one key has no statement; nothing is concluded yet.
+    _, blank = store.record_result(audit.id, "4.1", "observation")
+    store.record_result(audit.id, "4.2", "conform")
+
+    async def go():
+        app = Host(lambda: CloseAuditScreen(store, audit.id))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            confirm = str(app.screen.query_one("#close-confirm").render())
+            assert f"1 finding without a statement ({blank.code})" in confirm
+            assert "2 items not assessed" in confirm and "no conclusion written" in confirm
+            assert store.audit(audit.id).status != AuditStatus.CLOSED
+            await pilot.press("n")
+        return app
+
+    run(go())
+    assert store.audit(audit.id).status != AuditStatus.CLOSED

@@ -609,3 +609,16 @@ def test_text_that_looks_like_markup_prints_as_it_was_typed(run):
         assert word in shown.out
     assert words(f"Programme of {auditee}:") in words(run("programme", "--", auditee).out)
     assert "[red]" in run("audits", "list").out  # only the auditee has it
+
+
+def test_audits_close_says_what_was_left_incomplete(run, new_audit):
+    audit = new_audit()
+    run("record", audit, "4.1", "--result", "observation")
+    r = run("audits", "close", audit)
+    assert r.code == 0 and "read-only" in r.out
+    code = show(run, audit)["findings"][0]["id"]
+    assert r.err.splitlines() == [
+        f"auditor: audit {audit} closed with 1 finding without a statement ({code})",
+        f"auditor: audit {audit} closed with 3 items not assessed",
+        f"auditor: audit {audit} closed with no conclusion written",
+    ]

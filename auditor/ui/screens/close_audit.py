@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
+from auditor.domain.closing import audit_gaps, plural
 from auditor.domain.errors import AuditorError
 from auditor.domain.summary import AuditCounts, audit_counts
 from auditor.domain.vocab import GRADE_LABELS, RESULT_LABELS, AuditStatus, field_label
@@ -27,12 +28,8 @@ def _counts_line(counts: dict, labels: dict) -> str:
     return " · ".join(shown) if shown else "none"
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def summary_lines(counts: AuditCounts) -> list[str]:
-    ncs = _plural(counts.nonconformities, "nonconformity", "nonconformities")
+    ncs = plural(counts.nonconformities, "nonconformity", "nonconformities")
     return [
         f"Items assessed: {counts.assessed} of {counts.items}",
         "Results: " + _counts_line(counts.results, RESULT_LABELS),
@@ -40,17 +37,6 @@ def summary_lines(counts: AuditCounts) -> list[str]:
         "By grade: " + _counts_line(counts.by_grade, GRADE_LABELS),
         "By status: " + _counts_line(counts.by_status, {}),
     ]
-
-
-def warnings(counts: AuditCounts, conclusion: str) -> list[str]:
-    """What an auditor should know before locking the audit; none of it forbids closing."""
-    found = []
-    missing = counts.items - counts.assessed
-    if missing:
-        found.append(f"{_plural(missing, 'item', 'items')} not assessed")
-    if not conclusion.strip():
-        found.append("no conclusion written")
-    return found
 
 
 class CloseAuditScreen(ModalScreen[bool]):
@@ -123,11 +109,11 @@ class CloseAuditScreen(ModalScreen[bool]):
         if self.audit.status == AuditStatus.CLOSED:
             return
         self.confirming = True
-        notes = warnings(self.counts, self.conclusion)
+        notes = audit_gaps(self.store, self.audit_id, self.conclusion)
         text = (f"Closing locks audit {self.audit_id}: results and findings become read-only "
                 "except follow-up. Press y or Confirm close to close it, n to go back.")
         if notes:
-            text = "Note: " + "; ".join(notes) + ".\n" + text
+            text = "Still incomplete:\n" + "\n".join(f"• {n}" for n in notes) + "\n" + text
         confirm = self.query_one("#close-confirm", Static)
         confirm.update(text)
         confirm.add_class("shown")
