@@ -1,4 +1,4 @@
-"""`auditor audits list | new | show | close | reopen | verify`."""
+"""`auditor audits list | new | show | edit | close | reopen | verify`."""
 
 from __future__ import annotations
 
@@ -35,6 +35,10 @@ def register(commands) -> None:
     p.add_argument("--end", metavar="YYYY-MM-DD", help="planned end date")
 
     command(sub, "show", "the whole audit", show_audit, audit=True, json=True)
+    p = command(sub, "edit", "change the audit's header (not on a closed audit)", edit_audit,
+                audit=True, json=True)
+    for flag, _field, metavar, what in EDIT_FLAGS:
+        p.add_argument(flag, metavar=metavar, help=what)
     p = command(sub, "close", "close and lock an audit", close_audit, audit=True)
     p.add_argument("--conclusion", help="the audit's conclusion")
     p = command(sub, "reopen", "reopen a closed audit (the reason is logged)", reopen_audit,
@@ -42,6 +46,42 @@ def register(commands) -> None:
     p.add_argument("--reason", required=True)
     command(sub, "verify", "check the change log chain and the evidence files", verify_audit,
             audit=True, json=True)
+
+
+# (flag, audit field, metavar, help): the header an auditor may need to correct after
+# planning; the store checks each value (dates as days, in order; a title not blank).
+EDIT_FLAGS = (
+    ("--title", "title", "T", "the audit's title"),
+    ("--scope", "scope", "TEXT", "the scope (may hold several lines)"),
+    ("--site", "site", "TEXT", "site or sites"),
+    ("--lead", "lead_auditor", "NAME", "lead auditor"),
+    ("--team", "team", "NAMES", "audit team, comma separated"),
+    ("--planned-start", "planned_start", "YYYY-MM-DD", "planned start date"),
+    ("--planned-end", "planned_end", "YYYY-MM-DD", "planned end date"),
+    ("--actual-start", "actual_start", "YYYY-MM-DD", "actual start date"),
+    ("--actual-end", "actual_end", "YYYY-MM-DD", "actual end date"),
+)
+
+
+def edit_audit(ctx, args) -> int:
+    from auditor.domain.views import audit_header
+
+    fields = {}
+    for flag, name, _metavar, _what in EDIT_FLAGS:
+        value = getattr(args, flag.lstrip("-").replace("-", "_"))
+        if value is not None:
+            fields[name] = value
+    if not fields:
+        ctx.err("audits edit: nothing to change; give at least one of "
+                + ", ".join(flag for flag, *_ in EDIT_FLAGS))
+        return 1
+    audit = ctx.store.update_audit(audit_id(args.audit), fields)
+    if args.json:
+        ctx.json(audit_header(audit))
+    else:
+        ctx.print(f"audit {audit.id} changed: " + ", ".join(
+            flag.lstrip("-") for flag, name, *_ in EDIT_FLAGS if name in fields))
+    return 0
 
 
 def list_audits(ctx, args) -> int:

@@ -622,3 +622,44 @@ def test_audits_close_says_what_was_left_incomplete(run, new_audit):
         f"auditor: audit {audit} closed with 3 items not assessed",
         f"auditor: audit {audit} closed with no conclusion written",
     ]
+
+
+def test_audits_edit_changes_the_header_and_logs_each_change(run, new_audit):
+    audit = new_audit("--start", "2026-03-02", "--end", "2026-03-03")
+    logged = run("audits", "verify", audit, "--json").json()["entries"]
+    r = run("audits", "edit", audit, "--title", "Internal audit 2026 [rev]", "--scope",
+            "Release management\nIncident handling", "--site", "Leeds", "--lead", "Dana",
+            "--team", "Sam, Ola", "--planned-end", "2026-03-05", "--actual-start",
+            "2026-03-02")
+    assert r.code == 0, r.err
+    doc = show(run, audit)
+    assert (doc["title"], doc["scope"], doc["site"], doc["lead_auditor"], doc["team"]) == (
+        "Internal audit 2026 [rev]", "Release management\nIncident handling", "Leeds",
+        "Dana", "Sam, Ola")
+    assert (doc["planned_end"], doc["actual_start"]) == ("2026-03-05", "2026-03-02")
+    # one change-log entry per field changed, and the chain still holds
+    after = run("audits", "verify", audit, "--json")
+    assert after.code == 0 and after.json()["entries"] == logged + 7
+
+
+@pytest.mark.parametrize(("args", "code", "says"), [
+    ([], 1, "nothing to change"),
+    (["--planned-end", "2026-03-01"], 1, "before the planned start"),
+    (["--planned-end", "soon"], 1, "YYYY-MM-DD"),
+    (["--title", "  "], 1, "needs a title"),
+])
+def test_audits_edit_refusals_change_nothing(run, new_audit, args, code, says):
+    audit = new_audit("--start", "2026-03-02", "--end", "2026-03-03")
+    before = show(run, audit)
+    r = run("audits", "edit", audit, *args)
+    assert r.code == code and says in r.err
+    assert len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err
+    assert show(run, audit) == before
+
+
+def test_audits_edit_refuses_a_closed_audit(run, new_audit):
+    audit = new_audit()
+    run("audits", "close", audit, "--conclusion", "Done")
+    r = run("audits", "edit", audit, "--title", "Renamed")
+    assert r.code == 1 and f"audits reopen {audit} --reason" in r.err
+    assert show(run, audit)["title"] == "Internal audit 2026"
