@@ -48,6 +48,8 @@ class AuditScreen(Screen):
         Binding("C", "close_audit", "Close audit", key_display="C", show=False,
                 id="audit.close"),
         Binding("h", "history", "Item history", show=False, id="audit.history"),
+        Binding("ctrl+e", "edit_audit", "Audit details", key_display="^e", show=False,
+                id="audit.edit_audit"),
         Binding("d", "compare_previous", "Compare with previous audit", show=False,
                 id="audit.compare_previous"),
         *workbook_bindings("audit"),
@@ -76,14 +78,15 @@ class AuditScreen(Screen):
 
     # -- layout ---------------------------------------------------------------------------
 
+    def _heading(self) -> str:
+        a = self.audit
+        return (f"[b]{markup_safe(a.title)}[/b]  ·  {markup_safe(a.auditee)}  ·  {a.type}  ·  "
+                f"{markup_safe(self.checklist.id)} {markup_safe(self.checklist.version)}  ·  "
+                f"audit {a.id}")
+
     def compose(self) -> ComposeResult:
         a = self.audit
-        yield Static(
-            f"[b]{markup_safe(a.title)}[/b]  ·  {markup_safe(a.auditee)}  ·  {a.type}  ·  "
-            f"{markup_safe(self.checklist.id)} {markup_safe(self.checklist.version)}  ·  "
-            f"audit {a.id}",
-            id="audit-heading", markup=True,
-        )
+        yield Static(self._heading(), id="audit-heading", markup=True)
         if self.read_only:
             closed = a.closed_at.date().isoformat() if a.closed_at else ""
             yield Static(
@@ -372,6 +375,20 @@ class AuditScreen(Screen):
 
         self.app.push_screen(ComparisonScreen(self.store, self.audit.previous_id,
                                               self.audit_id))
+
+    def action_edit_audit(self) -> None:
+        from auditor.ui.screens.edit_audit import EditAuditScreen
+
+        if self.read_only:
+            self.notify(f"Audit {self.audit_id} is closed: its details are read-only.")
+            return
+
+        def edited(saved: bool | None) -> None:
+            if saved:
+                self.audit = self.store.audit(self.audit_id)
+                self.query_one("#audit-heading", Static).update(self._heading())
+
+        self.app.push_screen(EditAuditScreen(self.store, self.audit_id), edited)
 
     def action_previous_findings(self) -> None:
         panels = self.query("PreviousFindingsPanel")

@@ -32,7 +32,7 @@ FIELD_ORDER = ("checklist", "title", "auditee", "scope", "site", "type", "planne
                "planned_end", "lead_auditor", "team", "previous_id")
 
 
-def _row(name: str, label: str, widget: Widget) -> Horizontal:
+def field_row(name: str, label: str, widget: Widget) -> Horizontal:
     return Horizontal(
         Label(label, classes="field-label"),
         Vertical(widget, Static("", id=f"{name}-error", classes="field-error", markup=False),
@@ -59,24 +59,24 @@ class NewAuditScreen(Screen[int | None]):
     def compose(self) -> ComposeResult:
         yield Static("New audit", classes="screen-title")
         with VerticalScroll(id="new-audit-form"):
-            yield _row("checklist", "Checklist", Select(
+            yield field_row("checklist", "Checklist", Select(
                 [], prompt="Loading the installed checklists…", id="checklist",
                 disabled=True, compact=True))
             auditees = sorted({s.audit.auditee for s in self.summaries})
             for name, label, hint in TEXT_FIELDS:
                 suggester = (SuggestFromList(auditees, case_sensitive=False)
                              if name == "auditee" else None)
-                yield _row(name, label, Input(placeholder=hint, id=name, compact=True,
+                yield field_row(name, label, Input(placeholder=hint, id=name, compact=True,
                                               suggester=suggester))
-            yield _row("type", "Type", Select(
+            yield field_row("type", "Type", Select(
                 [(t.value, t.value) for t in AuditType], value=AuditType.INTERNAL.value,
                 allow_blank=False, id="type", compact=True))
             for name, label in DATE_FIELDS:
-                yield _row(name, label, Input(placeholder="YYYY-MM-DD", id=name,
+                yield field_row(name, label, Input(placeholder="YYYY-MM-DD", id=name,
                                               compact=True))
             for name, label, hint in TEAM_FIELDS:
-                yield _row(name, label, Input(placeholder=hint, id=name, compact=True))
-            yield _row("previous_id", "Follows", Select(
+                yield field_row(name, label, Input(placeholder=hint, id=name, compact=True))
+            yield field_row("previous_id", "Follows", Select(
                 [], prompt="(none: for surveillance or recertification)", id="previous_id",
                 disabled=True, compact=True))
         yield Static("", id="form-error", classes="field-error", markup=False)
@@ -205,4 +205,18 @@ class NewAuditScreen(Screen[int | None]):
         self.dismiss(audit.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        typed = [name for name, *_ in (*TEXT_FIELDS, *DATE_FIELDS, *TEAM_FIELDS)
+                 if (self._value(name) or "").strip()]
+        if not typed:
+            self.dismiss(None)
+            return
+        from auditor.ui.screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(
+            "Throw this new audit away?",
+            f"{len(typed)} field(s) are filled in and the audit is not created yet. "
+            "Throw them away?", yes="Throw away", no="Keep editing", danger=True), answered)
