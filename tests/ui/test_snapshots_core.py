@@ -62,3 +62,13 @@ def test_close_audit(snap_compare, app_on, demo):
 def test_help(snap_compare, app_on, demo):
     assert snap_compare(app_on(demo.current_id), press=["question_mark"],
                         terminal_size=(100, 30))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_edit_audit_details(snap_compare, app_on, demo, size):
+    assert snap_compare(app_on(demo.current_id), press=["ctrl+e"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_verifying_previous_findings(snap_compare, app_on, demo, size):
+    assert snap_compare(app_on(demo.current_id), press=["p", "down"], terminal_size=size)
