@@ -172,6 +172,7 @@ KEY_SECTIONS = {
     "AuditorApp": "Everywhere",
     "HomeScreen": "Home screen (the list of audits)",
     "NewAuditScreen": "New audit form",
+    "EditAuditScreen": "Audit details form",
     "ClauseTree": "Clause tree (when the tree has the focus)",
     "AuditScreen": "Audit screen keys",
     "PreviousFindingsPanel": "Previous findings (surveillance audit, when the list has the "
