@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from sqlalchemy import and_, or_
 from sqlmodel import col, select
 
 from .base import Part
@@ -13,7 +14,7 @@ from .checks import check_result
 from .errors import RuleViolation
 from .evidence import add_evidence, copy_into_store
 from .findings import apply_fields, move, raise_finding
-from .models import Audit, Finding, ItemResult
+from .models import Audit, ChangeLog, Finding, ItemResult
 from .surveillance import load_results
 from .unit import UnitOfWork, ident
 from .vocab import RESULTS_WITH_FINDING, Entity, FindingStatus, Result
@@ -123,6 +124,45 @@ class ItemRecords(Part):
             uow.session.add(row)
             uow.touch(audit)
             return row, finding
+
+    def undo_result(self, audit_id: int, ref: str, result: str, *,
+                    revive: Iterable[str] = (), cancel: Iterable[str] = ()) -> ItemResult:
+        """Put an item back as it was before one result key: its earlier `result`, the
+        findings that key cancelled open again (`revive`), and the blank finding it raised
+        cancelled (`cancel`), in one transaction, each change in the log as any other."""
+        value = check_result(result)
+        with self.core.writing() as uow:
+            audit = uow.open_audit(audit_id)
+            row = item_row(uow, audit, ref)
+            for code in (*revive, *cancel):
+                finding = uow.finding(code)
+                if finding.audit_id != audit.id or finding.ref != ref:
+                    raise RuleViolation(f"{code} is not a finding of item {ref} of audit "
+                                        f"{audit.id}", field="ref")
+                target = FindingStatus.OPEN if code in revive else FindingStatus.CANCELLED
+                move(uow, finding, target.value, note="undone", by_auditee=False)
+            uow.set(row, audit.id, Entity.ITEM, ref, "result", value.value)
+            row.updated_at = uow.now()
+            uow.session.add(row)
+            uow.touch(audit)
+            return row
+
+    def item_history(self, audit_id: int, ref: str) -> list[ChangeLog]:
+        """Every change of the item as the auditor sees it: its own fields and the
+        findings raised on it (created, graded, moved, cancelled), oldest first. The shown
+        result follows the findings, so the item's history has to show them too."""
+        with self.core.reading() as uow:
+            uow.audit(audit_id)
+            codes = select(Finding.code).where(col(Finding.audit_id) == audit_id,
+                                               col(Finding.ref) == ref)
+            query = select(ChangeLog).where(
+                col(ChangeLog.audit_id) == audit_id,
+                or_(and_(col(ChangeLog.entity) == Entity.ITEM.value,
+                         col(ChangeLog.entity_id) == ref),
+                    and_(col(ChangeLog.entity) == Entity.FINDING.value,
+                         col(ChangeLog.entity_id).in_(codes))),
+            ).order_by(col(ChangeLog.id))
+            return list(uow.session.execute(query).scalars())
 
     def set_item_text(self, audit_id: int, ref: str, **fields: str) -> ItemResult:
         """Notes, interviewees, documents seen: the autosave path, one commit per call."""

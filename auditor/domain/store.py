@@ -73,6 +73,8 @@ class Store(StoreCore):
         self.effective_results = items.effective_results
         self.record_result = items.record_result
         self.set_item_text = items.set_item_text
+        self.item_history = items.item_history
+        self.undo_result = items.undo_result
         self.finding = findings.finding
         self.findings = findings.findings
         self.previous_open_findings = findings.previous_open_findings

@@ -528,3 +528,42 @@ async def test_the_palette_puts_the_exact_ref_first_then_refs_in_checklist_order
         await pilot.press("enter")
         await pilot.pause()
         assert cursor(app) == first
+
+
+async def test_backspace_on_a_written_nc_says_so_and_ctrl_z_brings_it_back(
+        make_app, audit, store, text_of):
+    from auditor.ui.screens.history import HistoryScreen
+
+    _, nc = store.record_result(audit.id, "8.6", "minor", statement="Release unapproved")
+    app = make_app(open_audit=audit.id)
+    notices = []
+    app.notify = lambda message, **kw: notices.append(message)
+    async with app.run_test(size=SIZE) as pilot:
+        await at(pilot, "8.6")
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert store.finding(nc.code).status == "cancelled"
+        assert any(nc.code in n and "ctrl+z" in n for n in notices), notices
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert store.finding(nc.code).status == "open"
+        assert recorded(store, audit.id)["8.6"] == "minor"
+        assert app.screen.progress.status("8.6").result == "minor"
+        # the item's history shows the result and the finding's every step
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        shown = text_of(app)
+        assert f"{nc.code} status" in shown and "cancelled" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        # a key that raised a blank observation is undone too, and then nothing is left
+        await at(pilot, "4.1")
+        await pilot.press("o", "ctrl+z")
+        await pilot.pause()
+        assert recorded(store, audit.id)["4.1"] == "not_assessed"
+        assert [f.status for f in store.findings(audit.id) if f.ref == "4.1"] == ["cancelled"]
+        await pilot.press("ctrl+z", "ctrl+z")
+        await pilot.pause()
+    assert any("Nothing to undo" in n for n in notices)
+    assert store.finding(nc.code).status == "open"

@@ -65,6 +65,7 @@ def refusals(store, audit, nc, obs, evidence_file):
         ("close again", lambda: store.close_audit(audit, "again")),
         ("import an auditor field", lambda: store.apply_auditee_changes(
             audit, {nc: {"owner": "Bo"}, obs: {"statement": "rewritten"}})),
+        ("undo a result", lambda: store.undo_result(audit, "4.1", "not_assessed")),
     ]
 
 
@@ -81,7 +82,7 @@ def test_a_closed_audit_refuses_every_change_and_changes_nothing(store, closed, 
         assert "closed" in str(refused.value), f"{name}: {refused.value}"
         assert "\n" not in str(refused.value)
         assert dump(db) == before, f"{name} changed the database"
-    assert len(calls) == 17
+    assert len(calls) == 18
 
 
 def test_a_cancelled_finding_of_a_closed_audit_stays_cancelled(store, mini_checklist):
@@ -138,7 +139,7 @@ def test_every_store_method_that_writes_is_covered_here():
     covered = {"create_audit", "update_audit", "close_audit", "reopen_audit", "delete_audit",
                "record_result", "set_item_text", "raise_finding", "update_finding",
                "set_finding_status", "apply_auditee_changes", "add_evidence",
-               "verify_previous_finding"}
+               "verify_previous_finding", "undo_result"}
     writers = {
         name for part in PARTS
         for name, member in inspect.getmembers(part, inspect.isfunction)

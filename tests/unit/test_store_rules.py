@@ -633,3 +633,39 @@ def test_rule_violations_name_their_field(store, mini_checklist):
     audit = create(mini_checklist, title="T", auditee="A", planned_start="2026-05-02")
     assert field_of(lambda: store.update_audit(
         audit.id, {"planned_end": "2026-05-01"})) == "planned_end"
+
+
+def test_undo_puts_the_item_back_with_its_cancelled_finding_open_again(store, audit):
+    _, nc = store.record_result(audit.id, "8.6", "minor", statement="Release unapproved")
+    store.record_result(audit.id, "8.6", "not_assessed")  # backspace: the NC is cancelled
+    assert store.finding(nc.code).status == "cancelled"
+    store.undo_result(audit.id, "8.6", "minor", revive=[nc.code])
+    assert store.finding(nc.code).status == "open"
+    assert store.finding(nc.code).statement == "Release unapproved"
+    assert store.effective_results(audit.id)["8.6"] == Result.MINOR
+    # and a key that raised a blank observation is undone by cancelling it
+    _, obs = store.record_result(audit.id, "4.1", "observation")
+    store.undo_result(audit.id, "4.1", "not_assessed", cancel=[obs.code])
+    assert store.finding(obs.code).status == "cancelled"
+    assert store.effective_results(audit.id).get("4.1", "not_assessed") == "not_assessed"
+    assert store.verify_audit(audit.id)["problems"] == []
+
+
+def test_undo_refuses_a_finding_of_another_item(store, audit):
+    _, obs = store.record_result(audit.id, "4.1", "observation")
+    with pytest.raises(RuleViolation, match="not a finding of item 4.2"):
+        store.undo_result(audit.id, "4.2", "conform", cancel=[obs.code])
+    assert store.finding(obs.code).status == "open"
+
+
+def test_an_items_history_shows_its_findings_too(store, audit):
+    store.record_result(audit.id, "8.6", "conform")
+    nc = store.raise_finding(audit.id, "8.6", "minor", statement="Late approval")
+    store.set_finding_status(nc.code, "cancelled")
+    store.raise_finding(audit.id, "4.1", "ofi")  # another item: not in 8.6's history
+    shown = [(e.entity, e.entity_id, e.field, e.new)
+             for e in store.item_history(audit.id, "8.6")]
+    assert ("item", "8.6", "result", "conform") in shown
+    assert ("finding", nc.code, "created", "minor") in shown
+    assert ("finding", nc.code, "status", "cancelled") in shown
+    assert all(entity_id in ("8.6", nc.code) for _e, entity_id, _f, _n in shown)

@@ -23,6 +23,7 @@ from auditor.ui.attach_file import attach_file
 from auditor.ui.commands import ClauseCommands
 from auditor.ui.compat import breakpoint_classes
 from auditor.ui.plain import markup_safe
+from auditor.ui.result_undo import UndoStack, change_of
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.audit_status import FILTER_ORDER, AuditStatusLine
 from auditor.ui.widgets.clause_tree import RESULT_KEYS, ClauseTree
@@ -48,6 +49,8 @@ class AuditScreen(Screen):
         Binding("C", "close_audit", "Close audit", key_display="C", show=False,
                 id="audit.close"),
         Binding("h", "history", "Item history", show=False, id="audit.history"),
+        Binding("ctrl+z", "undo", "Undo result", key_display="^z", show=False,
+                id="audit.undo"),
         Binding("ctrl+e", "edit_audit", "Audit details", key_display="^e", show=False,
                 id="audit.edit_audit"),
         Binding("d", "compare_previous", "Compare with previous audit", show=False,
@@ -73,6 +76,7 @@ class AuditScreen(Screen):
         self.findings: list[Finding] = store.findings(audit_id)
         self.evidence: list[Evidence] = store.evidence(audit_id)
         self.progress = AuditProgress.of(self.checklist, self.rows, self.findings)
+        self.undo = UndoStack()
         # Per ref, what the audit followed showed there ("last time: minor, NC-2025-004").
         self.previous = store.previous_results(audit_id) if self.audit.previous_id else {}
 
@@ -221,6 +225,8 @@ class AuditScreen(Screen):
         ref = self._writable_ref()
         if ref is None:
             return
+        before = self.rows[ref].result if ref in self.rows else Result.NOT_ASSESSED.value
+        findings_before = self._item_findings(ref)
         try:
             row, finding = self.store.record_result(self.audit_id, ref, result)
         except AuditorError as exc:
@@ -232,6 +238,27 @@ class AuditScreen(Screen):
         # Only clearing a result can cancel findings; the other keys leave them or return
         # the one they raised.
         self._item_changed(ref, reread_findings=result == Result.NOT_ASSESSED)
+        change = change_of(ref, before, findings_before, self._item_findings(ref))
+        self.undo.push(change)
+        if change.revive:
+            self.notify(f"{', '.join(change.revive)} cancelled with the result; "
+                        "ctrl+z undoes it", severity="warning")
+
+    def action_undo(self) -> None:
+        change = self.undo.pop()
+        if change is None:
+            self.notify("Nothing to undo: ctrl+z undoes the result keys of this session.")
+            return
+        try:
+            self.store.undo_result(self.audit_id, change.ref, change.before,
+                                   revive=change.revive, cancel=change.cancel)
+        except AuditorError as exc:
+            self.notify(f"Not undone: {exc}", severity="error")
+            return
+        self.rows = self.store.results(self.audit_id)
+        self._item_changed(change.ref)
+        self.go_to(change.ref)
+        self.notify(f"Undone: {change.describe()}")
 
     def action_raise_nonconformity(self, grade: str) -> None:
         ref = self._writable_ref()

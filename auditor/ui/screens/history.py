@@ -17,7 +17,8 @@ from textual.widgets import DataTable, Static
 
 from auditor.domain.models import ChangeLog
 from auditor.domain.text import shorten
-from auditor.domain.vocab import field_label
+from auditor.domain.vocab import Entity, field_label
+from auditor.ui.plain import controls_shown
 from auditor.ui.widgets.key_bar import KeyBar
 from auditor.ui.widgets.row_table import RowTable
 
@@ -36,7 +37,14 @@ def when(entry: ChangeLog) -> str:
 def _shown(value: str | None) -> str:
     if value is None or value == "":
         return "—"
-    return value
+    return controls_shown(value)
+
+
+def what(entry: ChangeLog) -> str:
+    """The field; in an item's history, a finding's entry says which finding."""
+    if entry.entity == Entity.FINDING.value:
+        return f"{entry.entity_id} {field_label(entry.field)}"
+    return field_label(entry.field)
 
 
 def _short(value: str | None) -> str:
@@ -66,15 +74,17 @@ class HistoryScreen(ModalScreen[None]):
         yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
-        self.entries = self.store.history(
-            audit_id=self.audit_id, entity=self.entity, entity_id=self.entity_id
-        )
+        if self.entity == Entity.ITEM.value and self.audit_id is not None:
+            self.entries = self.store.item_history(self.audit_id, self.entity_id)
+        else:
+            self.entries = self.store.history(
+                audit_id=self.audit_id, entity=self.entity, entity_id=self.entity_id)
         table = self.query_one(DataTable)
         for entry in self.entries:
             table.add_row(
                 when(entry),
-                Text(entry.actor),
-                field_label(entry.field),
+                Text(controls_shown(entry.actor)),
+                what(entry),
                 Text(_short(entry.old)),
                 Text(_short(entry.new)),
                 key=str(entry.id),
@@ -89,7 +99,7 @@ class HistoryScreen(ModalScreen[None]):
         """Values are cut short in the table; the highlighted one shows in full below."""
         entry = self.entries[event.cursor_row]
         self.query_one("#history-detail", Static).update(
-            f"{field_label(entry.field)}: {_shown(entry.old)} → {_shown(entry.new)}"
+            f"{what(entry)}: {_shown(entry.old)} → {_shown(entry.new)}"
         )
 
     def action_close(self) -> None:
