@@ -40,9 +40,9 @@ def _shown(value: str | None) -> str:
     return controls_shown(value)
 
 
-def what(entry: ChangeLog) -> str:
+def what(entry: ChangeLog, shown_for: str) -> str:
     """The field; in an item's history, a finding's entry says which finding."""
-    if entry.entity == Entity.FINDING.value:
+    if entry.entity != shown_for:
         return f"{entry.entity_id} {field_label(entry.field)}"
     return field_label(entry.field)
 
@@ -84,7 +84,7 @@ class HistoryScreen(ModalScreen[None]):
             table.add_row(
                 when(entry),
                 Text(controls_shown(entry.actor)),
-                what(entry),
+                what(entry, self.entity),
                 Text(_short(entry.old)),
                 Text(_short(entry.new)),
                 key=str(entry.id),
@@ -99,7 +99,7 @@ class HistoryScreen(ModalScreen[None]):
         """Values are cut short in the table; the highlighted one shows in full below."""
         entry = self.entries[event.cursor_row]
         self.query_one("#history-detail", Static).update(
-            f"{what(entry)}: {_shown(entry.old)} → {_shown(entry.new)}"
+            f"{what(entry, self.entity)}: {_shown(entry.old)} → {_shown(entry.new)}"
         )
 
     def action_close(self) -> None:
