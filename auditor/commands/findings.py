@@ -29,7 +29,12 @@ def register(commands) -> None:
     p = command(sub, "set", "move a finding to a new status", set_status)
     p.add_argument("finding", metavar="FINDING", help="e.g. NC-2026-007")
     p.add_argument("--status", required=True, choices=[s.value for s in FindingStatus])
-    p.add_argument("--note", default="", help="verification note or reason")
+    p.add_argument("--note", default="", help="verification note, or why a plan is rejected "
+                   "(the auditee reads it in the next workbook)")
+    p.add_argument("--by", metavar="NAME", help="who verified (closed, not_effective); "
+                   "default: the verifier already recorded, else you")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="when it was verified; default: the "
+                   "day already recorded, else today")
 
 
 def record(ctx, args) -> int:
@@ -60,7 +65,8 @@ def record(ctx, args) -> int:
 
 
 def set_status(ctx, args) -> int:
-    finding = ctx.store.set_finding_status(args.finding, args.status, note=args.note)
+    finding = ctx.store.set_finding_status(args.finding, args.status, note=args.note,
+                                           verified_by=args.by, verified_on=args.on)
     from auditor.domain.vocab import status_label
 
     ctx.print(f"{finding.code}: {status_label(finding.status)}")

@@ -172,9 +172,32 @@ def apply_fields(uow: UnitOfWork, finding: Finding, fields: Mapping[str, Any], *
     uow.session.add(finding)
 
 
+def record_verification(uow: UnitOfWork, finding: Finding, *, by: str | None = None,
+                        on: object = None, note: str = "") -> None:
+    """Who verified, when and how: what the auditor gives, else what is already there (a
+    verifier typed in the form is never replaced by the login name), else the person
+    working and today. A verification day in the future is refused."""
+    today = uow.now().date()
+    who = (by or "").strip() or finding.verified_by or uow.actor
+    day = check_day("verified_on", on) if on not in (None, "") else None
+    day = day or finding.verified_on or today
+    if day > today:
+        raise RuleViolation(f"verified on {day.isoformat()} is in the future; a "
+                            "verification is recorded once it has happened",
+                            field="verified_on")
+    audit_id, code = finding.audit_id, finding.code
+    uow.set(finding, audit_id, Entity.FINDING, code, "verified_by", who)
+    uow.set(finding, audit_id, Entity.FINDING, code, "verified_on", day)
+    if note.strip():
+        uow.set(finding, audit_id, Entity.FINDING, code, "verification_note", note.strip())
+
+
 def move(uow: UnitOfWork, finding: Finding, status: str, *, note: str,
-         by_auditee: bool) -> None:
-    """A step of the finding's lifecycle (vocab.allowed_moves)."""
+         by_auditee: bool, verified_by: str | None = None,
+         verified_on: object = None) -> None:
+    """A step of the finding's lifecycle (vocab.allowed_moves). Verifying (closed, not
+    effective) records who and when (`record_verification`); rejecting keeps its reason
+    where the auditee reads it in the next workbook."""
     target = check_status(status)
     if by_auditee and target not in AUDITEE_STATUSES:
         raise RuleViolation(
@@ -213,10 +236,9 @@ def move(uow: UnitOfWork, finding: Finding, status: str, *, note: str,
     if target != FindingStatus.OPEN:  # no `open_at`: created_at says when it opened
         setattr(finding, f"{target.value}_at", now)
     if target in (FindingStatus.CLOSED, FindingStatus.NOT_EFFECTIVE) and not by_auditee:
-        uow.set(finding, audit_id, Entity.FINDING, code, "verified_by", uow.actor)
-        uow.set(finding, audit_id, Entity.FINDING, code, "verified_on", now.date())
-        if note:
-            uow.set(finding, audit_id, Entity.FINDING, code, "verification_note", note)
+        record_verification(uow, finding, by=verified_by, on=verified_on, note=note)
+    elif target == FindingStatus.REJECTED and note.strip():
+        uow.set(finding, audit_id, Entity.FINDING, code, "verification_note", note.strip())
     elif note:
         uow.record(audit_id, Entity.FINDING, code, LogEvent.NOTE, None, note)
     finding.updated_at = now
@@ -293,10 +315,12 @@ class FindingRegister(Part):
             return finding
 
     def set_finding_status(self, code: str, status: str, *, note: str = "",
-                           by_auditee: bool = False) -> Finding:
+                           by_auditee: bool = False, verified_by: str | None = None,
+                           verified_on: object = None) -> Finding:
         with self.core.writing() as uow:
             finding = uow.finding(code)
-            move(uow, finding, status, note=note, by_auditee=by_auditee)
+            move(uow, finding, status, note=note, by_auditee=by_auditee,
+                 verified_by=verified_by, verified_on=verified_on)
             return finding
 
     # -- the follow-up import -----------------------------------------------------------

@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 from .base import Part
 from .derived import effective_results
 from .errors import RuleViolation
-from .findings import raise_finding
+from .findings import raise_finding, record_verification
 from .models import Audit, Finding, ItemResult
 from .unit import UnitOfWork
 from .vocab import (
@@ -101,15 +101,14 @@ def _check_verifiable(current: Audit, old: Finding) -> None:
 
 
 def _verify_move(uow: UnitOfWork, current: Audit, old: Finding, target: FindingStatus,
-                 note: str) -> None:
+                 note: str, verified_by: str | None = None,
+                 verified_on: object = None) -> None:
     now = uow.now()
     audit_id, code = old.audit_id, old.code
     uow.set(old, audit_id, Entity.FINDING, code, "status", target.value)
     setattr(old, f"{target.value}_at", now)
-    uow.set(old, audit_id, Entity.FINDING, code, "verified_by", uow.actor)
-    uow.set(old, audit_id, Entity.FINDING, code, "verified_on", now.date())
-    uow.set(old, audit_id, Entity.FINDING, code, "verification_note",
-            note.strip() or f"verified on site in audit {current.id}")
+    record_verification(uow, old, by=verified_by, on=verified_on,
+                        note=note.strip() or f"verified on site in audit {current.id}")
     uow.record(current.id, Entity.FINDING, code, LogEvent.VERIFIED_IN_AUDIT, None,
                f"{current.id}: {target.value}")
     old.updated_at = now
@@ -176,7 +175,8 @@ class Surveillance(Part):
         }
 
     def verify_previous_finding(
-        self, current_audit_id: int, code: str, effective: bool, note: str = ""
+        self, current_audit_id: int, code: str, effective: bool, note: str = "", *,
+        verified_by: str | None = None, verified_on: object = None,
     ) -> Finding | None:
         """Verify on site a finding of the previous audit. Effective closes it and returns
         None; not effective marks it `not_effective` and returns the repeat finding raised
@@ -186,10 +186,12 @@ class Surveillance(Part):
             old = uow.finding(code)
             _check_verifiable(current, old)
             if effective:
-                _verify_move(uow, current, old, FindingStatus.CLOSED, note)
+                _verify_move(uow, current, old, FindingStatus.CLOSED, note, verified_by,
+                             verified_on)
                 uow.touch(current)
                 return None
             repeat = _raise_repeat(uow, current, old)
-            _verify_move(uow, current, old, FindingStatus.NOT_EFFECTIVE, note)
+            _verify_move(uow, current, old, FindingStatus.NOT_EFFECTIVE, note, verified_by,
+                         verified_on)
             uow.touch(current)
             return repeat

@@ -79,7 +79,10 @@ def statement_text(f: Finding) -> str:
     """The Statement cell: what the auditee needs to answer the finding, in one place."""
     parts = [f.statement, *filled(f, (("Requirement: {}", "requirement"),
                                       ("Process/area: {}", "process_area"),
-                                      ("Repeats {}", "repeat_of")))]
+                                      ("Repeats {}", "repeat_of"),
+                                      # why a plan was rejected, or how it was verified:
+                                      # the auditee answers it in this workbook
+                                      ("Auditor's review: {}", "verification_note")))]
     return "\n\n".join(p for p in parts if p)
 
 

@@ -424,6 +424,8 @@ async def test_previous_results_and_findings_of_the_audit_followed(
         await pilot.press("p")  # to the previous findings
         await pilot.press("N")  # verified not effective: a repeat is raised here
         await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
         assert app.screen.progress.shown("4.1").value == "minor"
         assert "min 4 1/2" in text_of(app)
     [repeat] = store.findings(follow.id)

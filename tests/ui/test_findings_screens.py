@@ -427,6 +427,8 @@ def test_reject_then_refused_step_is_notified_and_nothing_moves(store, audit, se
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("r")
             await pilot.pause()
+            await pilot.press(*"No evidence the rule is enforced", "ctrl+s")
+            await pilot.pause()
             assert store.finding(a.code).status == FindingStatus.REJECTED
             await pilot.press("v")  # a rejected plan cannot be verified
             await pilot.pause()
@@ -444,6 +446,8 @@ def test_verify_effective_then_a_step_that_does_not_apply(store, audit, several)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("down")  # b: implemented
             await pilot.press("v")
+            await pilot.pause()
+            await pilot.press("ctrl+s")  # who and when prefilled: the tester, today
             await pilot.pause()
             await pilot.press("down", "down")  # d: open OFI
             await pilot.press("n")  # not effective does not apply to an open finding
@@ -464,6 +468,8 @@ def test_not_effective_on_an_implemented_finding(store, audit, several):
         app = findings_host(store, audit.id)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("down", "n")
+            await pilot.pause()
+            await pilot.press(*"Two releases still unreviewed", "ctrl+s")
             await pilot.pause()
             assert cell(app.screen.query_one(DataTable), b.code, "status") == "not effective"
 
@@ -494,7 +500,7 @@ def test_open_only_filter_hides_closed_and_closing_removes_the_row(store, audit,
             await pilot.press("o")
             await pilot.pause()
             assert list(table.rows) == [a.code, b.code, d.code]
-            await pilot.press("down", "v")  # verify b effective: it leaves the open list
+            await pilot.press("down", "v", "ctrl+s")  # verify b effective: it leaves the list
             await pilot.pause()
             assert list(table.rows) == [a.code, d.code]
             await pilot.press("o")
@@ -812,3 +818,54 @@ def test_closing_lists_what_is_incomplete_before_asking(store, audit):
 
     run(go())
     assert store.audit(audit.id).status != AuditStatus.CLOSED
+
+
+def test_verifying_keeps_the_verifier_typed_and_asks_who_when_and_how(store, audit, several):
+    _, b, *_ = several  # implemented
+    store.update_finding(b.code, {"verified_by": "Dana Keller", "verified_on": "2026-02-27",
+                                  "verification_note": "Gate seen on two releases"})
+
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("down", "v")
+            await pilot.pause()
+            screen = app.screen
+            assert screen.query_one("#verified_by").value == "Dana Keller"
+            assert screen.query_one("#verified_on").value == "2026-02-27"
+            assert screen.query_one("#review-note").text == "Gate seen on two releases"
+            screen.query_one("#verified_on").value = "2026-03-09"  # after today
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert "in the future" in str(screen.query_one("#review-error").render())
+            assert store.finding(b.code).status != FindingStatus.CLOSED
+            screen.query_one("#verified_on").value = "2026-02-28"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+
+    run(go())
+    closed = store.finding(b.code)
+    assert (closed.status, closed.verified_by, closed.verified_on) == (
+        FindingStatus.CLOSED, "Dana Keller", date(2026, 2, 28))
+    assert closed.verification_note == "Gate seen on two releases"
+
+
+def test_rejecting_a_plan_asks_why_and_keeps_the_reason(store, audit, several):
+    a, *_ = several  # responded
+
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("r")
+            await pilot.pause()
+            await pilot.press("ctrl+s")  # no reason: refused in the dialog
+            await pilot.pause()
+            assert "Say why" in str(app.screen.query_one("#review-error").render())
+            assert store.finding(a.code).status != FindingStatus.REJECTED
+            await pilot.press(*"The rule has no owner", "ctrl+s")
+            await pilot.pause()
+
+    run(go())
+    rejected = store.finding(a.code)
+    assert rejected.status == FindingStatus.REJECTED
+    assert rejected.verification_note == "The rule has no owner"

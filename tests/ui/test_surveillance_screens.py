@@ -59,7 +59,10 @@ async def _verify_actions(store, followed):
         assert panel.codes == [minor.code, obs.code]
         await pilot.press("N")
         await pilot.pause()
+        await pilot.press(*"Still no review records", "ctrl+s")
+        await pilot.pause()
         assert store.finding(minor.code).status == FindingStatus.NOT_EFFECTIVE
+        assert store.finding(minor.code).verification_note == "Still no review records"
         [repeat] = store.findings(new.id)
         assert repeat.repeat_of == minor.code
         assert app.verified[-1].code == minor.code
@@ -68,10 +71,19 @@ async def _verify_actions(store, followed):
         assert panel.codes == [minor.code, obs.code]
         await pilot.press("down", "e")
         await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
         assert store.finding(obs.code).status == FindingStatus.CLOSED
         assert app.verified[-1].effective is True
         assert panel.codes == [minor.code]
         await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("escape")  # cancelled: nothing recorded
+        await pilot.pause()
+        assert store.finding(minor.code).status == FindingStatus.NOT_EFFECTIVE
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert store.finding(minor.code).status == FindingStatus.CLOSED
         assert panel.codes == []

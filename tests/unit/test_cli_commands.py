@@ -663,3 +663,30 @@ def test_audits_edit_refuses_a_closed_audit(run, new_audit):
     r = run("audits", "edit", audit, "--title", "Renamed")
     assert r.code == 1 and f"audits reopen {audit} --reason" in r.err
     assert show(run, audit)["title"] == "Internal audit 2026"
+
+
+def test_findings_set_verifies_as_told_and_the_review_reaches_the_workbook(
+        run, new_audit, tmp_path):
+    from openpyxl import load_workbook
+
+    audit = new_audit()
+    run("record", audit, "8.6", "--result", "minor", "--statement", "Release unapproved")
+    code = show(run, audit)["findings"][0]["id"]
+    run("record", audit, "8.3.4", "--result", "observation", "--statement", "Thin notes")
+    obs = show(run, audit)["findings"][1]["id"]
+    r = run("findings", "set", obs, "--status", "closed", "--by", "Dana Keller", "--on",
+            "2026-02-27", "--note", "Template now mandatory")
+    assert r.code == 0, r.err
+    closed = next(f for f in show(run, audit)["findings"] if f["id"] == obs)
+    assert closed["status"] == "closed"
+    run("record", audit, "4.1", "--result", "ofi", "--statement", "Automate it")
+    ofi = show(run, audit)["findings"][2]["id"]
+    future = run("findings", "set", ofi, "--status", "closed", "--on", "2999-01-01")
+    assert future.code == 1 and "in the future" in future.err
+    assert next(f for f in show(run, audit)["findings"] if f["id"] == ofi)["status"] == "open"
+    assert code
+    target = tmp_path / "nc.xlsx"
+    assert run("export", audit, "-o", target).code == 0
+    ws = load_workbook(target)["Findings"]
+    cells = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("Auditor's review: Template now mandatory" in c for c in cells)

@@ -187,6 +187,7 @@ KEY_SECTIONS = {
     "AskPathScreen": "Dialogs",
     "ChooseAuditsScreen": "Dialogs",
     "HistoryScreen": "Dialogs",
+    "ReviewFindingScreen": "Dialogs",
     "HelpScreen": "Dialogs",
 }
 KEY_NAMES = {"question_mark": "?", "slash": "/", "plus": "+", "minus": "-",

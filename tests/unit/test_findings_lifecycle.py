@@ -383,3 +383,20 @@ def test_checking_the_import_first_writes_nothing(tstore, taudit):
     assert tstore.finding(a).owner == "" and tstore.finding(a).status == "open"
     tstore.set_item_text(taudit.id, "4.1", notes="after the check")
     assert tstore.verify_trail() is None
+
+
+def test_verifying_keeps_a_verifier_already_typed_and_a_rejection_keeps_its_reason(
+        store, audit):
+    _, nc = store.record_result(audit.id, "8.6", "minor", statement="Release unapproved")
+    store.update_finding(nc.code, {"root_cause": "Rush", "corrective_action": "Gate"},
+                         by_auditee=True)
+    store.set_finding_status(nc.code, "responded", by_auditee=True)
+    store.set_finding_status(nc.code, "rejected", note="The gate has no owner")
+    assert store.finding(nc.code).verification_note == "The gate has no owner"
+    store.set_finding_status(nc.code, "responded", by_auditee=True)
+    store.set_finding_status(nc.code, "accepted")
+    store.set_finding_status(nc.code, "implemented", by_auditee=True)
+    store.update_finding(nc.code, {"verified_by": "Dana Keller", "verified_on": "2026-02-27"})
+    closed = store.set_finding_status(nc.code, "closed")  # `v`: no overwrite by the login
+    assert (closed.verified_by, closed.verified_on.isoformat()) == ("Dana Keller",
+                                                                    "2026-02-27")

@@ -14,7 +14,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from auditor.domain.errors import AuditorError
-from auditor.domain.followup import applicable_steps, days_overdue, is_open, review_step
+from auditor.domain.followup import (
+    applicable_steps,
+    days_overdue,
+    is_open,
+    review_step,
+    step_applies,
+)
 from auditor.domain.models import Finding
 from auditor.domain.text import filled
 from auditor.domain.vocab import GRADE_SHORT, AuditStatus, status_label
@@ -26,6 +32,10 @@ from ..workbook_actions import export_report, import_followup, workbook_bindings
 from .finding_form import FindingFormScreen
 from .help import HelpScreen
 from .history import HistoryScreen
+
+# The steps that ask before they are taken, and what the dialog says it records.
+ASKS = {"verify_effective": "verified effective (closes it)",
+        "not_effective": "verified not effective", "reject": "plan rejected"}
 
 COLUMNS = (
     ("id", "Finding"),
@@ -224,13 +234,37 @@ class FindingsScreen(Screen):
         if finding.status == step.target:
             self.notify(f"{finding.code} is already {status_label(step.target)}")
             return
+        # A step that applies asks first; one that does not goes to the store, which says
+        # why it refuses (one rule, one message).
+        if step_id in ASKS and step_applies(finding, step_id, audit_closed=self.audit_closed):
+            self._ask_and_move(finding, step_id, step.target.value)
+            return
         try:
             moved = self.store.set_finding_status(finding.code, step.target.value)
         except AuditorError as exc:
             self.notify(str(exc), title="Not changed", severity="error", markup=False)
             return
-        self._refresh_row(moved)
+        self._moved(moved)
+
+    def _moved(self, moved: Finding | None) -> None:
+        if moved is None:
+            return
+        self.reload()
         self.notify(f"{moved.code}: {status_label(moved.status)}", markup=False)
+
+    def _ask_and_move(self, finding: Finding, step_id: str, target: str) -> None:
+        from auditor.ui.screens.review_finding import Review, ReviewFindingScreen
+
+        def record(review: Review) -> Finding:
+            return self.store.set_finding_status(
+                finding.code, target, note=review.note, verified_by=review.verified_by,
+                verified_on=review.verified_on)
+
+        title = f"{finding.code}: {ASKS[step_id]}"
+        self.app.push_screen(ReviewFindingScreen(
+            finding, title, step="reject" if step_id == "reject" else "verify",
+            actor=self.store.actor, today=self.store.now().date(), record=record),
+            self._moved)
 
     def action_export(self) -> None:
         export_report(self.app, self.store, self.audit_id)

@@ -20,7 +20,6 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from auditor.domain.errors import AuditorError
 from auditor.domain.followup import days_overdue
 from auditor.domain.models import Finding
 from auditor.domain.text import filled
@@ -168,19 +167,34 @@ class PreviousFindingsPanel(Vertical):
         return self.codes[table.cursor_row]
 
     def action_verify(self, effective: bool) -> None:
+        """Asks who verified, when and how (prefilled), then verifies on site."""
+        from auditor.ui.screens.review_finding import Review, ReviewFindingScreen
+
         code = self.highlighted
-        if code is None:
+        chosen = next((f for f in self.findings if f.code == code), None)
+        if chosen is None:
             self.app.bell()
             return
-        try:
-            repeat = self.store.verify_previous_finding(self.audit_id, code, effective)
-        except AuditorError as exc:
-            self.app.notify(str(exc), severity="error")
-            return
-        if effective:
-            self.app.notify(f"{code} verified effective and closed")
-        else:
-            self.app.notify(f"{code} not effective; repeat finding {repeat.code} raised",
-                            severity="warning")
-        self.reload()
-        self.post_message(self.Verified(self, code, effective, repeat.code if repeat else None))
+
+        def record(review: Review):
+            return self.store.verify_previous_finding(
+                self.audit_id, chosen.code, effective, review.note,
+                verified_by=review.verified_by, verified_on=review.verified_on) or chosen
+
+        def done(result) -> None:
+            if result is None:
+                return  # cancelled: nothing recorded
+            if effective:
+                self.app.notify(f"{chosen.code} verified effective and closed")
+            else:
+                self.app.notify(f"{chosen.code} not effective; repeat finding {result.code} "
+                                "raised", severity="warning")
+            self.reload()
+            self.post_message(self.Verified(self, chosen.code, effective,
+                                            None if effective else result.code))
+
+        what = "verified effective (closes it)" if effective else \
+            "verified not effective (raises a repeat finding here)"
+        self.app.push_screen(ReviewFindingScreen(
+            chosen, f"{chosen.code}: {what}", step="verify", actor=self.store.actor,
+            today=self.store.now().date(), record=record), done)
