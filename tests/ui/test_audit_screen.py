@@ -569,3 +569,14 @@ async def test_backspace_on_a_written_nc_says_so_and_ctrl_z_brings_it_back(
         await pilot.pause()
     assert any("Nothing to undo" in n for n in notices)
     assert store.finding(nc.code).status == "open"
+
+
+async def test_the_detail_shows_the_soa_notes_and_related_refs(make_app, audit_27001, text_of):
+    app = make_app(open_audit=audit_27001.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await at(pilot, "A.5.1")
+        shown = " ".join(text_of(app).split())
+        assert "In the SoA" in shown and "Expect it to be included" in shown
+        await at(pilot, "4.1")
+        shown = text_of(app)
+        assert "Related" in shown and "9001:4.1, 6.1.1, 9.3.2" in shown

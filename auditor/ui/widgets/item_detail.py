@@ -113,6 +113,11 @@ class ItemDetail(VerticalScroll):
             f"[b]Ask[/b]\n{_bullets(item.prompts)}" if item.prompts else "",
             f"[b]Look at[/b]\n{_bullets(item.evidence)}" if item.evidence else "",
             f"[b]Guidance[/b]\n{markup_safe(item.guidance)}" if item.guidance else "",
+            # The SoA notes say what to expect of the control in the Statement of
+            # Applicability; the related refs, where else the auditor should look.
+            f"[b]In the SoA[/b]\n{markup_safe(item.soa)}" if item.soa else "",
+            "[b]Related[/b]\n" + ", ".join(markup_safe(r) for r in item.related)
+            if item.related else "",
         ))
         self.notes.show(item.ref, texts)
         self.scroll_home(animate=False)
