@@ -56,8 +56,8 @@ class AuditorApp(App):
         else:
             self.switch_screen(HomeScreen(self.store))
 
-    def open_audit_screen(self, audit_id: int) -> None:
-        self.push_screen(AuditScreen(self.store, audit_id))
+    def open_audit_screen(self, audit_id: int, ref: str | None = None) -> None:
+        self.push_screen(AuditScreen(self.store, audit_id, start_ref=ref))
 
     def help_bindings(self) -> list[Binding]:
         """The keys that work on every screen, for the help lists."""

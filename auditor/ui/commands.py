@@ -1,11 +1,16 @@
-"""The command palette (ctrl+p): "go to clause REF" on the audit screen, and every action
-bound to a key on the current screen, so a key one does not remember is found by name."""
+"""The command palette (ctrl+p): "go to clause REF" on the audit screen, words found in
+what was recorded (this audit's notes, findings and evidence on the audit screen, every
+audit's on home), and every action bound to a key on the current screen, so a key one
+does not remember is found by name."""
 
 from __future__ import annotations
 
 from functools import partial
 
+from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from auditor.ui.plain import controls_shown
 
 # An auditor types a ref they read off the plan: `8.1` means clause 8.1, not A.8.1, and
 # `A.5.1` means A.5.1 before A.5.10. So a typed ref ranks in tiers, each in checklist
@@ -91,3 +96,38 @@ class ScreenActions(Provider):
         for description, display, node, action in self._actions():
             yield DiscoveryHit(description, partial(node.run_action, action),
                                text=description, help=f"key: {display}")
+
+
+# Found words rank below a typed ref and above fuzzy matches of clause titles.
+FOUND = 0.94
+
+
+class TextSearch(Provider):
+    """`Found in 8.3.4 notes: …restore drill…`: words in what was recorded. On the audit
+    screen, in this audit (the cursor goes to the item); elsewhere, in every audit (the
+    audit opens on the item). Two characters at least: one finds everything."""
+
+    async def search(self, query: str) -> Hits:
+        from auditor.domain.search import search
+
+        if len(query.strip()) < 2:
+            return
+        screen = self.screen
+        audit_id = getattr(screen, "audit_id", None)
+        store = getattr(self.app, "store", None)
+        if store is None:
+            return
+        for position, hit in enumerate(search(store, query, audit_id)):
+            where = f"{hit.ref} {hit.where}" if audit_id is not None else \
+                f"audit {hit.audit_id} · {hit.ref} {hit.where}"
+            text = controls_shown(f"Found in {where}: {hit.snippet}")
+            yield Hit(FOUND - position * _STEP, Text(text), partial(self._open, hit),
+                      text=text, help="Go to the item")
+
+    def _open(self, hit) -> None:
+        screen = self.screen
+        if getattr(screen, "audit_id", None) == hit.audit_id and hasattr(screen, "go_to"):
+            if hit.ref:
+                screen.go_to(hit.ref)
+            return
+        self.app.open_audit_screen(hit.audit_id, hit.ref or None)

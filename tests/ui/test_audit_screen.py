@@ -580,3 +580,31 @@ async def test_the_detail_shows_the_soa_notes_and_related_refs(make_app, audit_2
         await at(pilot, "4.1")
         shown = text_of(app)
         assert "Related" in shown and "9001:4.1, 6.1.1, 9.3.2" in shown
+
+
+async def test_the_palette_finds_words_in_notes_and_findings_and_goes_there(
+        make_app, audit, store):
+    store.set_item_text(audit.id, "8.6", notes="Restore drill last run in May")
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        offered = await palette_offers(pilot, "restore drill")
+        assert offered[0] == "Found in 8.6 notes: Restore drill last run in May"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert cursor(app) == "8.6"
+
+
+async def test_from_home_the_palette_finds_words_in_every_audit(
+        make_app, audit, store, mini_checklist):
+    other = store.create_audit(mini_checklist, title="Supplier", auditee="Cloudy")
+    store.record_result(other.id, "8.3.4", "minor", statement="No escrow for the source code")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        offered = await palette_offers(pilot, "escrow")
+        assert offered[0].startswith(f"Found in audit {other.id} · 8.3.4 NC-")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen) and app.screen.audit_id == other.id
+        assert cursor(app) == "8.3.4"

@@ -20,7 +20,7 @@ from auditor.domain.models import Evidence, Finding, ItemResult
 from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
 from auditor.domain.vocab import AuditStatus, Result
 from auditor.ui.attach_file import attach_file
-from auditor.ui.commands import ClauseCommands
+from auditor.ui.commands import ClauseCommands, TextSearch
 from auditor.ui.compat import breakpoint_classes
 from auditor.ui.plain import markup_safe
 from auditor.ui.result_undo import UndoStack, change_of
@@ -34,7 +34,7 @@ from auditor.ui.workbook_actions import export_report, import_followup, workbook
 
 
 class AuditScreen(Screen):
-    COMMANDS = Screen.COMMANDS | {ClauseCommands}
+    COMMANDS = Screen.COMMANDS | {ClauseCommands, TextSearch}
     # Below 32 lines the previous findings panel gives its room back to the tree.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
@@ -58,8 +58,9 @@ class AuditScreen(Screen):
         *workbook_bindings("audit"),
     ]
 
-    def __init__(self, store, audit_id: int) -> None:
+    def __init__(self, store, audit_id: int, start_ref: str | None = None) -> None:
         super().__init__()
+        self.start_ref = start_ref  # where to open (a search hit), else the first to do
         # Born with the height class the terminal calls for: set on the first resize, it
         # would style every widget of the screen once more.
         try:
@@ -122,9 +123,10 @@ class AuditScreen(Screen):
         self._show_filter()
         tree = self.tree
         tree.focus()
-        first = self.progress.next_not_assessed() or (
-            self.checklist.assessable_items()[0].ref if self.checklist.assessable_items()
-            else None)
+        first = self.start_ref if self.start_ref and self.checklist.item(self.start_ref) \
+            else self.progress.next_not_assessed() or (
+                self.checklist.assessable_items()[0].ref if self.checklist.assessable_items()
+                else None)
         if first is not None:
             tree.go_to(first)
             self._show(first)

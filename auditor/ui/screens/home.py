@@ -11,6 +11,7 @@ from auditor.domain.errors import AuditorError
 from auditor.domain.progress import matches_query
 from auditor.domain.store import AuditSummary
 from auditor.domain.vocab import AuditStatus, status_label
+from auditor.ui.commands import TextSearch
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.key_bar import KeyBar
@@ -33,6 +34,8 @@ def summary_fields(s: AuditSummary) -> tuple[str, ...]:
 
 
 class HomeScreen(Screen):
+    COMMANDS = Screen.COMMANDS | {TextSearch}
+
     BINDINGS = [
         Binding("n", "new_audit", "New audit", id="home.new"),
         Binding("enter", "open_audit", "Open", show=False, id="home.open"),
