@@ -2,7 +2,9 @@
 
 Order for the database: `--db PATH_OR_URL`, else `AUDITOR_DB`, else `auditor.db` in the
 data folder (`AUDITOR_HOME`, else the platform's user data folder). The evidence folder
-sits beside the database file. Nothing is created here; the store does that, owner-only.
+sits beside the database file. Workbooks the TUI exports are offered in the exports
+folder: `AUDITOR_EXPORTS`, else `exports` in the data folder. Nothing is created here; the
+store (and the export, for its folder) does that, owner-only.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Settings:
     evidence_dir: Path
     actor: str
     user_checklists: Path
+    exports_dir: Path
 
 
 def data_dir(env: Mapping[str, str]) -> Path:
@@ -65,6 +68,8 @@ def resolve(db: str | None = None, env: Mapping[str, str] | None = None) -> Sett
         evidence_dir=beside / "evidence",
         actor=actor,
         user_checklists=folder / "checklists",
+        exports_dir=Path(env["AUDITOR_EXPORTS"]).expanduser() if env.get("AUDITOR_EXPORTS")
+        else folder / "exports",
     )
 
 

@@ -14,9 +14,11 @@ from .screens.export_progress import ExportProgressScreen
 
 
 def start_export(app, store, audit_id: int, folder: Path | None = None,
-                 on_done: Callable[[Path | None], None] | None = None) -> None:
-    """Export audit `audit_id` into `folder` (the current folder by default) under a free
-    default name; notify where it went; then call `on_done` with the path (None: failed)."""
+                 on_done: Callable[[Path | None], None] | None = None, *,
+                 path: Path | None = None) -> None:
+    """Export audit `audit_id` to `path`, else into `folder` (the current folder by
+    default) under a free default name; notify where it went; then call `on_done` with the
+    path (None: failed)."""
 
     def done(path: Path | None) -> None:
         if path is not None:
@@ -25,4 +27,5 @@ def start_export(app, store, audit_id: int, folder: Path | None = None,
         if on_done is not None:
             on_done(path)
 
-    app.push_screen(ExportProgressScreen(store, audit_id, folder or Path.cwd()), done)
+    app.push_screen(ExportProgressScreen(store, audit_id, folder or Path.cwd(), path=path),
+                    done)

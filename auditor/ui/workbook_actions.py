@@ -26,10 +26,28 @@ def workbook_bindings(screen: str) -> list[Binding]:
 
 
 def export_report(app, store, audit_id: int) -> None:
-    """Write the NC report into the current folder, as `auditor export` does."""
+    """Ask where the NC report goes (prefilled: a free name in the exports folder), write
+    it there and say where it went."""
+    from auditor.exchange.workbook_export import default_filename, free_path
     from auditor.ui.export_worker import start_export
 
-    start_export(app, store, audit_id)
+    settings = getattr(app, "settings", None)
+    folder = settings.exports_dir if settings is not None else Path.cwd()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        app.notify(f"{folder}: the exports folder cannot be made ({exc.strerror}); "
+                   "type another folder", severity="warning")
+    suggested = free_path(folder, default_filename(store.audit(audit_id)))
+
+    def chosen(path: Path | None) -> None:
+        if path is not None:
+            start_export(app, store, audit_id, path=path)
+
+    app.push_screen(AskPathScreen(
+        f"Export the NC report of audit {audit_id}", what="the workbook to write",
+        ok_label="Export", initial=str(suggested), new_suffix=".xlsx",
+        hint="The auditee answers in this workbook; I reads it back."), chosen)
 
 
 def import_followup(app, store, audit_id: int, on_applied: Callable[[], None]) -> None:

@@ -32,12 +32,10 @@ def findings(store, audit):
 
 
 @pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    """The app exports into the current folder, as `auditor export` does."""
-    out = tmp_path / "out"
-    out.mkdir()
-    monkeypatch.chdir(out)
-    return out
+def in_tmp(settings, tmp_path, monkeypatch):
+    """The app offers the exports folder (never the current one: nothing lands there)."""
+    monkeypatch.chdir(tmp_path)
+    return settings.exports_dir
 
 
 def fill(source: Path, target: Path, edits: dict[tuple[str, str], object]) -> Path:
@@ -80,10 +78,17 @@ async def test_E_on_the_audit_screen_exports_what_was_just_typed(
         await pilot.press(*"Typed a moment ago")
         app.screen.tree.focus()
         await pilot.press("E")
+        await pilot.pause()
+        assert isinstance(app.screen, AskPathScreen)
+        offered = app.screen.query_one("#ask-path-input").value
+        assert offered.startswith(str(in_tmp)) and offered.endswith(".xlsx")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AuditScreen)
     (written,) = in_tmp.glob("*.xlsx")
     assert shown == [f"NC report written to {written}"]
+    assert not list(Path.cwd().glob("*.xlsx"))
+    assert in_tmp.stat().st_mode & 0o777 == 0o700
     wb = openpyxl.load_workbook(written)
     assert wb.sheetnames[:4] == ["Summary", "Findings", "Checklist", "Evidence"]
     ids = [row[0] for row in wb["Findings"].iter_rows(min_row=2, values_only=True)]
@@ -103,6 +108,8 @@ async def test_the_palette_exports_from_the_findings_screen(
         await pilot.pause()
         assert isinstance(app.screen, FindingsScreen)
         await palette(pilot, "Export NC report")
+        await pilot.pause()
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, FindingsScreen)
     (written,) = in_tmp.glob("*.xlsx")
@@ -175,7 +182,7 @@ async def test_the_palette_imports_on_the_audit_screen_which_then_shows_it(
         assert isinstance(app.screen, AuditScreen)
         assert {f.code: f.status for f in app.screen.findings}[nc] == "responded"
         shown = app.screen.query_one("#item-findings").get_option_at_index(0).prompt
-        assert f"{nc}  minor · responded" in str(shown)
+        assert f"{nc}  minor NC · responded" in str(shown)
     assert store.finding(nc).root_cause == "No owner"
 
 
@@ -240,3 +247,36 @@ async def test_help_lists_the_workbook_keys_on_both_screens(make_app, audit):
             table = app.screen.query_one(DataTable)
             rows = {tuple(str(c) for c in table.get_row_at(i))[1:] for i in range(table.row_count)}
             assert {("E", "Export NC report"), ("I", "Import follow-up")} <= rows
+
+
+async def test_E_asks_where_and_a_path_that_will_not_do_is_said_and_kept(
+        make_app, store, audit, findings, in_tmp, tmp_path):
+    app = make_app(open_audit=audit.id)
+    taken = tmp_path / "sent-back.xlsx"
+    taken.write_bytes(b"the auditee's answers")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("E")
+        await pilot.pause()
+        field = app.screen.query_one("#ask-path-input")
+        for typed, says in ((str(taken), "exists already"),
+                            (str(tmp_path / "nowhere" / "x.xlsx"), "no such folder"),
+                            (str(tmp_path / "report.pdf"), "must end in .xlsx")):
+            field.value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, AskPathScreen)
+            assert says in str(app.screen.query_one("#ask-path-error").render())
+            assert field.value == typed
+        (tmp_path / "reports").mkdir()
+        field.value = ""
+        await pilot.press(*f"{tmp_path}/repo")  # completes as typed: the right arrow takes it
+        await pilot.pause(0.3)
+        await pilot.press("right")
+        await pilot.pause()
+        assert field.value == f"{tmp_path}/reports/"
+        field.value = str(tmp_path / "mine.xlsx")
+        await pilot.press("enter")
+        await settle(pilot)
+    assert taken.read_bytes() == b"the auditee's answers"
+    assert openpyxl.load_workbook(tmp_path / "mine.xlsx").sheetnames[0] == "Summary"

@@ -1,6 +1,7 @@
-"""Asks for the path of a file to read: a file to attach as evidence, a workbook the
-auditee sent back. A path that is not a readable file is said at the field and kept there
-to be corrected."""
+"""Asks for the path of a file: to read (a file to attach as evidence, a workbook the
+auditee sent back) or to write (the NC report). The path completes as it is typed (the
+right arrow takes the suggestion). A path that will not do is said at the field and kept
+there to be corrected."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+
+from auditor.ui.path_suggester import PathSuggester
 
 
 def check_file_path(text: str, what: str = "the file") -> tuple[Path | None, str]:
@@ -31,14 +34,35 @@ def check_file_path(text: str, what: str = "the file") -> tuple[Path | None, str
     return path, ""
 
 
+def check_new_file_path(text: str, suffix: str) -> tuple[Path | None, str]:
+    """The file a typed path names for writing, or None and why not: its folder must
+    exist and the file must not (nothing the auditee sent back is overwritten)."""
+    typed = text.strip().strip("'\"")
+    if not typed:
+        return None, "type the path of the file to write"
+    path = Path(typed).expanduser()
+    if path.suffix.lower() != suffix:
+        return None, f"{path}: the name must end in {suffix}"
+    if path.is_dir():
+        return None, f"{path}: is a folder; add a file name ending in {suffix}"
+    if not path.parent.is_dir():
+        return None, f"{path.parent}: no such folder"
+    if path.exists() or path.is_symlink():
+        return None, f"{path}: exists already; choose another name"
+    return path, ""
+
+
 class AskPathScreen(ModalScreen[Path | None]):
     """Dismisses with the path of an existing, readable file, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask_path.cancel")]
 
     def __init__(self, title: str, *, what: str, ok_label: str, placeholder: str = "",
-                 hint: str = "") -> None:
+                 hint: str = "", initial: str = "", new_suffix: str | None = None) -> None:
+        """`new_suffix` asks for a file to write with that suffix instead of one to read."""
         super().__init__()
+        self.initial = initial
+        self.new_suffix = new_suffix
         self.title_text = title
         self.what = what
         self.ok_label = ok_label
@@ -48,7 +72,8 @@ class AskPathScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="ask-path", classes="dialog"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Input(id="ask-path-input", placeholder=self.placeholder)
+            yield Input(self.initial, id="ask-path-input", placeholder=self.placeholder,
+                        suggester=PathSuggester())
             yield Static("", id="ask-path-error", classes="field-error", markup=False)
             if self.hint:
                 yield Static(self.hint, classes="dialog-hint", markup=False)
@@ -71,8 +96,9 @@ class AskPathScreen(ModalScreen[Path | None]):
             self.dismiss(None)
 
     def _try(self) -> None:
-        path, problem = check_file_path(self.query_one("#ask-path-input", Input).value,
-                                        self.what)
+        typed = self.query_one("#ask-path-input", Input).value
+        path, problem = (check_new_file_path(typed, self.new_suffix) if self.new_suffix
+                         else check_file_path(typed, self.what))
         error = self.query_one("#ask-path-error", Static)
         error.update(problem)
         error.set_class(bool(problem), "shown")

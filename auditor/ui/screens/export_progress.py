@@ -17,11 +17,12 @@ from auditor.ui.background import deliver
 
 
 class ExportProgressScreen(ModalScreen[Path | None]):
-    def __init__(self, store, audit_id: int, folder: Path) -> None:
+    def __init__(self, store, audit_id: int, folder: Path, path: Path | None = None) -> None:
         super().__init__()
         self.store = store
         self.audit_id = audit_id
         self.folder = Path(folder)
+        self.path = path
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -39,8 +40,8 @@ class ExportProgressScreen(ModalScreen[Path | None]):
             self.app.call_from_thread(self.show_progress, fraction, stage)
 
         deliver(self.app,
-                lambda: export_workbook(self.store, self.audit_id, folder=self.folder,
-                                        progress=progress),
+                lambda: export_workbook(self.store, self.audit_id, self.path,
+                                        folder=self.folder, progress=progress),
                 self.dismiss, self.failed)
 
     def show_progress(self, fraction: float, stage: str) -> None:
