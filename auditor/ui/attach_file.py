@@ -18,13 +18,16 @@ from auditor.ui.screens.ask_path import AskPathScreen
 
 
 def attach_file(screen: Any, store: Any, audit_id: int, ref: str,
-                added: Callable[[Evidence], None]) -> None:
+                added: Callable[[Evidence], None], finding_code: str | None = None) -> None:
+    """Attach to the item `ref`, and to the finding `finding_code` when given (the
+    Evidence sheet's Finding column then names it)."""
     def refused(message: str) -> None:
         screen.notify(message, title="Not attached", severity="error", markup=False)
 
     def copy(path: Path) -> None:
         deliver(screen.app,
-                lambda: store.add_evidence(audit_id, ref=ref, kind="file", file=path),
+                lambda: store.add_evidence(audit_id, ref=ref, finding_code=finding_code,
+                                           kind="file", file=path),
                 added, refused)
 
     def chosen(path: Path | None) -> None:
@@ -33,7 +36,8 @@ def attach_file(screen: Any, store: Any, audit_id: int, ref: str,
                               description=f"attach {path.name}")
 
     screen.app.push_screen(AskPathScreen(
-        f"Attach a file to {ref}", what="the file to attach", ok_label="Attach",
+        f"Attach a file to {finding_code or ref}", what="the file to attach",
+        ok_label="Attach",
         placeholder="~/Screenshots/release-approval.png",
         hint="The file is copied into the evidence folder and identified by its "
              "SHA-256."), chosen)

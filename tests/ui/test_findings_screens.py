@@ -869,3 +869,49 @@ def test_rejecting_a_plan_asks_why_and_keeps_the_reason(store, audit, several):
     rejected = store.finding(a.code)
     assert rejected.status == FindingStatus.REJECTED
     assert rejected.verification_note == "The rule has no owner"
+
+
+def test_the_finding_form_attaches_evidence_to_the_finding(store, audit, tmp_path):
+    from openpyxl import load_workbook
+
+    from auditor.exchange.workbook_export import export_workbook
+
+    _, nc = store.record_result(audit.id, "8.6", "minor", statement="Release unapproved")
+    proof = tmp_path / "release-4.2-approval.png"
+    proof.write_bytes(b"\x89PNG approval screenshot")
+
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, "8.6", code=nc.code))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            app.screen.query_one("#ask-path-input").value = str(proof)
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            shown = str(app.screen.query_one("#finding-files").render())
+            assert "release-4.2-approval.png" in shown
+        return app
+
+    app = run(go())
+    assert any(f"attached to {nc.code}" in n for n in app.notices)
+    [evidence] = store.evidence(audit.id)
+    assert (evidence.ref, evidence.finding_id) == ("8.6", nc.id)
+    sheet = load_workbook(export_workbook(store, audit.id, tmp_path / "nc.xlsx"))["Evidence"]
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("Finding")
+    assert [r[column] for r in rows[1:]] == [nc.code]
+
+
+def test_a_new_finding_says_to_save_before_attaching(store, audit):
+    async def go():
+        app = Host(lambda: FindingFormScreen(store, audit.id, "8.6"))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            assert isinstance(app.screen, FindingFormScreen)
+        return app
+
+    app = run(go())
+    assert any("Save the finding first" in n for n in app.notices)
+    assert store.evidence(audit.id) == []

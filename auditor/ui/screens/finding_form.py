@@ -25,6 +25,8 @@ from auditor.domain.vocab import (
     Grade,
     status_label,
 )
+from auditor.ui.attach_file import attach_file
+from auditor.ui.plain import controls_shown
 from auditor.ui.typing_order import after_typed_keys
 from auditor.ui.widgets.key_bar import KeyBar
 
@@ -63,6 +65,7 @@ class FindingFormScreen(ModalScreen[Finding | None]):
         Binding("ctrl+s", "save", "Save", priority=True, id="finding_form.save"),
         Binding("escape", "cancel", "Cancel", id="finding_form.cancel"),
         Binding("ctrl+g", "grade_major", "Grade major", id="finding_form.grade_major"),
+        Binding("ctrl+o", "attach_file", "Attach file", id="finding_form.attach"),
     ]
 
     def __init__(self, store, audit_id: int, ref: str, grade: str = "minor",
@@ -111,6 +114,7 @@ class FindingFormScreen(ModalScreen[Finding | None]):
                     yield from self._fields(_AUDITEE_LAYOUT)
                     yield Static("Verification", classes="form-section")
                     yield from self._fields(_VERIFICATION_LAYOUT)
+            yield Static(self._files_text(), id="finding-files", markup=False)
             yield Static("", id="form-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save", compact=True)
@@ -153,6 +157,30 @@ class FindingFormScreen(ModalScreen[Finding | None]):
         if self.finding is None:
             return f"New finding on {where}"
         return f"{self.finding.code} on {where} · status {status_label(self.finding.status)}"
+
+    def _files_text(self) -> str:
+        if self.finding is None:
+            return "Evidence: save the finding first, then ctrl+o attaches files to it."
+        files = [e for e in self.store.evidence(self.audit_id)
+                 if e.finding_id == self.finding.id and e.sha256]
+        if not files:
+            return "Evidence: none attached to this finding yet (ctrl+o attaches a file)."
+        return "Evidence: " + ", ".join(
+            f"{controls_shown(e.original_name)} ({e.sha256[:12]})" for e in files)
+
+    def action_attach_file(self) -> None:
+        if self.finding is None or self.locked:
+            self.notify("Save the finding first (ctrl+s); then ctrl+o attaches files to it."
+                        if self.finding is None else
+                        f"Audit {self.audit_id} is closed: no evidence can be added.",
+                        severity="warning")
+            return
+        attach_file(self, self.store, self.audit_id, self.ref, self._file_added,
+                    finding_code=self.finding.code)
+
+    def _file_added(self, evidence) -> None:
+        self.query_one("#finding-files", Static).update(self._files_text())
+        self.notify(f"{evidence.original_name} attached to {self.finding.code}")
 
     def _repeat_text(self) -> str:
         source = f"Repeats {self.repeat.code} from audit {self.repeat.audit_id}"
