@@ -422,7 +422,7 @@ async def test_previous_results_and_findings_of_the_audit_followed(
         await pilot.pause()
         assert f"last time: minor, {old.code}" in text_of(app)
         await pilot.press("p")  # to the previous findings
-        await pilot.press("N")  # verified not effective: a repeat is raised here
+        await pilot.press("n")  # verified not effective: a repeat is raised here
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -485,6 +485,12 @@ def test_cancel_a_finding_with_delete(store, audit, several):
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press("down", "down", "down", "delete")
             await pilot.pause()
+            assert store.finding(d.code).status == FindingStatus.OPEN  # asked first
+            await pilot.press("n")  # keep it
+            await pilot.pause()
+            assert store.finding(d.code).status == FindingStatus.OPEN
+            await pilot.press("delete", "y")
+            await pilot.pause()
 
     run(go())
     assert store.finding(d.code).status == FindingStatus.CANCELLED

@@ -90,18 +90,18 @@ async def test_delete_asks_first_and_no_keeps_the_audit(make_app, store, mini_ch
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("d")
+        await pilot.press("delete")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         await pilot.pause()
         assert [a.id for a in store.audits()] == [keep.id]
-        await pilot.press("d")
+        await pilot.press("delete")
         await pilot.pause()
         await pilot.press("enter")  # the safe answer has the focus on a dangerous question
         await pilot.pause()
         assert [a.id for a in store.audits()] == [keep.id]
-        await pilot.press("d", "y")
+        await pilot.press("delete", "y")
         await pilot.pause()
         assert rows(app) == []
     assert store.audits() == []
@@ -113,7 +113,7 @@ async def test_a_closed_audit_needs_a_second_confirmation(make_app, store, mini_
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("d", "y")
+        await pilot.press("delete", "y")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         assert [a.id for a in store.audits()] == [closed.id]
@@ -121,7 +121,7 @@ async def test_a_closed_audit_needs_a_second_confirmation(make_app, store, mini_
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert [a.id for a in store.audits()] == [closed.id]
-        await pilot.press("d", "y")
+        await pilot.press("delete", "y")
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()

@@ -57,7 +57,7 @@ async def _verify_actions(store, followed):
     async with app.run_test() as pilot:
         panel = app.query_one(PreviousFindingsPanel)
         assert panel.codes == [minor.code, obs.code]
-        await pilot.press("N")
+        await pilot.press("n")
         await pilot.pause()
         await pilot.press(*"Still no review records", "ctrl+s")
         await pilot.pause()
@@ -69,26 +69,26 @@ async def _verify_actions(store, followed):
         assert app.verified[-1].repeat == repeat.code
         # not_effective still counts as open: it stays listed
         assert panel.codes == [minor.code, obs.code]
-        await pilot.press("down", "e")
+        await pilot.press("down", "v")
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert store.finding(obs.code).status == FindingStatus.CLOSED
         assert app.verified[-1].effective is True
         assert panel.codes == [minor.code]
-        await pilot.press("e")
+        await pilot.press("v")
         await pilot.pause()
         await pilot.press("escape")  # cancelled: nothing recorded
         await pilot.pause()
         assert store.finding(minor.code).status == FindingStatus.NOT_EFFECTIVE
-        await pilot.press("e")
+        await pilot.press("v")
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert store.finding(minor.code).status == FindingStatus.CLOSED
         assert panel.codes == []
         assert panel.has_class("-empty")
-        await pilot.press("e")  # nothing left: a bell, no error
+        await pilot.press("v")  # nothing left: a bell, no error
         await pilot.pause()
         assert len(app.verified) == 3
 
@@ -102,7 +102,7 @@ async def _refused_on_closed(store, followed):
     store.close_audit(new.id)
     app = PanelHost(store, new.id)
     async with app.run_test() as pilot:
-        await pilot.press("e")
+        await pilot.press("v")
         await pilot.pause()
         assert store.finding(minor.code).status == FindingStatus.OPEN
         assert app.verified == []

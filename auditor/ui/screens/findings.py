@@ -23,7 +23,7 @@ from auditor.domain.followup import (
 )
 from auditor.domain.models import Finding
 from auditor.domain.text import filled
-from auditor.domain.vocab import GRADE_SHORT, AuditStatus, status_label
+from auditor.domain.vocab import GRADE_SHORT, AuditStatus, FindingStatus, status_label
 from auditor.ui.plain import controls_shown
 from auditor.ui.widgets.key_bar import KeyBar
 from auditor.ui.widgets.row_table import TextTable
@@ -239,12 +239,33 @@ class FindingsScreen(Screen):
         if step_id in ASKS and step_applies(finding, step_id, audit_closed=self.audit_closed):
             self._ask_and_move(finding, step_id, step.target.value)
             return
+        if step_id == "cancel" and step_applies(finding, step_id,
+                                                audit_closed=self.audit_closed):
+            self._confirm_cancel(finding)
+            return
+        self._move(finding, step.target.value)
+
+    def _move(self, finding: Finding, target: str) -> None:
         try:
-            moved = self.store.set_finding_status(finding.code, step.target.value)
+            moved = self.store.set_finding_status(finding.code, target)
         except AuditorError as exc:
             self.notify(str(exc), title="Not changed", severity="error", markup=False)
             return
         self._moved(moved)
+
+    def _confirm_cancel(self, finding: Finding) -> None:
+        from auditor.ui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._move(finding, FindingStatus.CANCELLED.value)
+
+        statement = " ".join(finding.statement.split())[:120] or "(no statement yet)"
+        self.app.push_screen(ConfirmScreen(
+            f"Cancel {finding.code}?",
+            f"{statement}\nA cancelled finding is no longer reported; it can be opened "
+            "again while the audit is open.", yes="Cancel finding", no="Keep it",
+            danger=True), answered)
 
     def _moved(self, moved: Finding | None) -> None:
         if moved is None:

@@ -39,7 +39,9 @@ class HomeScreen(Screen):
     BINDINGS = [
         Binding("n", "new_audit", "New audit", id="home.new"),
         Binding("enter", "open_audit", "Open", show=False, id="home.open"),
-        Binding("d,delete", "delete_audit", "Delete", id="home.delete"),
+        # Not `d`: on the audit screen `d` compares, and one escape too many would have
+        # offered to delete the audit.
+        Binding("delete", "delete_audit", "Delete", id="home.delete"),
         Binding("slash", "filter", "Filter", key_display="/", id="home.filter"),
         Binding("c", "compare", "Compare", id="home.compare"),
         Binding("p", "programme", "Programme", id="home.programme"),

@@ -1,10 +1,11 @@
 """The previous audit's findings that are not closed, put in front of the auditor of the
-audit that follows it, each with its on-site verification at one key press.
+audit that follows it, each with its on-site verification one key away.
 
-`e` verifies the highlighted finding effective (the store closes it); `N` (shift, since it
-raises a new finding) verifies it not effective (the store marks it and raises a repeat in
-this audit). After each verification the list reloads and `PreviousFindingsPanel.Verified`
-is posted so the audit screen can refresh its tree.
+`v` verifies the highlighted finding effective (the store closes it); `n` verifies it not
+effective (the store marks it and raises a repeat in this audit): the keys of the same
+steps on the findings screen, and each asks who, when and how before it is taken. After
+each verification the list reloads and `PreviousFindingsPanel.Verified` is posted so the
+audit screen can refresh its tree.
 
 Verifying is not done blind: under the table, the highlighted finding is shown whole
 (its statement, the auditee's root cause and corrective action, the due date and how
@@ -61,9 +62,8 @@ class PreviousFindingsPanel(Vertical):
     """A compact table of the previous audit's unclosed findings, with verify actions."""
 
     BINDINGS = [
-        Binding("e", "verify(True)", "Effective", id="previous_findings.effective"),
-        Binding("N", "verify(False)", "Not effective", key_display="shift+n",
-                id="previous_findings.not_effective"),
+        Binding("v", "verify(True)", "Effective", id="previous_findings.effective"),
+        Binding("n", "verify(False)", "Not effective", id="previous_findings.not_effective"),
     ]
 
     class Verified(Message):
@@ -142,7 +142,7 @@ class PreviousFindingsPanel(Vertical):
             title.update("This audit follows no previous audit")
         elif findings:
             title.update(f"Previous findings to verify (audit {previous_id}): "
-                         f"{len(findings)}  ·  e effective  ·  N not effective")
+                         f"{len(findings)}  ·  v effective  ·  n not effective")
         else:
             title.update(f"Previous findings (audit {previous_id}): all verified or closed")
         self.set_class(not findings, "-empty")
