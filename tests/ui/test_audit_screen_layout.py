@@ -108,3 +108,20 @@ async def test_the_tree_repaints_after_a_resize(make_app, audit, store, text_of)
         await pilot.press("c")  # keys still land after the resize
         await pilot.pause()
     assert store.results(audit.id)["4.2"].result == "conform"
+
+
+async def test_at_80x24_the_heading_the_group_line_and_the_key_bar_are_whole(
+        make_app, audit, store, text_of):
+    store.update_audit(audit.id, {"title": "Internal audit 2026 of the whole software "
+                                           "delivery organisation"})
+    store.record_result(audit.id, "8.6", "minor", statement="Release unapproved")
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.go_to("8")
+        await pilot.pause()
+        lines = text_of(app).replace("\xa0", " ").splitlines()
+        heading, keys = lines[0], lines[-1]
+        assert heading.rstrip().endswith(f"internal · mini 1.0.0 · audit {audit.id}")
+        assert "F Findings" in keys and "^q Quit" in keys
+        assert any("worst: minor NC" in line for line in lines), "\n".join(lines)

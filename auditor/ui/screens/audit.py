@@ -18,6 +18,7 @@ from textual.widgets import Static, Tree
 from auditor.domain.errors import AuditorError
 from auditor.domain.models import Evidence, Finding, ItemResult
 from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
+from auditor.domain.text import shorten
 from auditor.domain.vocab import AuditStatus, Result
 from auditor.ui.attach_file import attach_file
 from auditor.ui.commands import ClauseCommands, TextSearch
@@ -83,11 +84,21 @@ class AuditScreen(Screen):
 
     # -- layout ---------------------------------------------------------------------------
 
-    def _heading(self) -> str:
+    def _heading(self, width: int = 0) -> str:
+        """Title, auditee, type, checklist and number on one line; when the line is too
+        narrow the auditee and then the title are shortened, never the facts after them."""
         a = self.audit
-        return (f"[b]{markup_safe(a.title)}[/b]  ·  {markup_safe(a.auditee)}  ·  {a.type}  ·  "
-                f"{markup_safe(self.checklist.id)} {markup_safe(self.checklist.version)}  ·  "
-                f"audit {a.id}")
+        sep = "  ·  " if not width or width >= 100 else " · "
+        tail = f"{sep}{a.type}{sep}{self.checklist.id} {self.checklist.version}{sep}audit {a.id}"
+        title, auditee = a.title, a.auditee
+        room = (width or 10_000) - 2 - len(tail) - len(sep)
+        if len(title) + len(auditee) > room:
+            auditee = shorten(auditee, max(12, room - len(title)))
+            title = shorten(title, max(16, room - len(auditee)))
+        return f"[b]{markup_safe(title)}[/b]{sep}{markup_safe(auditee)}{markup_safe(tail)}"
+
+    def on_resize(self) -> None:
+        self.query_one("#audit-heading", Static).update(self._heading(self.size.width))
 
     def compose(self) -> ComposeResult:
         a = self.audit
@@ -415,7 +426,8 @@ class AuditScreen(Screen):
         def edited(saved: bool | None) -> None:
             if saved:
                 self.audit = self.store.audit(self.audit_id)
-                self.query_one("#audit-heading", Static).update(self._heading())
+                self.query_one("#audit-heading", Static).update(
+                    self._heading(self.size.width))
 
         self.app.push_screen(EditAuditScreen(self.store, self.audit_id), edited)
 

@@ -158,10 +158,10 @@ class ItemDetail(VerticalScroll):
         self.set_class(True, "-group")
         self._set("item-title", f"[b]{markup_safe(item.ref)}[/b]  {markup_safe(item.title)}")
         worst = RESULT_LABELS[status.worst] if status.worst else "nothing found yet"
+        # Two lines: a narrow pane cut "worst:" from its value on one.
         self._set("item-result",
-                  f"{status.assessed} of {status.total} items assessed  ·  worst: {worst}"
-                  + (f"  ·  {status.findings} finding(s)" if status.findings else ""),
-                  one_line=True)
+                  f"{status.assessed} of {status.total} items assessed\nworst: {worst}"
+                  + (f"  ·  {status.findings} finding(s)" if status.findings else ""))
         children = [f"{markup_safe(c.ref)}  {markup_safe(c.title)}" for c in item.children]
         self._set_text("", ("[b]Items[/b]\n" + "\n".join(children),
                             markup_safe(item.guidance) if item.guidance else ""))

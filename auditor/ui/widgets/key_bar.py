@@ -4,6 +4,10 @@ Textual's `Footer` mounts a widget per key and re-mounts them all whenever the f
 moves; on the audit screen that was a third of the start-up time, so no screen uses it.
 This bar is one widget whose text is rebuilt from the screen's active bindings, and a
 click on a key presses it.
+
+It fits its width rather than being cut at the right (at 80 columns the audit screen lost
+`F Findings` and `^q Quit`): first the padding round the keys goes, then the
+descriptions, from the left, where the one-letter result keys are; `?` lists them all.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ class KeyBar(Static):
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self.call_after_refresh(self.show_keys)
 
+    def on_resize(self) -> None:
+        self.show_keys()
+
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
@@ -47,14 +54,32 @@ class KeyBar(Static):
             seen.add(binding.action)
             parts.append((key, binding.description, active.enabled,
                           self.app.get_key_display(binding)))
-        chunks = []
-        for key, description, enabled, display in parts:
-            style = KEY if enabled else DISABLED
-            chunks.append(f"[@click=app.simulate_key({key!r})][{style}] {markup_safe(display)} [/]"
-                          f"{markup_safe(description)}[/]")
-        text = " ".join(chunks)
-        if palette is not None:
-            text += f"  [@click=app.command_palette][{KEY}] ^p [/]palette[/]"
+        width = self.size.width or 80
+        text = ""
+        for padded, bare in ((True, 0), *((False, n) for n in range(len(parts) + 1))):
+            text, length = self._line(parts, palette, padded=padded, bare=bare)
+            if length <= width:
+                break
         if text != self._shown:  # the bindings signal fires more often than keys change
             self._shown = text
             self.update(text, layout=False)  # one line, docked: its size never changes
+
+    @staticmethod
+    def _line(parts, palette, *, padded: bool, bare: int) -> tuple[str, int]:
+        """The bar's markup and its width in cells; the first `bare` keys without their
+        descriptions."""
+        pad = " " if padded else ""
+        chunks, length = [], 0
+        for n, (key, description, enabled, display) in enumerate(parts):
+            style = KEY if enabled else DISABLED
+            words = "" if n < bare else description
+            label = f"{pad}{display}{pad}" + (" " if words and not padded else "")
+            chunks.append(f"[@click=app.simulate_key({key!r})][{style}]{markup_safe(label)}[/]"
+                          f"{markup_safe(words)}[/]")
+            length += len(label) + len(words) + 1
+        text = " ".join(chunks)
+        if palette is not None:
+            key, words = (" ^p ", "palette") if padded else ("^p", "")
+            text += f"  [@click=app.command_palette][{KEY}]{key}[/]{words}[/]"
+            length += 2 + len(key) + len(words)
+        return text, length
