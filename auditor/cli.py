@@ -58,12 +58,26 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:
         line = _storage_failure(exc, ctx.settings.db_url)
-        if line is None:
+        damage = _damaged_row(ctx) if line is None else None
+        if line is None and damage is None:
             raise
-        ctx.err(line)
+        ctx.err(line or with_hint(damage, args))
         return 1
     finally:
         ctx.close()
+
+
+def _damaged_row(ctx: Context) -> AuditorError | None:
+    """A value edited outside auditor that failed after the store's read had returned
+    (in a view or a command's output), named by the domain; None when every row reads."""
+    if ctx._store is None:
+        return None
+    from auditor.domain.damage import damaged_value
+
+    try:
+        return damaged_value(ctx._store.engine)
+    except Exception:  # the database failing again: the original error is the one to show
+        return None
 
 
 def _storage_failure(exc: Exception, db_url: str) -> str | None:

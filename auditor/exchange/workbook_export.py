@@ -85,6 +85,11 @@ def export_workbook(store, audit_id: int, path: Path | None = None, *,
                               ((f.ref, f.grade, f.status) for f in findings))
     evidence = store.evidence(audit_id)
     exported_at = store.now().isoformat()
+    # Everything is read before the workbook exists: a read that fails (a row edited
+    # outside auditor) then leaves no half-written sheet, whose temporary file would be
+    # closed under it at exit ("Exception ignored ... closed file", five times).
+    comparison = previous_comparison(store, audit)
+    fingerprint = layout.audit_fingerprint(store, audit_id)
 
     wb = Workbook(write_only=True)
     wb.properties.creator = "auditor"
@@ -101,11 +106,10 @@ def export_workbook(store, audit_id: int, path: Path | None = None, *,
     write_checklist(wb.create_sheet("Checklist"), styles, checklist, results, shown)
     write_evidence(wb.create_sheet("Evidence"), styles, evidence,
                    {f.id: f.code for f in findings})
-    comparison = previous_comparison(store, audit)
     if comparison is not None:  # an audit that follows another: what changed since
         write_comparison(wb.create_sheet(COMPARISON_SHEET), comparison, styles)
     _write_state(wb.create_sheet(layout.STATE_SHEET), styles, audit,
-                 layout.audit_fingerprint(store, audit_id), exported_at, hashes)
+                 fingerprint, exported_at, hashes)
     wb.active = 1
     report(0.9, "saving")
     save_workbook(wb, target)
