@@ -22,6 +22,7 @@ from auditor.commands import (
     with_hint,
 )
 from auditor.domain.errors import AuditorError
+from auditor.domain.files import way_out
 
 GROUPS = (checklists, audits, findings, exchange, surveillance, maintenance, tui)
 
@@ -93,10 +94,17 @@ def _storage_failure(exc: Exception, db_url: str) -> str | None:
                 "`auditor restore FILE` puts a backup in its place")
     if isinstance(cause, sqlite3.OperationalError):  # locked too long, I/O error, disk full
         text = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
-        return f"{db_url.removeprefix('sqlite:///')}: the database failed ({text}); try again"
+        if "full" in text:
+            advice = "the disk is full; free some space, then try again"
+        elif "locked" in text or "busy" in text:
+            advice = "another program holds it; try again"
+        else:  # an I/O error: trying again will not mend the disk
+            advice = ("check the disk; if it keeps failing, `auditor restore FILE` puts a "
+                      "backup in its place")
+        return f"{db_url.removeprefix('sqlite:///')}: the database failed ({text}); {advice}"
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
-        return f"{where}{exc.strerror or exc}; check the disk and the path"
+        return f"{where}{exc.strerror or exc}; {way_out(exc)}"
     return None
 
 
