@@ -16,6 +16,7 @@ from textual.widgets import Static, TextArea
 from auditor.commands.tui import open_ui_store
 from auditor.domain.vocab import Result
 from auditor.ui.app import AuditorApp
+from auditor.ui.screens.close_audit import CloseAuditScreen
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.finding_form import FindingFormScreen
 from auditor.ui.widgets.clause_tree import ClauseTree
@@ -126,3 +127,60 @@ async def test_deleting_an_audit_is_refused_and_works_after(
         await pilot.press("d", "y")
         await pilot.pause()
         assert store.audits() == []
+
+
+def close_error(screen) -> str:
+    error = screen.query_one("#close-error", Static)
+    return str(error.render()) if error.has_class("shown") else ""
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+async def test_closing_keeps_the_typed_conclusion_and_closes_after(
+        settings, store, audit, ui, fault):
+    fails, reason = FAULTS[fault]
+    app = AuditorApp(ui, settings=settings, open_audit=audit.id)
+    typed = "Conforms; document control is weak"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(CloseAuditScreen(app.store, audit.id))
+        await pilot.pause()
+        dialog = app.screen
+        await pilot.press(*typed)
+        with fails(settings, ui):
+            # Leaving tries to keep the conclusion: refused, it stays on screen.
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is dialog and dialog.conclusion == typed
+            assert reason in close_error(dialog) and "\n" not in close_error(dialog)
+            await pilot.press("ctrl+s", "y")
+            await pilot.pause()
+            assert app.is_running and app.screen is dialog and dialog.conclusion == typed
+            assert reason in close_error(dialog)
+            assert store.audit(audit.id).status != "closed"
+            assert store.audit(audit.id).conclusion == ""
+        await pilot.press("ctrl+s", "y")
+        await pilot.pause()
+        assert app.screen is not dialog
+    closed = store.audit(audit.id)
+    assert (closed.status, closed.conclusion) == ("closed", typed)
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+async def test_a_conclusion_refused_on_leaving_is_kept_once_it_can_be(
+        settings, store, audit, ui, fault):
+    fails, _reason = FAULTS[fault]
+    app = AuditorApp(ui, settings=settings, open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(CloseAuditScreen(app.store, audit.id))
+        await pilot.pause()
+        dialog = app.screen
+        await pilot.press(*"Draft")
+        with fails(settings, ui):
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is dialog
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not dialog
+    assert store.audit(audit.id).conclusion == "Draft"
