@@ -22,6 +22,7 @@ from auditor.commands import (
     with_hint,
 )
 from auditor.domain.errors import AuditorError
+from auditor.domain.files import way_out
 
 GROUPS = (checklists, audits, findings, exchange, surveillance, maintenance, tui)
 
@@ -58,12 +59,26 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:
         line = _storage_failure(exc, ctx.settings.db_url)
-        if line is None:
+        damage = _damaged_row(ctx) if line is None else None
+        if line is None and damage is None:
             raise
-        ctx.err(line)
+        ctx.err(line or with_hint(damage, args))
         return 1
     finally:
         ctx.close()
+
+
+def _damaged_row(ctx: Context) -> AuditorError | None:
+    """A value edited outside auditor that failed after the store's read had returned
+    (in a view or a command's output), named by the domain; None when every row reads."""
+    if ctx._store is None:
+        return None
+    from auditor.domain.damage import damaged_value
+
+    try:
+        return damaged_value(ctx._store.engine)
+    except Exception:  # the database failing again: the original error is the one to show
+        return None
 
 
 def _storage_failure(exc: Exception, db_url: str) -> str | None:
@@ -79,10 +94,17 @@ def _storage_failure(exc: Exception, db_url: str) -> str | None:
                 "`auditor restore FILE` puts a backup in its place")
     if isinstance(cause, sqlite3.OperationalError):  # locked too long, I/O error, disk full
         text = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
-        return f"{db_url.removeprefix('sqlite:///')}: the database failed ({text}); try again"
+        if "full" in text:
+            advice = "the disk is full; free some space, then try again"
+        elif "locked" in text or "busy" in text:
+            advice = "another program holds it; try again"
+        else:  # an I/O error: trying again will not mend the disk
+            advice = ("check the disk; if it keeps failing, `auditor restore FILE` puts a "
+                      "backup in its place")
+        return f"{db_url.removeprefix('sqlite:///')}: the database failed ({text}); {advice}"
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
-        return f"{where}{exc.strerror or exc}; check the disk and the path"
+        return f"{where}{exc.strerror or exc}; {way_out(exc)}"
     return None
 
 

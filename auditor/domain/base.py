@@ -19,8 +19,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from .checklist import Checklist
+from .damage import READ_FAILURES, damaged_value
 from .db import is_busy
-from .errors import NotFound, StoreBusy
+from .errors import NotFound, RuleViolation, StoreBusy, shown
 from .models import ChecklistSnapshot
 from .unit import ChangeLogWriter, DiscardingLog, ReadOnlyLog, UnitOfWork, as_text
 
@@ -56,13 +57,33 @@ class StoreCore:
 
     @contextmanager
     def reading(self) -> Iterator[UnitOfWork]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self.engine, expire_on_commit=False) as session, self.damage_named():
             yield self._unit(session, ReadOnlyLog(session, self.actor))
+
+    @contextmanager
+    def damage_named(self) -> Iterator[None]:
+        """A value edited outside auditor that fails as a row becomes a model (a garbage
+        date, text in a number) is named, table, row and column, as a DatabaseProblem;
+        any other failure keeps its traceback (a bug)."""
+        try:
+            yield
+        except UnicodeEncodeError as exc:
+            # Text from a command line that is not UTF-8 arrives with its bytes as lone
+            # surrogates (surrogateescape); SQLite cannot store them.
+            raise RuleViolation(
+                f"text {shown(repr(exc.object[:40]))} is not valid UTF-8 (character "
+                f"{exc.start + 1}); type it again in UTF-8; nothing was changed") from None
+        except READ_FAILURES:
+            problem = damaged_value(self.engine)
+            if problem is None:
+                raise
+            raise problem from None
 
     @contextmanager
     def writing(self) -> Iterator[UnitOfWork]:
         """One transaction, committed on success and rolled back whole on any error."""
-        with Session(self._write_engine, expire_on_commit=False) as session:
+        with Session(self._write_engine, expire_on_commit=False) as session, \
+                self.damage_named():
             try:
                 yield self._unit(session, ChangeLogWriter(session, self.actor))
                 session.commit()
@@ -80,7 +101,8 @@ class StoreCore:
     def trial(self) -> Iterator[UnitOfWork]:
         """Changes tried and never kept: a read transaction with autoflush off, a log
         that keeps nothing, rolled back whatever happens."""
-        with Session(self.engine, expire_on_commit=False) as session, session.no_autoflush:
+        with Session(self.engine, expire_on_commit=False) as session, session.no_autoflush, \
+                self.damage_named():
             try:
                 yield self._unit(session, DiscardingLog(session, self.actor))
             finally:

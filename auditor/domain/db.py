@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from .errors import DatabaseProblem
-from .files import replacing, unused_name
+from .files import replacing, unused_name, way_out
 
 # The newest migration this code knows. Checked against the migration scripts by a test;
 # kept here so that opening an up-to-date database never has to import Alembic.
@@ -80,8 +80,7 @@ def _check_file(path: Path, *, writable: bool = True) -> None:
             head = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
         raise DatabaseProblem(
-            f"{path}: cannot read the database ({exc.strerror}); check its permissions"
-        ) from None
+            f"{path}: cannot read the database ({exc.strerror}); {way_out(exc)}") from None
     if head and head != SQLITE_MAGIC:
         raise DatabaseProblem(
             f"{path}: is not an auditor database (not SQLite)", elsewhere=True)
@@ -180,9 +179,12 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _refuse_foreign(where: object, tables: set[str]) -> None:
-    if tables and "alembic_version" not in tables:
+    # Another application's Alembic database has an alembic_version table too: it is
+    # ours only with our tables (else its unknown revision would read as a newer schema).
+    if tables and not {"alembic_version", "audit"} <= tables:
         raise DatabaseProblem(
-            f"{where}: the database holds tables but none of auditor's", elsewhere=True)
+            f"{where}: the database holds tables but none of auditor's (another "
+            "application's database?)", elsewhere=True)
 
 
 def _refuse_unknown(where: object, revision: str | None) -> None:

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from .base import Part
 from .errors import AuditorError, RuleViolation, shown
-from .files import replacing
+from .files import not_a_file, replacing, way_out
 from .models import Audit, Evidence, Finding
 from .unit import UnitOfWork, ident
 from .vocab import Entity, EvidenceKind, LogEvent
@@ -49,9 +49,9 @@ def ensure_private_dir(path: Path) -> Path:
 def copy_into_store(source: Path, evidence_dir: Path) -> StoredFile:
     """Copy a file into the evidence folder under its SHA-256; raise one clear line."""
     source = Path(source)
-    if not source.is_file():
-        raise AuditorError(f"{shown(source)}: no such file; check the path of the evidence "
-                           "file")
+    problem = not_a_file(source)
+    if problem is not None:
+        raise AuditorError(f"{shown(source)}: {problem}; check the path of the evidence file")
     ensure_private_dir(evidence_dir)
     _sweep_cut_copies(evidence_dir)
     digest = hashlib.sha256()
@@ -66,9 +66,8 @@ def copy_into_store(source: Path, evidence_dir: Path) -> StoredFile:
                     dst.write(chunk)
         except OSError as exc:
             raise AuditorError(
-                f"{shown(source)}: cannot read the evidence file ({exc.strerror}); check its "
-                "permissions"
-            ) from None
+                f"{shown(source)}: cannot copy the evidence file ({exc.strerror}); "
+                f"{way_out(exc)}") from None
         sha = digest.hexdigest()
         target = evidence_dir / sha
         part.target = None if target.exists() else target

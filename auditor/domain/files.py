@@ -3,7 +3,9 @@ file in place (workbooks, converted checklists, database backups, evidence copie
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,3 +61,37 @@ def unused_name(folder: Path, stem: str, suffix: str = "") -> Path:
         os.close(fd)
         return path
     raise FileExistsError(f"{folder / stem}: no free name left for a copy")
+
+
+def not_a_file(path: Path, what: str = "file") -> str | None:
+    """Why `path` cannot be read as a file (`what` names the kind of file it should be),
+    in a few words, or None when it can be.
+
+    A pipe or a device is never opened (reading a FIFO waits for a writer for ever) and is
+    not called missing: the message says what is there."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as exc:  # a folder on the way this user may not enter, a loop of links
+        return f"cannot reach it ({exc.strerror})"
+    if stat.S_ISDIR(mode):
+        return f"is a folder, not a {what}"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a pipe, a device or a socket)"
+    return None
+
+
+# What to do about a failed read or write, by what the system said: a full disk is not a
+# question of permissions.
+FULL_DISK = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def way_out(exc: OSError) -> str:
+    """The advice that goes with an OSError's message."""
+    if exc.errno in FULL_DISK:
+        return "the disk is full; free some space, then try again"
+    if exc.errno in REFUSED:
+        return "check its permissions"
+    return "check the disk and the path"

@@ -14,6 +14,7 @@ import yaml
 
 from auditor.domain.checklist import Checklist, ChecklistItem
 from auditor.domain.errors import AuditorError
+from auditor.domain.files import not_a_file
 from auditor.domain.text import escape_controls
 
 from .yaml_nesting import TooDeep, within_depth
@@ -252,6 +253,9 @@ def parse_checklist(text: str, name: str = "<checklist>") -> Checklist:
 def load_checklist(path: Path | str) -> Checklist:
     path = Path(path)
     name = str(path)
+    problem = not_a_file(path, "checklist file")
+    if problem is not None:  # a pipe is not opened: reading it would wait for ever
+        raise ChecklistError([Problem(name, 1, problem)])
     try:
         if path.stat().st_size > MAX_BYTES:
             raise ChecklistError([Problem(name, 1, "file is larger than 20 MB")])

@@ -25,7 +25,7 @@ import yaml
 
 from auditor.domain.checklist import Checklist, ChecklistItem
 from auditor.domain.errors import AuditorError
-from auditor.domain.files import replacing
+from auditor.domain.files import not_a_file, replacing
 from auditor.domain.text import one_line, shorten
 
 from .checklist_yaml import ID_PATTERN, ChecklistError, dump_checklist, parse_checklist
@@ -82,6 +82,9 @@ def import_ciso(source: Path | str, out: Path | str, checklist_id: str | None = 
 
 def read_library(path: Path) -> Any:
     name = str(path)
+    problem = not_a_file(path)
+    if problem is not None:  # a pipe is not opened: reading it would wait for ever
+        raise CisoImportError(f"{name}: {problem}; give a library .yaml file")
     try:
         if path.stat().st_size > MAX_BYTES:
             raise CisoImportError(f"{name}: file is larger than 20 MB; not a library to "

@@ -21,6 +21,7 @@ from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
 from auditor.domain.errors import AuditorError, NotFound
+from auditor.domain.files import not_a_file
 from auditor.domain.models import Finding
 from auditor.domain.vocab import AUDITEE_STATUSES, FindingStatus
 
@@ -127,8 +128,9 @@ def _first_line(exc: BaseException) -> str:
 
 def _check_file(path: Path) -> str | None:
     """One line when the file is not an xlsx workbook we are willing to open."""
-    if not path.is_file():
-        return f"{path}: no such file"
+    problem = not_a_file(path)
+    if problem is not None:
+        return f"{path}: {problem}"
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         return (f"{path}: {size / 1024 / 1024:.1f} MB is too large for an NC report "

@@ -31,6 +31,7 @@ from .workbook_sheets import (
     OVERDUE_FILL,
     Styles,
     check_xlsx_target,
+    discard_workbook,
     findings_by_clause,
     header_row,
     print_setup,
@@ -85,30 +86,38 @@ def export_workbook(store, audit_id: int, path: Path | None = None, *,
                               ((f.ref, f.grade, f.status) for f in findings))
     evidence = store.evidence(audit_id)
     exported_at = store.now().isoformat()
+    # Everything is read before the workbook exists: a read that fails (a row edited
+    # outside auditor) then leaves no half-written sheet, whose temporary file would be
+    # closed under it at exit ("Exception ignored ... closed file", five times).
+    comparison = previous_comparison(store, audit)
+    fingerprint = layout.audit_fingerprint(store, audit_id)
 
     wb = Workbook(write_only=True)
-    wb.properties.creator = "auditor"
-    wb.properties.title = f"Nonconformity report: {audit.title}"[:255]
-    summary = wb.create_sheet("Summary")
-    styles = Styles(summary)
-    sheet = wb.create_sheet(layout.FINDINGS_SHEET)
-    report(0.1, "findings")
-    hashes = _write_findings(sheet, styles, findings, checklist, report)
-    report(0.8, "summary")
-    write_summary(summary, styles, audit, checklist, count_audit(checklist, shown, findings),
-                  findings_by_clause(findings, checklist), exported_at)
-    report(0.85, "checklist")
-    write_checklist(wb.create_sheet("Checklist"), styles, checklist, results, shown)
-    write_evidence(wb.create_sheet("Evidence"), styles, evidence,
-                   {f.id: f.code for f in findings})
-    comparison = previous_comparison(store, audit)
-    if comparison is not None:  # an audit that follows another: what changed since
-        write_comparison(wb.create_sheet(COMPARISON_SHEET), comparison, styles)
-    _write_state(wb.create_sheet(layout.STATE_SHEET), styles, audit,
-                 layout.audit_fingerprint(store, audit_id), exported_at, hashes)
-    wb.active = 1
-    report(0.9, "saving")
-    save_workbook(wb, target)
+    try:
+        wb.properties.creator = "auditor"
+        wb.properties.title = f"Nonconformity report: {audit.title}"[:255]
+        summary = wb.create_sheet("Summary")
+        styles = Styles(summary)
+        sheet = wb.create_sheet(layout.FINDINGS_SHEET)
+        report(0.1, "findings")
+        hashes = _write_findings(sheet, styles, findings, checklist, report)
+        report(0.8, "summary")
+        write_summary(summary, styles, audit, checklist, count_audit(checklist, shown, findings),
+                      findings_by_clause(findings, checklist), exported_at)
+        report(0.85, "checklist")
+        write_checklist(wb.create_sheet("Checklist"), styles, checklist, results, shown)
+        write_evidence(wb.create_sheet("Evidence"), styles, evidence,
+                       {f.id: f.code for f in findings})
+        if comparison is not None:  # an audit that follows another: what changed since
+            write_comparison(wb.create_sheet(COMPARISON_SHEET), comparison, styles)
+        _write_state(wb.create_sheet(layout.STATE_SHEET), styles, audit,
+                     fingerprint, exported_at, hashes)
+        wb.active = 1
+        report(0.9, "saving")
+        save_workbook(wb, target)
+    except BaseException:
+        discard_workbook(wb)  # no sheet left streaming into a temporary file
+        raise
     report(1.0, "done")
     return target
 

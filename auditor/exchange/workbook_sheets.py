@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from auditor.domain.checklist import Checklist
 from auditor.domain.errors import AuditorError
-from auditor.domain.files import replacing
+from auditor.domain.files import replacing, way_out
 from auditor.domain.models import Audit, Evidence, Finding, ItemResult
 from auditor.domain.summary import AuditCounts
 from auditor.domain.vocab import GRADE_LABELS, RESULT_LABELS, FindingStatus, Result
@@ -255,5 +255,30 @@ def save_workbook(wb, target: Path) -> None:
     try:
         with replacing(target, prefix=".auditor-") as part:
             wb.save(part.path)
-    except OSError as exc:
-        raise AuditorError(f"{target}: cannot write the workbook ({exc.strerror})") from None
+    except BaseException as exc:
+        discard_workbook(wb)
+        if not isinstance(exc, OSError):
+            raise
+        raise AuditorError(
+            f"{target}: cannot write the workbook ({exc.strerror}); {way_out(exc)}") from None
+
+
+def discard_workbook(wb) -> None:
+    """Finish and remove the sheets of a write-only workbook that will not be saved.
+
+    Each sheet streams into its own temporary file through a generator; left to the
+    garbage collector, the generator is closed after its file, and Python prints an
+    "Exception ignored ... I/O operation on closed file" traceback for each sheet."""
+    for ws in wb.worksheets:
+        if getattr(ws, "closed", True):
+            continue
+        try:
+            ws.close()
+        except Exception:  # its file already failed (a full disk): only removal is left
+            pass
+        writer = getattr(ws, "_writer", None)
+        if writer is not None and isinstance(writer.out, str):
+            try:
+                writer.cleanup()
+            except (OSError, ValueError):  # gone already
+                pass

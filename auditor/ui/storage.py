@@ -21,8 +21,9 @@ class NotWritten(AuditorError):
     disk is full, an I/O error); nothing changed, and the same call may work later.
     `reason` says why in a few words; `busy` is True when it was another program's lock."""
 
-    def __init__(self, reason: str, *, busy: bool) -> None:
-        super().__init__(f"Not saved: {reason}; try again in a moment")
+    def __init__(self, reason: str, *, busy: bool, advice: str = "try again in a moment"
+                 ) -> None:
+        super().__init__(f"Not saved: {reason}; {advice}")
         self.reason = reason
         self.busy = busy
 
@@ -38,6 +39,9 @@ def not_written(exc: BaseException) -> NotWritten | None:
     text = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
     if "locked" in text or "busy" in text:
         return NotWritten("another program is writing", busy=True)
+    if "full" in text:  # waiting will not help: the auditor has to make room
+        return NotWritten("the disk is full", busy=False,
+                          advice="free some space, then save again")
     return NotWritten(f"the database failed ({text})", busy=False)
 
 

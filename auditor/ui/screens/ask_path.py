@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from auditor.domain.files import not_a_file
 from auditor.ui.path_suggester import PathSuggester
 
 
@@ -22,10 +23,9 @@ def check_file_path(text: str, what: str = "the file") -> tuple[Path | None, str
     if not typed:
         return None, f"type the path of {what}"
     path = Path(typed).expanduser()
-    if not path.exists():
-        return None, f"{path}: no such file"
-    if not path.is_file():
-        return None, f"{path}: not a file (a folder?)"
+    problem = not_a_file(path)
+    if problem is not None:
+        return None, f"{path}: {problem}"
     try:
         with path.open("rb"):
             pass

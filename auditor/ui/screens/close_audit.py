@@ -57,6 +57,7 @@ class CloseAuditScreen(ModalScreen[bool]):
         self.audit = store.audit(audit_id)
         self.counts = audit_counts(store, audit_id)
         self.confirming = False
+        self._draft_refused = False  # the last try to keep the conclusion was refused
 
     def compose(self) -> ComposeResult:
         with Vertical(id="close-audit", classes="dialog"):
@@ -97,6 +98,7 @@ class CloseAuditScreen(ModalScreen[bool]):
         actions[event.button.id]()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._draft_refused = False  # a changed text is tried again before leaving
         # A confirmation holds for the conclusion it was given for.
         if self.confirming:
             self._leave_confirmation()
@@ -154,16 +156,23 @@ class CloseAuditScreen(ModalScreen[bool]):
         if self.confirming:
             self.action_decline()
             return
-        self._keep_draft()
-        self.dismiss(False)
-
-    def _keep_draft(self) -> None:
-        if self.audit.status == AuditStatus.CLOSED or self.conclusion == self.audit.conclusion:
+        if self._keep_draft() or self._draft_refused:
+            self.dismiss(False)
             return
+        # Refused (a held lock, a full disk): the typed conclusion stays on screen, and
+        # only a second escape leaves without it.
+        self._draft_refused = True
+
+    def _keep_draft(self) -> bool:
+        """Store the typed conclusion; False (and the reason shown) when refused."""
+        if self.audit.status == AuditStatus.CLOSED or self.conclusion == self.audit.conclusion:
+            return True
         try:
             self.store.update_audit(self.audit_id, {"conclusion": self.conclusion})
         except AuditorError as exc:
-            self.notify(f"Conclusion not kept: {exc}", severity="error", markup=False)
+            self._error(f"Conclusion not kept: {exc}; escape again leaves without it")
+            return False
+        return True
 
     def _error(self, message: str) -> None:
         error = self.query_one("#close-error", Static)
