@@ -3,7 +3,11 @@
 Order for the database: `--db PATH_OR_URL`, else `AUDITOR_DB`, else `auditor.db` in the
 data folder (`AUDITOR_HOME`, else the platform's user data folder). The evidence folder
 sits beside the database file. Workbooks the TUI exports are offered in the exports
-folder: `AUDITOR_EXPORTS`, else `exports` in the data folder. Nothing is created here; the
+folder: `AUDITOR_EXPORTS`, else `exports` in the data folder.
+
+Who is recorded in the change log: `AUDITOR_USER`, else the name set once with
+`auditor user NAME` (`name = "..."` in `config.toml` in the user config folder, or in
+`AUDITOR_HOME` when that is set), else the login name. Nothing is created here; the
 store (and the export, for its folder) does that, owner-only.
 """
 
@@ -26,6 +30,9 @@ class Settings:
     actor: str
     user_checklists: Path
     exports_dir: Path
+    # Where the name comes from: "AUDITOR_USER", the config file, or "login" (then the
+    # name is not a person's choice, and no form is prefilled with it).
+    actor_source: str = "login"
 
 
 def data_dir(env: Mapping[str, str]) -> Path:
@@ -35,6 +42,54 @@ def data_dir(env: Mapping[str, str]) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir(env: Mapping[str, str]) -> Path:
+    home = env.get("AUDITOR_HOME")
+    if home:
+        return Path(home).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def config_file(env: Mapping[str, str]) -> Path:
+    return config_dir(env) / "config.toml"
+
+
+def configured_name(env: Mapping[str, str]) -> str:
+    """The name in the config file; "" when there is none or the file cannot be read (a
+    broken config must not stop an auditor in an interview: the login name is used)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(config_file(env).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
+    name = data.get("name")
+    return name.strip() if isinstance(name, str) else ""
+
+
+def save_name(env: Mapping[str, str], name: str) -> Path:
+    """Write the name to the config file (owner-only), keeping nothing else: the file
+    holds only the name today."""
+    import json
+    import unicodedata
+
+    from auditor.domain.errors import RuleViolation
+    from auditor.domain.files import replacing
+
+    name = name.strip()
+    if not name or len(name) > 100 or any(
+            unicodedata.category(c) in ("Cc", "Cs", "Cf", "Zl", "Zp") for c in name):
+        raise RuleViolation("a name is 1 to 100 printable characters on one line, such as "
+                            '"Dana Keller"', field="name")
+    target = config_file(env)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with replacing(target) as part:  # JSON string quoting is valid TOML basic-string quoting
+        part.path.write_text(f"name = {json.dumps(name, ensure_ascii=False)}\n",
+                             encoding="utf-8")
+    return target
 
 
 def _is_url(value: str) -> bool:
@@ -61,7 +116,12 @@ def resolve(db: str | None = None, env: Mapping[str, str] | None = None) -> Sett
         path = path.resolve()
         url = f"sqlite:///{path}"
         beside = path.parent
-    actor = env.get("AUDITOR_USER") or _os_user()
+    named = env.get("AUDITOR_USER") or ""
+    source = "AUDITOR_USER" if named else ""
+    if not named:
+        named = configured_name(env)
+        source = str(config_file(env)) if named else "login"
+    actor = named or _os_user()
     return Settings(
         db_url=url,
         data_dir=folder,
@@ -70,6 +130,7 @@ def resolve(db: str | None = None, env: Mapping[str, str] | None = None) -> Sett
         user_checklists=folder / "checklists",
         exports_dir=Path(env["AUDITOR_EXPORTS"]).expanduser() if env.get("AUDITOR_EXPORTS")
         else folder / "exports",
+        actor_source=source,
     )
 
 

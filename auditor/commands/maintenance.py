@@ -1,4 +1,4 @@
-"""`auditor backup` and `auditor restore`."""
+"""`auditor backup`, `auditor restore` and `auditor user`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ def register(commands) -> None:
     p = commands.add_parser("restore", help="check a backup, then put it in place")
     p.add_argument("file", type=Path, metavar="FILE")
     p.set_defaults(handler=restore)
+    register_user(commands)
 
 
 def backup(ctx, args) -> int:
@@ -49,4 +50,31 @@ def restore(ctx, args) -> int:
         return 0
     store.restore(args.file)
     ctx.print(f"database restored from {args.file}; the previous one was kept beside it")
+    return 0
+
+
+def register_user(commands) -> None:
+    p = commands.add_parser("user", help="who is recorded as making each change; "
+                            "with NAME, set it once for this user account")
+    p.add_argument("name", nargs="?", metavar="NAME", help='e.g. "Dana Keller"')
+    p.set_defaults(handler=user)
+
+
+def user(ctx, args) -> int:
+    import os
+
+    from auditor import config
+
+    if args.name is not None:
+        written = config.save_name(os.environ, args.name)
+        ctx.print(f"changes are recorded as {args.name.strip()} from now on (saved in "
+                  f"{written})")
+        if os.environ.get("AUDITOR_USER"):
+            ctx.err(f"AUDITOR_USER is set ({os.environ['AUDITOR_USER']}): it goes first "
+                    "while it is set")
+        return 0
+    s = ctx.settings
+    where = {"AUDITOR_USER": "the AUDITOR_USER environment variable",
+             "login": "the login name; set yours with: auditor user \"Your Name\""}
+    ctx.print(f"changes are recorded as {s.actor} ({where.get(s.actor_source, s.actor_source)})")
     return 0

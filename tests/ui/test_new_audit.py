@@ -196,3 +196,27 @@ async def test_back_home_from_a_new_audit_the_cursor_is_on_that_audit(
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.audit_id == new_id
+
+
+async def test_the_lead_auditor_defaults_to_the_name_the_auditor_set(store, tmp_path, text_of):
+    from auditor import config
+    from auditor.ui.app import AuditorApp
+
+    home = tmp_path / "named"
+    env = {"AUDITOR_HOME": str(home)}
+    config.save_name(env, "Dana Keller")
+    settings = config.resolve(str(tmp_path / "audit.db"), env=env)
+    app = AuditorApp(store, settings=settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "recording as Dana Keller" in text_of(app)
+        await open_form(pilot)
+        assert app.screen.query_one("#lead_auditor").value == "Dana Keller"
+
+
+async def test_a_login_name_is_not_offered_as_lead_auditor(make_app, store):
+    app = make_app()  # AUDITOR_USER is set in these tests: a person's choice
+    app.settings = type(app.settings)(**{**app.settings.__dict__, "actor_source": "login"})
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        assert app.screen.query_one("#lead_auditor").value == ""

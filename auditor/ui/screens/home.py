@@ -12,6 +12,7 @@ from auditor.domain.progress import matches_query
 from auditor.domain.store import AuditSummary
 from auditor.domain.vocab import AuditStatus, status_label
 from auditor.ui.commands import TextSearch
+from auditor.ui.plain import controls_shown
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.key_bar import KeyBar
@@ -74,6 +75,9 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self.reload()
         self.table.focus()
+        settings = getattr(self.app, "settings", None)
+        if settings is not None:  # who the change log names, in sight from the start
+            self.sub_title = f"recording as {controls_shown(settings.actor)}"
 
     def on_resize(self) -> None:
         self._fill()

@@ -88,6 +88,10 @@ class NewAuditScreen(Screen[int | None]):
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
         self.load_checklists()
+        # The name the auditor set (auditor user NAME, AUDITOR_USER) leads by default;
+        # a login name such as root is not a person's name and is not offered.
+        if self.settings is not None and self.settings.actor_source != "login":
+            self.query_one("#lead_auditor", Input).value = self.settings.actor
 
     @work(thread=True, exclusive=True, group="checklists")
     def load_checklists(self) -> None:
