@@ -55,6 +55,7 @@ class NewAuditScreen(Screen[int | None]):
         self.settings = settings
         self.checklists: dict = {}
         self.summaries: list[AuditSummary] = store.audit_summaries()
+        self.prefilled: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("New audit", classes="screen-title")
@@ -92,6 +93,7 @@ class NewAuditScreen(Screen[int | None]):
         # a login name such as root is not a person's name and is not offered.
         if self.settings is not None and self.settings.actor_source != "login":
             self.query_one("#lead_auditor", Input).value = self.settings.actor
+            self.prefilled["lead_auditor"] = self.settings.actor
 
     @work(thread=True, exclusive=True, group="checklists")
     def load_checklists(self) -> None:
@@ -209,8 +211,10 @@ class NewAuditScreen(Screen[int | None]):
         self.dismiss(audit.id)
 
     def action_cancel(self) -> None:
+        # Typed means changed from what the form opened with (a prefilled lead is not).
         typed = [name for name, *_ in (*TEXT_FIELDS, *DATE_FIELDS, *TEAM_FIELDS)
-                 if (self._value(name) or "").strip()]
+                 if (self._value(name) or "").strip()
+                 and self._value(name) != self.prefilled.get(name)]
         if not typed:
             self.dismiss(None)
             return
