@@ -36,8 +36,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("Clause", None, 9),
     Column("Item", None, 28),
     Column("Grade", None, 16),
+    Column("Requirement", None, 26),
     Column("Statement", None, 50),
     Column("Objective evidence", None, 42),
+    Column("Process/area", None, 18),
     Column("Root cause", "root_cause", 40),
     Column("Correction", "correction", 34),
     Column("Corrective action", "corrective_action", 40),
@@ -77,9 +79,7 @@ def audit_fingerprint(store, audit_id: int) -> str:
 
 def statement_text(f: Finding) -> str:
     """The Statement cell: what the auditee needs to answer the finding, in one place."""
-    parts = [f.statement, *filled(f, (("Requirement: {}", "requirement"),
-                                      ("Process/area: {}", "process_area"),
-                                      ("Repeats {}", "repeat_of"),
+    parts = [f.statement, *filled(f, (("Repeats {}", "repeat_of"),
                                       # why a plan was rejected, or how it was verified:
                                       # the auditee answers it in this workbook
                                       ("Auditor's review: {}", "verification_note")))]
@@ -101,8 +101,10 @@ def finding_values(f: Finding, checklist: Checklist) -> list[str | date | None]:
         f.ref,
         item.title if item else "",
         grade_text(f.grade),
+        f.requirement,
         statement_text(f),
         f.objective_evidence,
+        f.process_area,
         f.root_cause,
         f.correction,
         f.corrective_action,

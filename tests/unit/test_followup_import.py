@@ -147,7 +147,7 @@ def test_reordered_columns_sorted_filtered_and_hidden_rows(setup, tmp_path):
     ws.auto_filter.ref = f"A1:M{len(rows)}"
     ws.row_dimensions[2].hidden = True
     locate(ws, codes["minor"], "Root cause").value = "Filtered away but answered"
-    hidden_code = ws.cell(row=2, column=13).value
+    hidden_code = ws.cell(row=2, column=len(rows[0])).value
     locate(ws, hidden_code, "Owner").value = "Hidden row owner"
     wb.save(tmp_path / "moved.xlsx")
     plan = plan_followup(store, aid, tmp_path / "moved.xlsx")
@@ -274,14 +274,14 @@ def test_a_status_only_the_auditor_may_set(setup, tmp_path):
     store, aid, codes, path = setup
     fill(path, tmp_path / "1.xlsx", {**_good(codes["minor"]), (codes["major"], "Status"): "closed"})
     _refused(store, aid, tmp_path / "1.xlsx",
-             "Findings!L3: status 'closed' may be set only by the auditor")
+             "Findings!N3: status 'closed' may be set only by the auditor")
 
 
 def test_a_status_that_is_no_status(setup, tmp_path):
     store, aid, codes, path = setup
     fill(path, tmp_path / "1.xlsx", {**_good(codes["minor"]), (codes["major"], "Status"): "done"})
     _refused(store, aid, tmp_path / "1.xlsx",
-             "Findings!L3: 'done' is not a status; the auditee may set responded or implemented")
+             "Findings!N3: 'done' is not a status; the auditee may set responded or implemented")
 
 
 def test_a_move_the_lifecycle_does_not_allow(setup, tmp_path):
@@ -289,7 +289,7 @@ def test_a_move_the_lifecycle_does_not_allow(setup, tmp_path):
     fill(path, tmp_path / "1.xlsx",
          {**_good(codes["minor"]), (codes["observation"], "Status"): "implemented"})
     _refused(store, aid, tmp_path / "1.xlsx",
-             f"Findings!L4: {codes['observation']}: cannot go from open to implemented "
+             f"Findings!N4: {codes['observation']}: cannot go from open to implemented "
              "(allowed: responded)")
 
 
@@ -298,7 +298,7 @@ def test_responded_without_root_cause_and_corrective_action(setup, tmp_path):
     fill(path, tmp_path / "1.xlsx", {(codes["minor"], "Status"): "responded",
                                      (codes["ofi"], "Owner"): "Dev lead"})
     _refused(store, aid, tmp_path / "1.xlsx",
-             f"Findings!L2: {codes['minor']}: responded needs a root cause and a corrective "
+             f"Findings!N2: {codes['minor']}: responded needs a root cause and a corrective "
              "action")
 
 
@@ -307,7 +307,7 @@ def test_a_due_date_that_is_not_a_date(setup, tmp_path):
     fill(path, tmp_path / "1.xlsx", {**_good(codes["minor"]), (codes["major"], "Due date"):
                                      "end of May"})
     _refused(store, aid, tmp_path / "1.xlsx",
-             "Findings!K3: due date 'end of May' is not a date; enter a date such as 2026-04-30")
+             "Findings!M3: due date 'end of May' is not a date; enter a date such as 2026-04-30")
 
 
 def test_a_due_date_typed_as_iso_text_is_a_date(setup, tmp_path):
@@ -354,7 +354,7 @@ def test_a_cli_error_exits_1_with_one_line_per_problem(cli, tmp_path):
     result = cli("followup", "import", aid, tmp_path / "back.xlsx")
     assert result.code == 1
     assert result.err.splitlines()[0] == (
-        "auditor: Findings!L2: status 'closed' may be set only by the auditor")
+        "auditor: Findings!N2: status 'closed' may be set only by the auditor")
     assert "Traceback" not in result.err
     assert cli("audits", "show", aid, "--json").json() == before
 
@@ -372,7 +372,7 @@ def test_an_edited_auditor_column_is_a_warning_and_ignored(setup, tmp_path):
     assert plan.warnings == [
         f"Findings!D3: Grade of {codes['major']} was edited; auditor columns are not "
         "imported, the audit keeps its own",
-        f"Findings!E3: Statement of {codes['major']} was edited; auditor columns are not "
+        f"Findings!F3: Statement of {codes['major']} was edited; auditor columns are not "
         "imported, the audit keeps its own",
     ]
     before = audit_document(store, aid)
@@ -389,7 +389,7 @@ def test_a_missing_auditee_column_is_a_warning(setup, tmp_path):
     store, aid, codes, path = setup
     wb = openpyxl.load_workbook(path)
     ws = wb["Findings"]
-    ws.delete_cols(13)  # Auditee comment
+    ws.delete_cols(15)  # Auditee comment
     locate(ws, codes["ofi"], "Owner").value = "Dev lead"
     wb.save(tmp_path / "1.xlsx")
     plan = plan_followup(store, aid, tmp_path / "1.xlsx")
@@ -402,14 +402,14 @@ def test_a_row_without_id_and_an_empty_status_are_warnings(setup, tmp_path):
     store, aid, codes, path = setup
     wb = openpyxl.load_workbook(path)
     ws = wb["Findings"]
-    ws["G9"] = "A new problem the auditee found"
+    ws["I9"] = "A new problem the auditee found"
     locate(ws, codes["ofi"], "Status").value = None
     wb.save(tmp_path / "1.xlsx")
     before = _snapshot(store, aid)
     plan = plan_followup(store, aid, tmp_path / "1.xlsx")
     assert plan.warnings == [
         "Findings!A9: a row without a finding id; it is ignored",
-        f"Findings!L5: status of {codes['ofi']} is empty; it stays open",
+        f"Findings!N5: status of {codes['ofi']} is empty; it stays open",
     ]
     assert not plan.errors and plan.changes == []
     apply_followup(store, aid, plan)

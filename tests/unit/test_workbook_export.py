@@ -17,9 +17,10 @@ from auditor.exchange import workbook_layout as layout
 from auditor.exchange.workbook_export import default_filename, export_workbook
 from auditor.exchange.xlsx_text import MAX_CELL_UNITS, read_text, workbook_text
 
-HEADERS = ["Finding ID", "Clause", "Item", "Grade", "Statement", "Objective evidence",
-           "Root cause", "Correction", "Corrective action", "Owner", "Due date", "Status",
-           "Auditee comment"]
+# DESIGN section 6, in this order: Requirement and Process/area have columns of their own.
+HEADERS = ["Finding ID", "Clause", "Item", "Grade", "Requirement", "Statement",
+           "Objective evidence", "Process/area", "Root cause", "Correction",
+           "Corrective action", "Owner", "Due date", "Status", "Auditee comment"]
 
 
 @pytest.fixture
@@ -56,13 +57,13 @@ def test_findings_headers_frozen_filtered_and_printable(exported):
     ws = wb["Findings"]
     assert [c.value for c in ws[1]] == HEADERS
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:M5"
+    assert ws.auto_filter.ref == "A1:O5"
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$1:$1"
-    assert ws.column_dimensions["E"].width >= 40
-    assert ws["E2"].alignment.wrap_text
+    assert ws.column_dimensions["F"].width >= 40
+    assert ws["F2"].alignment.wrap_text
 
 
 def _locked(ws, cell) -> bool:
@@ -85,8 +86,8 @@ def test_only_the_auditees_columns_are_unlocked(exported):
             assert _locked(ws, cell) is not unlocked, (cell.coordinate, header)
     for cell in ws[1]:
         assert cell.protection.locked
-    assert ws.column_dimensions["K"].number_format == "yyyy-mm-dd"
-    assert ws.column_dimensions["G"].alignment.wrap_text
+    assert ws.column_dimensions["M"].number_format == "yyyy-mm-dd"
+    assert ws.column_dimensions["I"].alignment.wrap_text
 
 
 def test_status_drop_down_offers_the_auditees_statuses_and_the_current_one(exported):
@@ -95,7 +96,7 @@ def test_status_drop_down_offers_the_auditees_statuses_and_the_current_one(expor
     store.set_finding_status(codes["ofi"], "cancelled")  # after export: the workbook is as exported
     validations = ws.data_validations.dataValidation
     for row in range(2, 6):
-        cell = f"L{row}"
+        cell = f"N{row}"
         covering = [dv for dv in validations if cell in dv.sqref]
         assert len(covering) == 1, cell
         dv = covering[0]
@@ -121,11 +122,11 @@ def test_overdue_rows_are_highlighted_by_a_formula_on_due_date_and_status(export
     *_, wb = exported
     ws = wb["Findings"]
     ranges = {str(cf.sqref): cf.rules for cf in ws.conditional_formatting}
-    assert list(ranges) == ["A2:M5"]
-    (rule,) = ranges["A2:M5"]
+    assert list(ranges) == ["A2:O5"]
+    (rule,) = ranges["A2:O5"]
     formula = rule.formula[0]
-    assert "$K2<TODAY()" in formula and "ISNUMBER($K2)" in formula
-    assert '$L2="open"' in formula and '"closed"' not in formula and '"cancelled"' not in formula
+    assert "$M2<TODAY()" in formula and "ISNUMBER($M2)" in formula
+    assert '$N2="open"' in formula and '"closed"' not in formula and '"cancelled"' not in formula
     assert rule.dxf.fill is not None
 
 
@@ -161,12 +162,17 @@ def test_findings_rows_carry_the_ncr_fields(exported):
     minor = rows[codes["minor"]]
     assert minor[1:4] == ("4.1", "Understanding the organization and its context",
                           GRADE_LABELS[Grade.MINOR])
-    statement = read_text(minor[4])
+    at = {h: HEADERS.index(h) for h in HEADERS}
+    statement = read_text(minor[at["Statement"]])
     assert statement.startswith("\n=1+1 context review missing")
-    assert "Requirement: +1+1" in statement and "Process/area: @SUM(A1:A2)" in statement
-    assert minor[11] == "open"
+    # its own columns, text never a formula, and no longer folded into the statement
+    assert read_text(minor[at["Requirement"]]) == "+1+1"
+    assert read_text(minor[at["Process/area"]]) == "@SUM(A1:A2)"
+    assert "Requirement:" not in statement and "Process/area:" not in statement
+    assert minor[at["Status"]] == "open"
     major = rows[codes["major"]]
-    assert read_text(major[6]) == "-1+1" and read_text(major[9]) == "\n=1+1"
+    assert read_text(major[at["Root cause"]]) == "-1+1"
+    assert read_text(major[at["Owner"]]) == "\n=1+1"
 
 
 def test_summary_has_facts_counts_and_a_chart_by_clause(exported):
