@@ -97,6 +97,14 @@ class Checklist:
     def refs(self) -> list[str]:
         return [item.ref for item, _d, _p in self.walk()]
 
+    def requirement_of(self, ref: str) -> str:
+        """What a finding on item `ref` is against, as the auditee reads it: the standard
+        and the clause ("ISO/IEC 27001:2022 A.8.13"). A checklist drawn from several
+        standards has no single answer (its refs are its own), so it gives none."""
+        if not self.standard or " / " in self.standard or self.item(ref) is None:
+            return ""
+        return f"{self.standard} {ref}"
+
     def parents(self) -> dict[str, str | None]:
         return {item.ref: (parent.ref if parent else None) for item, _d, parent in self.walk()}
 

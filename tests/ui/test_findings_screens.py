@@ -73,7 +73,9 @@ def test_new_minor_finding_records_fields_and_item_result(store, audit):
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.press(*"Design reviews not recorded")
-            await fill(pilot, "#requirement", "ISO 9001:2015 8.3.4 b)")
+            # prefilled with the standard and the item's clause: the auditor adds the letter
+            assert app.screen.query_one("#requirement", Input).value == "ISO 9001:2015 8.3.4"
+            await fill(pilot, "#requirement", " b)")
             await fill(pilot, "#objective_evidence", "PR 412 and PR 415 merged unreviewed")
             await fill(pilot, "#process_area", "Development")
             await pilot.press("ctrl+s")
@@ -95,7 +97,7 @@ def test_missing_statement_is_shown_at_the_field_and_nothing_is_lost(store, audi
     async def go():
         app = Host(lambda: FindingFormScreen(store, audit.id, "8.6", grade="major"))
         async with app.run_test(size=SIZE) as pilot:
-            await fill(pilot, "#requirement", "ISO 9001:2015 8.6")
+            await fill(pilot, "#requirement", " a)")
             await pilot.press("ctrl+s")
             await pilot.pause()
             screen = app.screen
@@ -105,7 +107,7 @@ def test_missing_statement_is_shown_at_the_field_and_nothing_is_lost(store, audi
             # Nothing recorded, nothing typed lost.
             assert store.findings(audit.id) == []
             assert store.results(audit.id) == {}
-            assert screen.query_one("#requirement", Input).value == "ISO 9001:2015 8.6"
+            assert screen.query_one("#requirement", Input).value == "ISO 9001:2015 8.6 a)"
             await pilot.press(*"Release shipped without approval")
             await pilot.press("ctrl+s")
             await pilot.pause()
@@ -115,7 +117,7 @@ def test_missing_statement_is_shown_at_the_field_and_nothing_is_lost(store, audi
     [finding] = store.findings(audit.id)
     assert finding.grade == "major"
     assert finding.statement == "Release shipped without approval"
-    assert finding.requirement == "ISO 9001:2015 8.6"
+    assert finding.requirement == "ISO 9001:2015 8.6 a)"
     assert app.results[0].code == finding.code
 
 

@@ -306,3 +306,17 @@ def test_odd_input_gives_problems_never_a_traceback(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     lines = problems_of(path)
     assert lines and all(line.startswith(f"{path}:") for line in lines)
+
+
+def test_the_requirement_of_an_item_is_its_standard_and_clause():
+    """What a new finding is prefilled against: the standard and the item's own ref; a
+    checklist drawn from several standards, or an unknown ref, gives nothing to prefill."""
+    from auditor.exchange.library import find
+
+    iso27001, iso9001 = find("iso27001-2022"), find("iso9001-2015")
+    assert iso27001.requirement_of("A.8.13") == "ISO/IEC 27001:2022 A.8.13"
+    assert iso27001.requirement_of("8.1") == "ISO/IEC 27001:2022 8.1"
+    assert iso9001.requirement_of("8.3.4") == "ISO 9001:2015 8.3.4"
+    assert iso9001.requirement_of("99.9") == ""
+    mixed = find("software-lifecycle")
+    assert mixed.requirement_of(mixed.refs()[0]) == ""

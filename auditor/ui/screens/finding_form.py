@@ -33,7 +33,7 @@ from auditor.ui.widgets.key_bar import KeyBar
 # (field, label, multi-line, placeholder)
 _AUDITOR_LAYOUT = (
     ("statement", "Statement", True, "What was found, against which requirement"),
-    ("requirement", "Requirement", False, "e.g. ISO 9001:2015 8.3.4 b)"),
+    ("requirement", "Requirement", False, "the standard and its clause, e.g. 8.3.4 b)"),
     ("objective_evidence", "Objective evidence", True, "Records, samples, interviews seen"),
     ("process_area", "Process / area", False, "e.g. Release management"),
 )
@@ -79,8 +79,11 @@ class FindingFormScreen(ModalScreen[Finding | None]):
         self.audit = store.audit(audit_id)
         self.locked = self.audit.status == AuditStatus.CLOSED
         self.grade = self.finding.grade if self.finding else Grade(grade).value
-        item = store.checklist(audit_id).item(ref)
+        checklist = store.checklist(audit_id)
+        item = checklist.item(ref)
         self.item_title = item.title if item else ""
+        # A new finding starts against the item's own clause; the auditor adds the letter.
+        self.requirement = checklist.requirement_of(ref)
         # Only a new finding can become a repeat; an edited one already carries repeat_of.
         self.repeat = None if code else store.repeat_candidate(audit_id, ref)
 
@@ -123,7 +126,10 @@ class FindingFormScreen(ModalScreen[Finding | None]):
 
     def _fields(self, layout) -> ComposeResult:
         for name, label, multi_line, placeholder in layout:
-            value = _as_text(getattr(self.finding, name)) if self.finding else ""
+            if self.finding is not None:
+                value = _as_text(getattr(self.finding, name))
+            else:
+                value = self.requirement if name == "requirement" else ""
             read_only = self._read_only(name)
             if read_only:
                 placeholder = ""  # an example in a field nobody may fill misleads
@@ -132,8 +138,9 @@ class FindingFormScreen(ModalScreen[Finding | None]):
                                   soft_wrap=True, tab_behavior="focus",
                                   placeholder=placeholder, compact=True)
             else:
+                # the prefilled requirement is added to ("b)"), not typed over
                 widget = Input(value, placeholder=placeholder, id=name, disabled=read_only,
-                               compact=True)
+                               compact=True, select_on_focus=name != "requirement")
             yield self._row(name, label, widget)
 
     @staticmethod
