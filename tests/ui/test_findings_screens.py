@@ -923,3 +923,30 @@ def test_a_new_finding_says_to_save_before_attaching(store, audit):
     app = run(go())
     assert any("Save the finding first" in n for n in app.notices)
     assert store.evidence(audit.id) == []
+
+
+def test_every_row_shows_the_store_after_a_step_and_after_the_form(store, audit, several):
+    """A step on one finding, or saving the form, shows every finding as the store holds
+    it: another program (or the follow-up import) may have moved the others meanwhile."""
+    a, _b, _c, d = several
+
+    async def go():
+        app = findings_host(store, audit.id)
+        async with app.run_test(size=SIZE) as pilot:
+            table = app.screen.query_one(DataTable)
+            assert cell(table, d.code, "status") == "open"
+            store.set_finding_status(d.code, "cancelled")  # behind the screen's back
+            await pilot.press("a")  # accept the first finding
+            await pilot.pause()
+            assert cell(table, a.code, "status") == "accepted"
+            assert cell(table, d.code, "status") == "cancelled"
+            store.set_finding_status(d.code, "open")  # and again, while the form is open
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, FindingFormScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, FindingsScreen)
+            assert cell(table, d.code, "status") == "open"
+
+    run(go())

@@ -141,20 +141,6 @@ class FindingsScreen(Screen):
             overdue,
         ]
 
-    def _refresh_row(self, finding: Finding) -> None:
-        """Show one finding's new state; it leaves the table when the filter hides it."""
-        self._findings[finding.code] = finding
-        self._read_audit_status()
-        table = self.query_one(DataTable)
-        if not self._shown(finding):
-            if finding.code in table.rows:
-                table.remove_row(finding.code)
-        else:
-            for (key, _), value in zip(COLUMNS, self._cells(finding)):
-                table.update_cell(finding.code, key, value)
-        self._update_heading()
-        self._show_detail()
-
     def _read_audit_status(self) -> None:
         # Read with the findings, not on every cursor move: another process may close it.
         self.audit_closed = self.store.audit(self.audit_id).status == AuditStatus.CLOSED
@@ -203,6 +189,13 @@ class FindingsScreen(Screen):
         lines.append("Next: " + (" · ".join(steps) if steps else "nothing to review"))
         detail.update(controls_shown("\n".join(lines)))
 
+    def on_screen_resume(self) -> None:
+        """Back from any screen pushed over this one (the form, a review, the import, the
+        history): read every finding again, not only the one just touched, since a step or
+        another program may have moved the others too."""
+        if self.query_one(DataTable).columns:  # not before on_mount has laid the table out
+            self.reload()
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()
 
@@ -218,13 +211,9 @@ class FindingsScreen(Screen):
         finding = self._current()
         if finding is None:
             return
-        form = FindingFormScreen(self.store, self.audit_id, finding.ref, code=finding.code)
-
-        def saved(result: Finding | None) -> None:
-            if result is not None:
-                self._refresh_row(self.store.finding(result.code))
-
-        self.app.push_screen(form, saved)
+        # the screen reads every finding again when the form goes (on_screen_resume)
+        self.app.push_screen(FindingFormScreen(self.store, self.audit_id, finding.ref,
+                                               code=finding.code))
 
     def action_step(self, step_id: str) -> None:
         finding = self._current()
