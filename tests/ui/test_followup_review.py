@@ -76,9 +76,9 @@ async def test_review_shows_the_changes_and_applies_them(store, workbook, tmp_pa
         await settle(pilot)
         table = app.screen.query_one("#followup-changes", DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        assert [r[:3] for r in rows] == [[nc, "Root cause", "G2"],
-                                         [nc, "Corrective action", "I2"],
-                                         [nc, "Due date", "K2"], [nc, "Status", "L2"]]
+        assert [r[:3] for r in rows] == [[nc, "Root cause", "I2"],
+                                         [nc, "Corrective action", "K2"],
+                                         [nc, "Due date", "M2"], [nc, "Status", "N2"]]
         assert rows[3][3:] == ["open", "responded"]
         problems = str(app.screen.query_one("#followup-problems", Static).render())
         assert "warning: Findings!E3: Statement of" in problems
