@@ -81,7 +81,7 @@ async def test_review_shows_the_changes_and_applies_them(store, workbook, tmp_pa
                                          [nc, "Due date", "M2"], [nc, "Status", "N2"]]
         assert rows[3][3:] == ["open", "responded"]
         problems = str(app.screen.query_one("#followup-problems", Static).render())
-        assert "warning: Findings!E3: Statement of" in problems
+        assert "warning: Findings!F3: Statement of" in problems
         assert not app.screen.query_one("#apply", Button).disabled
         assert store.finding(nc).status == "open"
         await pilot.press("a")
@@ -103,7 +103,7 @@ async def test_review_with_errors_refuses_to_apply(store, workbook, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         problems = str(app.screen.query_one("#followup-problems", Static).render())
-        assert "error: Findings!L2: status 'closed' may be set only by the auditor" in problems
+        assert "error: Findings!N2: status 'closed' may be set only by the auditor" in problems
         summary = str(app.screen.query_one("#followup-summary", Static).render())
         assert summary.startswith("1 problem(s) in back.xlsx: nothing can be imported")
         assert app.screen.query_one("#apply", Button).disabled
