@@ -2,116 +2,25 @@
 capture-pane, checked through `auditor audits show --json`.
 
 Each test runs its own tmux server (a socket in its temporary folder) and kills only that
-server.
+server: the `Terminal` and the helpers are in terminal.py, the fixtures in conftest.py.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
+from terminal import AUDITOR, findings, items, new_audit
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-
-AUDITOR = [str(Path(sys.executable).with_name("auditor"))] \
-    if Path(sys.executable).with_name("auditor").exists() else [sys.executable, "-m", "auditor"]
-
-
-class Terminal:
-    def __init__(self, tmp_path: Path, env: dict[str, str]) -> None:
-        # A private server whose socket lives in the test's folder: nothing lingers.
-        self.socket = str(tmp_path / "tmux.sock")
-        self.env = env
-        self.pid_file = tmp_path / "app.pid"
-
-    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True,
-                              text=True, check=check, env=self.env)
-
-    def start(self, *command: str) -> None:
-        # The shell writes the app's pid, then becomes the app.
-        inner = " ".join(f"'{part}'" for part in command)
-        script = f"echo $$ > '{self.pid_file}'; exec {inner}"
-        self.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", "sh", "-c", script)
-
-    @property
-    def app_pid(self) -> int:
-        return int(self.pid_file.read_text().strip())
-
-    def screen(self) -> str:
-        done = self.tmux("capture-pane", "-p", "-t", "e2e", check=False)
-        return done.stdout
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            if text in shown:
-                return shown
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
-
-    def keys(self, *keys: str, literal: bool = False, pause: float = 0.15) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "e2e", *(["-l"] if literal else []), key)
-            time.sleep(pause)
-
-    def running(self) -> bool:
-        return self.tmux("has-session", "-t", "e2e", check=False).returncode == 0
-
-    def wait_closed(self, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self.running():
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"the app did not quit; the screen shows:\n{self.screen()}")
-
-    def kill_server(self) -> None:
-        self.tmux("kill-server", check=False)
-
-
-@pytest.fixture
-def env(tmp_path):
-    env = dict(os.environ)
-    env.update(AUDITOR_HOME=str(tmp_path / "home"), AUDITOR_USER="e2e", TERM="xterm-256color")
-    env.pop("AUDITOR_DB", None)
-    return env
-
-
-@pytest.fixture
-def terminal(tmp_path, env):
-    term = Terminal(tmp_path, env)
-    yield term
-    term.kill_server()
-
-
-def auditor(env, *args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run([*AUDITOR, *args], capture_output=True, text=True, env=env,
-                          timeout=60)
-    assert done.returncode == 0, done.stderr
-    return done
-
-
-def new_audit(env) -> int:
-    done = auditor(env, "audits", "new", "--checklist", "iso9001-2015", "--title",
-                   "Internal audit 2026", "--auditee", "Acme Soft", "--json")
-    return json.loads(done.stdout)["id"]
-
-
-def items(env, audit_id: int) -> dict[str, dict]:
-    shown = json.loads(auditor(env, "audits", "show", str(audit_id), "--json").stdout)
-    return {item["ref"]: item for item in shown["items"]}
 
 
 def test_record_results_and_a_note_then_quit(terminal, env):
@@ -203,10 +112,6 @@ def test_typing_while_another_program_holds_the_database(terminal, env, tmp_path
               f"longest echo {max(echoes) * 1000:.0f} ms (capture-pane polled every 0.1 s); "
               f"status cleared {saved_after * 1000:.0f} ms after the release")
     assert max(echoes) < 5 and saved_after < 5
-
-
-def findings(env, audit_id: int) -> list[dict]:
-    return json.loads(auditor(env, "audits", "show", str(audit_id), "--json").stdout)["findings"]
 
 
 @pytest.mark.parametrize("size", [("80", "24"), ("120", "40")], ids=["80x24", "120x40"])
