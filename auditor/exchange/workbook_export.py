@@ -29,11 +29,14 @@ from .comparison_sheet import SHEET as COMPARISON_SHEET
 from .comparison_sheet import previous_comparison, write_comparison
 from .workbook_sheets import (
     OVERDUE_FILL,
+    Rows,
     Styles,
     check_xlsx_target,
     discard_workbook,
     findings_by_clause,
+    header_lines,
     header_row,
+    print_area,
     print_setup,
     protect,
     save_workbook,
@@ -132,7 +135,11 @@ def _write_findings(ws, styles: Styles, findings: list[Finding], checklist,
                 if c.field})
     ws.freeze_panes = "A2"
     print_setup(ws)
-    ws.append(header_row(ws, styles, layout.HEADERS))
+    # Each row as high as its longest wrapped text needs (capped at 409 points).
+    rows = Rows(ws, [None if c.header in layout.UNWRAPPED else c.width
+                     for c in layout.COLUMNS])
+    rows.append(header_row(ws, styles, layout.HEADERS), wrap=False,
+                lines=header_lines(layout.HEADERS, layout.WIDTHS))
     due = layout.HEADERS.index(layout.DUE_HEADER)
     hashes: list[list[str]] = []
     by_status: dict[str, list[int]] = {}
@@ -141,7 +148,7 @@ def _write_findings(ws, styles: Styles, findings: list[Finding], checklist,
         row = [text_cell(ws, v, look) for v, look in zip(values, looks)]
         if values[due] is not None:
             row[due] = value_cell(ws, values[due], looks[due])
-        ws.append(row)
+        rows.append(row)
         # Hash what the cell holds, as the import will read it back.
         hashes.append([f.code] + [text_hash(_shown(cell)) for cell in row[1:]])
         by_status.setdefault(f.status, []).append(number)
@@ -150,6 +157,7 @@ def _write_findings(ws, styles: Styles, findings: list[Finding], checklist,
     last = len(findings) + 1
     end = get_column_letter(len(layout.HEADERS))
     ws.auto_filter.ref = f"A1:{end}{last}"
+    print_area(ws, len(layout.HEADERS), last)
     _status_choices(ws, by_status)
     _overdue_rule(ws, last)
     protect(ws)
@@ -166,9 +174,10 @@ def _shown(cell) -> str:
 def _look(styles: Styles, column: layout.Column):
     if column.header == layout.DUE_HEADER:
         return styles.open_date
+    wraps = column.header not in layout.UNWRAPPED
     if column.field is None:
-        return styles.plain if column.width < 20 else styles.text
-    return styles.open_plain if column.width < 20 else styles.open_text
+        return styles.text if wraps else styles.plain
+    return styles.open_text if wraps else styles.open_plain
 
 
 def _status_choices(ws, by_status: dict[str, list[int]]) -> None:

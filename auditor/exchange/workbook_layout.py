@@ -31,27 +31,32 @@ class Column:
     width: int
 
 
+# Widths in characters: wide enough for every grade label, and narrow enough in all that
+# the sheet prints one A4 landscape page wide with readable text.
 COLUMNS: tuple[Column, ...] = (
-    Column("Finding ID", None, 15),
-    Column("Clause", None, 9),
-    Column("Item", None, 28),
-    Column("Grade", None, 16),
-    Column("Requirement", None, 26),
+    Column("Finding ID", None, 13),
+    Column("Clause", None, 8),
+    Column("Item", None, 22),
+    Column("Grade", None, 27),
+    Column("Requirement", None, 20),
     Column("Statement", None, 50),
-    Column("Objective evidence", None, 42),
-    Column("Process/area", None, 18),
-    Column("Root cause", "root_cause", 40),
-    Column("Correction", "correction", 34),
-    Column("Corrective action", "corrective_action", 40),
-    Column("Owner", "owner", 18),
-    Column("Due date", "due_date", 12),
+    Column("Objective evidence", None, 38),
+    Column("Process/area", None, 16),
+    Column("Root cause", "root_cause", 28),
+    Column("Correction", "correction", 24),
+    Column("Corrective action", "corrective_action", 28),
+    Column("Owner", "owner", 14),
+    Column("Due date", "due_date", 11),
     Column("Status", "status", 13),
-    Column("Auditee comment", "auditee_comment", 34),
+    Column("Auditee comment", "auditee_comment", 24),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
+WIDTHS = tuple(c.width for c in COLUMNS)
 ID_HEADER = "Finding ID"
 STATUS_HEADER = "Status"
 DUE_HEADER = "Due date"
+# Short values that never wrap; every other column wraps its text.
+UNWRAPPED = (ID_HEADER, "Clause", DUE_HEADER, STATUS_HEADER)
 AUDITEE_HEADERS = tuple(c.header for c in COLUMNS if c.field)
 AUDITOR_HEADERS = tuple(c.header for c in COLUMNS if not c.field and c.header != ID_HEADER)
 FIELD_OF = {c.header: c.field for c in COLUMNS if c.field}

@@ -3,19 +3,32 @@
 Sheets are written row by row (openpyxl write-only mode): layout that lives in the sheet
 header (column widths, frozen panes) is set before the first row, the rest after.
 Every text a user typed goes through `xlsx_text.text_cell`.
+
+Printing: a spreadsheet application does not grow a row for wrapped text that openpyxl
+wrote (the text then overprints the rows below, or is cut), so every row holding wrapped
+text gets an explicit height, estimated from its texts' lengths and line breaks and the
+column widths (`text_lines`; cheap: a length and a split per cell). Each printed sheet has
+a print area and fits the page width; the Summary fits one portrait page.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
+from collections.abc import Sequence
 from copy import copy
 from datetime import date
 from pathlib import Path
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import RowDimension
+from openpyxl.worksheet.page import PageMargins
 
 from auditor.domain.checklist import Checklist
 from auditor.domain.errors import AuditorError
@@ -24,7 +37,7 @@ from auditor.domain.models import Audit, Evidence, Finding, ItemResult
 from auditor.domain.summary import AuditCounts
 from auditor.domain.vocab import GRADE_LABELS, RESULT_LABELS, FindingStatus, Result
 
-from .xlsx_text import text_cell
+from .xlsx_text import text_cell, workbook_text
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 OVERDUE_FILL = PatternFill("solid", fgColor="F8CBAD")
@@ -33,6 +46,77 @@ TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 UNLOCKED = Protection(locked=False)
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_INDENT = 8
+PAPER_A4 = 9  # the page setup's paper size code
+# Named on every style: a font without a name is drawn in the application's default
+# (a serif in LibreOffice), beside Calibri cells.
+FONT = "Calibri"
+
+# Row heights. Excel draws an 11-point Calibri line in 15 points and holds a row of at
+# most 409 points; a text longer than that is cut in print (on screen the cell holds all).
+LINE_POINTS = 15.0
+MAX_ROW_POINTS = 409.0
+MAX_ROW_LINES = int(MAX_ROW_POINTS // LINE_POINTS)
+# Characters of running text per unit of column width, on the safe side: a width unit is
+# one digit of the default font, the text is proportional (and may be drawn in a wider
+# substitute font where Calibri is missing), and wrapping breaks between words.
+CHARS_PER_UNIT = 1.1
+WRAP_SLACK = 2
+BOLD_FACTOR = 0.88  # bold text is wider
+
+
+def line_width(width: float, *, bold: bool = False) -> int:
+    """Characters of running text that surely fit on one line of a column `width` wide."""
+    return max(1, int(width * CHARS_PER_UNIT * (BOLD_FACTOR if bold else 1.0)) - WRAP_SLACK)
+
+
+def text_lines(text: str, chars: int) -> int:
+    """Lines a wrapped text takes at `chars` characters a line (see `line_width`),
+    counting its own line breaks: a length and a split, cheap enough for every cell."""
+    if len(text) <= chars and "\n" not in text:
+        return 1
+    return sum(-(-len(part) // chars) or 1 for part in text.split("\n"))
+
+
+def row_points(lines: int) -> float:
+    return min(MAX_ROW_POINTS, LINE_POINTS * max(1, lines))
+
+
+class Rows:
+    """Appends rows to a write-only sheet, numbering them and giving a row that holds
+    wrapped text the height its text needs. The height is held only while its row is
+    written, so a sheet of any length keeps no per-row state."""
+
+    def __init__(self, ws, widths: Sequence[float | None] = ()) -> None:
+        self.ws = ws
+        self.count = 0
+        # characters per line of each column that wraps, by column index (0-based)
+        self.chars = [None if w is None else line_width(w) for w in widths]
+        self.heights: dict[float, RowDimension] = {}
+
+    def append(self, cells: Sequence, *, lines: int = 1, wrap: bool = True,
+               points: float | None = None) -> int:
+        """Write `cells` as the next row; returns its number. `lines`: at least this many
+        lines high; `wrap`: estimate the lines of the row's wrapping columns; `points`:
+        this height, whatever the text."""
+        if wrap:
+            for cell, chars in zip(cells, self.chars):
+                if chars is not None and cell is not None and isinstance(cell._value, str):
+                    lines = max(lines, text_lines(cell._value, chars))
+        self.count += 1
+        if lines <= 1 and points is None:
+            self.ws.append(cells)
+            return self.count
+        height = points if points is not None else row_points(lines)
+        dimension = self.heights.get(height)
+        if dimension is None:  # one per height, shared: the writer reads only its height
+            dimension = self.heights[height] = RowDimension(self.ws, ht=height)
+        dimensions = self.ws.row_dimensions
+        dimensions[self.count] = dimension
+        try:
+            self.ws.append(cells)  # the row is written now, with its height
+        finally:
+            del dimensions[self.count]
+        return self.count
 
 
 class Styles:
@@ -45,16 +129,22 @@ class Styles:
                 setattr(cell, name, value)
             return cell
 
-        self.header = make(font=Font(bold=True, color="FFFFFF"), fill=HEADER_FILL,
+        body = Font(name=FONT, size=11)
+        bold = Font(name=FONT, size=11, bold=True)
+        self.header = make(font=Font(name=FONT, size=11, bold=True, color="FFFFFF"),
+                           fill=HEADER_FILL,
                            alignment=Alignment(vertical="center", wrap_text=True))
-        self.title = make(font=Font(bold=True, size=14))
-        self.label = make(font=Font(bold=True), alignment=TOP)
-        self.text = make(alignment=TOP_WRAP)
-        self.plain = make(alignment=TOP)
-        self.open_text = make(alignment=TOP_WRAP, protection=UNLOCKED)
-        self.open_plain = make(alignment=TOP, protection=UNLOCKED)
-        self.open_date = make(alignment=TOP, protection=UNLOCKED, number_format=DATE_FORMAT)
-        self.indent = [make(alignment=Alignment(vertical="top", wrap_text=True, indent=i))
+        self.title = make(font=Font(name=FONT, size=14, bold=True))
+        self.label = make(font=bold, alignment=TOP)
+        self.text = make(font=body, alignment=TOP_WRAP)
+        self.plain = make(font=body, alignment=TOP)
+        self.number = make(font=body, alignment=Alignment(vertical="top", horizontal="center"))
+        self.open_text = make(font=body, alignment=TOP_WRAP, protection=UNLOCKED)
+        self.open_plain = make(font=body, alignment=TOP, protection=UNLOCKED)
+        self.open_date = make(font=body, alignment=TOP, protection=UNLOCKED,
+                              number_format=DATE_FORMAT)
+        self.indent = [make(font=body,
+                            alignment=Alignment(vertical="top", wrap_text=True, indent=i))
                        for i in range(MAX_INDENT + 1)]
 
 
@@ -68,6 +158,12 @@ def value_cell(ws, value, style):
 
 def header_row(ws, styles: Styles, headers) -> list:
     return [text_cell(ws, h, styles.header) for h in headers]
+
+
+def header_lines(headers: Sequence[str], widths: Sequence[float]) -> int:
+    """Lines of the tallest (bold, wrapped) header: short words, so no slack for wrapping."""
+    return max((text_lines(h, line_width(w, bold=True) + WRAP_SLACK)
+                for h, w in zip(headers, widths)), default=1)
 
 
 def protect(ws) -> None:
@@ -92,15 +188,27 @@ def set_widths(ws, widths, styles: dict[int, object] | None = None) -> None:
             dimension._style = copy(styles[index]._style)  # type: ignore[attr-defined]
 
 
-def print_setup(ws) -> None:
-    """Landscape, one page wide, header row on every page. Call before the first row:
-    a write-only sheet writes its properties with the first row."""
-    ws.page_setup.orientation = "landscape"
+def print_setup(ws, *, orientation: str = "landscape", tall: int = 0,
+                title_rows: str | None = "1:1", grid: bool = True) -> None:
+    """A4, one page wide and `tall` pages high (0: as many as it takes), header row on
+    every page. Call before the first row: a write-only sheet writes its properties with
+    the first row. The print area is set once the last row is known (`print_area`)."""
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.orientation = orientation
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = tall
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    ws.print_options.gridLines = True
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.5,
+                                  header=0.3, footer=0.3)
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.print_options.gridLines = grid
+
+
+def print_area(ws, columns: int, rows: int) -> None:
+    """What prints: the written rows of the sheet's columns (not the open cells beside
+    and below them, styled for the auditee)."""
+    ws.print_area = f"A1:{get_column_letter(columns)}{max(rows, 1)}"
 
 
 # -- Summary ---------------------------------------------------------------------------
@@ -124,11 +232,56 @@ def _period(start: date | None, end: date | None) -> str:
     return day.isoformat() if day else ""
 
 
+# Summary columns: facts' labels | values, merged B:F; below, two count tables side by
+# side (A:B and D:E), then the clause table (A:B) with its chart beside it (D:F).
+SUMMARY_WIDTHS = (28, 11, 3, 28, 11, 24)
+TITLE_POINTS = 22.0
+CM_PER_WIDTH_UNIT = 0.18  # a width unit is 7 pixels (0.185 cm) at 96 dpi; a little less
+
+
+def text_pieces(text: str, chars: int, max_lines: int = MAX_ROW_LINES) -> list[str]:
+    """`text` in pieces that each fit a row (at most `max_lines` lines of `chars`), cut
+    between paragraphs, or between words inside a paragraph longer than a row."""
+    if text_lines(text, chars) <= max_lines:
+        return [text]
+    pieces: list[str] = []
+    current: list[str] = []
+    used = 0
+
+    def flush() -> None:
+        nonlocal current, used
+        if current:
+            pieces.append("\n".join(current))
+        current, used = [], 0
+
+    for paragraph in text.split("\n"):
+        while text_lines(paragraph, chars) > max_lines:
+            room = chars * max_lines
+            cut = paragraph.rfind(" ", 0, room)
+            cut = cut if cut > 0 else room
+            flush()
+            pieces.append(paragraph[:cut])
+            paragraph = paragraph[cut:].lstrip(" ")
+        lines = text_lines(paragraph, chars)
+        if used + lines > max_lines:
+            flush()
+        if current or paragraph:  # no blank line at the top of a piece
+            current.append(paragraph)
+            used += lines
+    flush()
+    return pieces
+
+
 def write_summary(ws, styles: Styles, audit: Audit, checklist: Checklist, counts: AuditCounts,
                   by_clause: list[tuple[str, int]], exported_at: str) -> None:
-    set_widths(ws, (26, 70, 4))
-    ws.append([text_cell(ws, "Nonconformity report", styles.title)])
-    ws.append([])
+    widths = SUMMARY_WIDTHS
+    set_widths(ws, widths)
+    # One portrait page: the auditee's first page, and nothing of it on a second one.
+    print_setup(ws, orientation="portrait", tall=1, title_rows=None, grid=False)
+    rows = Rows(ws)
+    end = get_column_letter(len(widths))
+    rows.append([text_cell(ws, "Nonconformity report", styles.title)], points=TITLE_POINTS)
+    rows.append([])
     facts = [
         ("Audit", str(audit.id)),
         ("Title", audit.title),
@@ -150,43 +303,90 @@ def write_summary(ws, styles: Styles, audit: Audit, checklist: Checklist, counts
         ("Exported", exported_at),
         ("Conclusion", audit.conclusion),
     ]
+    value_chars = line_width(sum(widths[1:]))
     for label, value in facts:
-        ws.append([text_cell(ws, label, styles.label), text_cell(ws, value, styles.text)])
-    row = 2 + len(facts)
+        # A value wraps across B:F; one longer than a row can be high (a long
+        # conclusion) goes on in the rows below it.
+        for piece in text_pieces(workbook_text(value), value_chars):
+            number = rows.append([text_cell(ws, label, styles.label),
+                                  text_cell(ws, piece, styles.text)],
+                                 lines=text_lines(piece, value_chars), wrap=False)
+            ws.merged_cells.add(f"B{number}:{end}{number}")
+            label = ""
 
-    def table(title: str, rows: list[tuple[str, int]]) -> tuple[int, int]:
-        nonlocal row
-        ws.append([])
-        ws.append(header_row(ws, styles, (title, "Findings")))
-        row += 2
-        first = row + 1
-        for label, number in rows:
-            ws.append([text_cell(ws, label, styles.plain), value_cell(ws, number, styles.plain)])
-            row += 1
-        return first, row
+    def table_rows(left: Sequence[tuple[str, int]],
+                   right: Sequence[tuple[str, int]] = ()) -> None:
+        """Label and count pairs in A:B, and beside them in D:E."""
+        chars = line_width(widths[0])
+        for index in range(max(len(left), len(right))):
+            cells: list = [None] * 5
+            lines = 1
+            for offset, pairs in ((0, left), (3, right)):
+                if index < len(pairs):
+                    label, number = pairs[index]
+                    cells[offset] = text_cell(ws, label, styles.text)
+                    cells[offset + 1] = value_cell(ws, number, styles.number)
+                    lines = max(lines, text_lines(label, chars))
+            rows.append(cells, lines=lines, wrap=False)
 
-    table("By grade (cancelled left out)",
-          [(GRADE_LABELS[g], n) for g, n in counts.by_grade.items()])
-    table("By status", [(s.value, n) for s, n in counts.by_status.items()])
-    first, last = table("By clause (cancelled left out)", by_clause)
+    def table_header(*titles: str) -> int:
+        cells: list = []
+        for title in titles:
+            cells += [*header_row(ws, styles, (title, "Findings")), None]
+        return rows.append(cells, wrap=False, lines=header_lines(
+            [t for title in titles for t in (title, "Findings")], widths[:2] * len(titles)))
+
+    rows.append([])
+    table_header("By grade (cancelled left out)", "By status")
+    table_rows([(GRADE_LABELS[g], n) for g, n in counts.by_grade.items()],
+               [(s.value, n) for s, n in counts.by_status.items()])
+    rows.append([])
+    header = table_header("By clause (cancelled left out)")
+    first = header + 1
+    table_rows(by_clause)
+    last = rows.count
+    bottom = last
     if by_clause:
-        _clause_chart(ws, first, last)
+        chart_rows = _clause_chart(ws, first, last, header, sum(widths[3:]))
+        bottom = max(last, header + chart_rows)
+    print_area(ws, len(widths), bottom)
     protect(ws)
 
 
-def _clause_chart(ws, first: int, last: int) -> None:
+def _axis_text(points: float) -> RichText:
+    size = CharacterProperties(sz=int(points * 100))
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)])
+
+
+def _clause_chart(ws, first: int, last: int, row: int, width_units: float) -> int:
+    """A horizontal bar per clause, beside the clause table (from `row`, `width_units`
+    wide), every clause labelled, top to bottom in checklist order. Returns the rows the
+    chart covers at the default row height, for the print area."""
+    clauses = last - first + 1
     chart = BarChart()
     chart.type = "bar"
     chart.style = 10
     chart.title = "Findings by clause"
     chart.legend = None
-    chart.y_axis.title = "Findings"
-    chart.y_axis.majorUnit = 1
     chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last), titles_from_data=False)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    chart.height = max(6.0, 1.0 + 0.7 * (last - first + 1))
-    chart.width = 18.0  # type: ignore[assignment]  # the stubs say int; openpyxl takes cm
-    ws.add_chart(chart, "D3")
+    categories, values = chart.x_axis, chart.y_axis
+    categories.delete = False
+    categories.tickLblSkip = 1  # every clause named, however many
+    categories.tickMarkSkip = 1
+    categories.scaling.orientation = "maxMin"  # the first clause on top, as in the table
+    categories.txPr = _axis_text(9)
+    values.delete = False
+    values.title = "Findings"
+    values.majorUnit = 1
+    values.crosses = "max"  # the value axis below the bars, the categories reversed
+    values.txPr = _axis_text(9)
+    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False,
+                                     showLegendKey=False, showPercent=False)
+    chart.height = max(6.0, 3.0 + 0.7 * clauses)
+    chart.width = width_units * CM_PER_WIDTH_UNIT  # type: ignore[assignment]  # cm
+    ws.add_chart(chart, f"D{row}")
+    return math.ceil(chart.height / 2.54 * 72 / LINE_POINTS)
 
 
 # -- Checklist and Evidence --------------------------------------------------------------
@@ -196,37 +396,46 @@ EVIDENCE_HEADERS = ("Ref", "Finding", "Kind", "Name", "Description", "Reference"
                     "Size (bytes)", "SHA-256")
 
 
+CHECKLIST_WIDTHS = (10, 50, 14, 60, 28, 36)
+EVIDENCE_WIDTHS = (10, 15, 12, 30, 40, 24, 12, 66)
+
+
 def write_checklist(ws, styles: Styles, checklist: Checklist, results: dict[str, ItemResult],
                     shown: dict[str, Result]) -> None:
-    set_widths(ws, (10, 50, 14, 60, 28, 36))
+    set_widths(ws, CHECKLIST_WIDTHS)
     ws.freeze_panes = "A2"
     print_setup(ws)
-    ws.append(header_row(ws, styles, CHECKLIST_HEADERS))
+    rows = Rows(ws, (None, *CHECKLIST_WIDTHS[1:2], None, *CHECKLIST_WIDTHS[3:]))
+    rows.append(header_row(ws, styles, CHECKLIST_HEADERS), wrap=False,
+                lines=header_lines(CHECKLIST_HEADERS, CHECKLIST_WIDTHS))
     count = 0
     for item, depth, _parent in checklist.walk():
         row = results.get(item.ref)
         result = RESULT_LABELS[shown.get(item.ref, Result.NOT_ASSESSED)] if item.assessable \
             else ""
-        ws.append([
+        rows.append([
             text_cell(ws, item.ref, styles.plain),
             text_cell(ws, item.title, styles.indent[min(depth, MAX_INDENT)]),
             text_cell(ws, result, styles.plain),
             text_cell(ws, row.notes if row else "", styles.text),
             text_cell(ws, row.interviewees if row else "", styles.text),
             text_cell(ws, row.documents if row else "", styles.text),
-        ])
+        ], lines=text_lines(item.title, line_width(max(8, CHECKLIST_WIDTHS[1] - 3 * depth))))
         count += 1
     ws.auto_filter.ref = f"A1:F{count + 1}"
+    print_area(ws, len(CHECKLIST_HEADERS), count + 1)
     protect(ws)
 
 
 def write_evidence(ws, styles: Styles, evidence: list[Evidence], codes: dict[int, str]) -> None:
-    set_widths(ws, (10, 15, 12, 30, 40, 24, 12, 66))
+    set_widths(ws, EVIDENCE_WIDTHS)
     ws.freeze_panes = "A2"
     print_setup(ws)
-    ws.append(header_row(ws, styles, EVIDENCE_HEADERS))
+    rows = Rows(ws, (None, None, None, *EVIDENCE_WIDTHS[3:6]))
+    rows.append(header_row(ws, styles, EVIDENCE_HEADERS), wrap=False,
+                lines=header_lines(EVIDENCE_HEADERS, EVIDENCE_WIDTHS))
     for e in evidence:
-        ws.append([
+        rows.append([
             text_cell(ws, e.ref or "", styles.plain),
             text_cell(ws, codes.get(e.finding_id, "") if e.finding_id else "", styles.plain),
             text_cell(ws, e.kind, styles.plain),
@@ -237,6 +446,7 @@ def write_evidence(ws, styles: Styles, evidence: list[Evidence], codes: dict[int
             text_cell(ws, e.sha256 or "", styles.plain),
         ])
     ws.auto_filter.ref = f"A1:H{len(evidence) + 1}"
+    print_area(ws, len(EVIDENCE_HEADERS), len(evidence) + 1)
     protect(ws)
 
 

@@ -180,6 +180,9 @@ def test_summary_has_facts_counts_and_a_chart_by_clause(exported):
     ws = wb["Summary"]
     pairs = {read_text(a): b for a, b in ws.iter_rows(min_col=1, max_col=2, values_only=True)
              if a}
+    # the counts by status stand beside those by grade
+    pairs |= {read_text(a): b for a, b in ws.iter_rows(min_col=4, max_col=5, values_only=True)
+              if a}
     assert read_text(pairs["Title"]) == "=Internal audit 2026 / Q1"
     assert read_text(pairs["Auditee"]) == "@Acme Soft"
     assert pairs["Progress"] == "4 of 4 items assessed"
