@@ -77,7 +77,7 @@ def save_name(env: Mapping[str, str], name: str) -> Path:
     import unicodedata
 
     from auditor.domain.errors import RuleViolation
-    from auditor.domain.files import replacing
+    from auditor.domain.files import private_folder, replacing
 
     name = name.strip()
     if not name or len(name) > 100 or any(
@@ -85,7 +85,7 @@ def save_name(env: Mapping[str, str], name: str) -> Path:
         raise RuleViolation("a name is 1 to 100 printable characters on one line, such as "
                             '"Dana Keller"', field="name")
     target = config_file(env)
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(target.parent)
     with replacing(target) as part:  # JSON string quoting is valid TOML basic-string quoting
         part.path.write_text(f"name = {json.dumps(name, ensure_ascii=False)}\n",
                              encoding="utf-8")

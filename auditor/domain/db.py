@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 import time
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from .errors import DatabaseProblem
-from .files import replacing, unused_name, way_out
+from .files import private_folder, replacing, unused_name, way_out
 
 # The newest migration this code knows. Checked against the migration scripts by a test;
 # kept here so that opening an up-to-date database never has to import Alembic.
@@ -89,14 +91,51 @@ def _check_file(path: Path, *, writable: bool = True) -> None:
 
 
 def _create_private_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(path.parent)
     if not path.exists():
         try:
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             os.close(fd)
         except FileExistsError:  # another process created it a moment ago: fine
             pass
     os.chmod(path, 0o600)
+
+
+def _sqlite_engine(path: Path) -> Engine:
+    return create_engine(URL.create("sqlite", database=str(path)), connect_args={
+        "check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+
+
+def _create_database(path: Path) -> None:
+    """A new database appears whole or not at all: its schema is built in a private file
+    beside it, which is then linked into place (never over anything). So an empty file at
+    the path is never a database being born, and may be refused as not ours; processes
+    creating the same database at once each build one, and the first link wins."""
+    private_folder(path.parent)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    os.close(fd)
+    building = Path(name)
+    try:
+        engine = _sqlite_engine(building)
+        _configure_sqlite(engine, {"ms": BUSY_TIMEOUT_MS})
+        try:
+            _run_alembic(engine)
+        finally:
+            engine.dispose()
+        with closing(sqlite3.connect(building)) as conn:
+            conn.execute("PRAGMA journal_mode=DELETE")  # the WAL folded in: one file to link
+        os.chmod(building, 0o600)
+        try:
+            os.link(building, path)
+        except FileExistsError:
+            pass  # another process made it a moment ago; it was built the same way
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(building, path)
+    finally:
+        for leftover in (building, *(building.with_name(building.name + s)
+                                     for s in ("-wal", "-shm", "-journal"))):
+            leftover.unlink(missing_ok=True)
 
 
 def open_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
@@ -108,13 +147,20 @@ def open_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         _check_file(path)
+        if path.exists() and path.stat().st_size == 0:
+            # not ours: a new database is linked into place whole (_create_database)
+            raise DatabaseProblem(f"{path}: is an empty file, not an auditor database; "
+                                  "remove it or give another path", elsewhere=True)
         _probe_file(path)
         try:
-            _create_private_file(path)
+            if path.exists():
+                os.chmod(path, 0o600)  # ours (the probe read its schema): owner-only
+            else:
+                _create_database(path)
         except OSError as exc:
             raise DatabaseProblem(
-                f"{path}: cannot create the database ({exc.strerror})", elsewhere=True
-            ) from None
+                f"{path}: cannot create the database ({exc.strerror}); {way_out(exc)}",
+                elsewhere=True) from None
     try:
         connect_args = {}
         if make_url(url).get_backend_name() == "sqlite":
@@ -321,7 +367,7 @@ def backup_sqlite(source: Path, target: Path) -> Path:
     if target.is_dir():
         raise DatabaseProblem(f"{target}: is a folder; give a file name for the backup")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         with replacing(target) as part:
             src = sqlite3.connect(f"file:{source}?mode=ro", uri=True,
                                   timeout=BUSY_TIMEOUT_MS / 1000)

@@ -41,8 +41,10 @@ def safe_label(name: str) -> str:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
+    from auditor.domain.files import private_folder
+
+    private_folder(path)
+    os.chmod(path, 0o700)  # the evidence folder is ours even when it was there before
     return path
 
 

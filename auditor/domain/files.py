@@ -48,6 +48,25 @@ def replacing(target: Path | None, *, directory: Path | None = None, mode: int =
             part.path.unlink()
 
 
+def private_folder(path: Path) -> Path:
+    """`path` as a folder, made with every missing folder above it owner-only (0700)
+    whatever the umask: `mkdir(parents=True, mode=...)` gives the mode to the last folder
+    only, and under umask 000 the others came out 0777. Folders that were there already
+    are left as they are (they may be the user's own, shared on purpose)."""
+    missing: list[Path] = []
+    folder = path
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:  # made a moment ago by another process: not ours to chmod
+            continue
+        os.chmod(folder, 0o700)
+    return path
+
+
 def unused_name(folder: Path, stem: str, suffix: str = "") -> Path:
     """A name in `folder` that nothing has: `stem` + `suffix`, else `stem-2` + `suffix`,
     and so on; the empty file is created (exclusively, owner-only) as the reservation, so

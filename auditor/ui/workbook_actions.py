@@ -12,6 +12,7 @@ from pathlib import Path
 
 from textual.binding import Binding
 
+from auditor.domain.files import private_folder
 from auditor.ui.screens.ask_path import AskPathScreen
 
 
@@ -34,7 +35,7 @@ def export_report(app, store, audit_id: int) -> None:
     settings = getattr(app, "settings", None)
     folder = settings.exports_dir if settings is not None else Path.cwd()
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(folder)
     except OSError as exc:
         app.notify(f"{folder}: the exports folder cannot be made ({exc.strerror}); "
                    "type another folder", severity="warning")

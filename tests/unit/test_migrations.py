@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from datetime import UTC
@@ -289,9 +290,23 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path, conte
     _untouched(path, before)
 
 
-def test_an_empty_file_becomes_a_new_database(tmp_path):
+def test_an_empty_file_is_not_taken_for_a_database(tmp_path):
+    """Only a database of ours, or nothing, is touched: an empty file (a name someone
+    reserved, a file truncated by mistake) is refused and left as it was, mode included."""
     path = tmp_path / "empty.db"
-    path.touch()
+    path.touch(mode=0o644)
+    os.chmod(path, 0o644)
+    before = _state(path)
+    with pytest.raises(DatabaseProblem, match="empty file, not an auditor database"):
+        open_store(path)
+    _untouched(path, before)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_a_new_database_appears_whole(tmp_path):
+    """A new database is built beside its path and linked into place: nothing half-made
+    is ever at the path, and nothing of the building is left behind."""
+    path = tmp_path / "new" / "auditor.db"
     store = open_store(path)
     try:
         assert store.audits() == []
@@ -300,3 +315,5 @@ def test_an_empty_file_becomes_a_new_database(tmp_path):
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchone() == (
             SCHEMA_HEAD,)
+    assert sorted(p.name for p in path.parent.iterdir()
+                  if not p.name.startswith("auditor.db")) == []

@@ -92,8 +92,10 @@ def test_an_existing_evidence_folder_is_made_owner_only(tmp_path, umask, mini_ch
 
 def test_backups_are_owner_only(opened, tmp_path):
     store, _audit, home = opened
-    copy = store.backup(tmp_path / "copies" / "b.db")
+    copy = store.backup(tmp_path / "copies" / "deeper" / "b.db")
     assert mode(copy) == 0o600
+    # every folder made on the way is owner-only, not only the last (umask 000 gave 0777)
+    assert mode(tmp_path / "copies") == mode(tmp_path / "copies" / "deeper") == 0o700
     store.restore(copy)
     [kept] = home.glob("auditor.db.before-restore-*.bak")
     assert mode(kept) == 0o600
@@ -117,3 +119,7 @@ def test_the_command_lines_default_database_is_owner_only(cli, tmp_path, umask):
     assert mode(tmp_path / "home" / "auditor.db") == 0o600
     assert cli("backup", "-o", tmp_path / "b.db").code == 0
     assert mode(tmp_path / "b.db") == 0o600
+    assert cli("backup").code == 0  # the default place: backups/ in the data folder
+    assert mode(tmp_path / "home" / "backups") == 0o700
+    [default] = (tmp_path / "home" / "backups").iterdir()
+    assert mode(default) == 0o600
