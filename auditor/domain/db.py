@@ -5,6 +5,7 @@ Nothing here runs at import time; `open_engine` is called by whoever builds the 
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import tempfile
@@ -404,6 +405,7 @@ def check_backup(path: Path) -> str:
             if "alembic_version" not in tables or "audit" not in tables:
                 raise DatabaseProblem(f"{path}: not an auditor backup (no audit tables)")
             revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+            found = schema_objects(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -412,7 +414,47 @@ def check_backup(path: Path) -> str:
         raise DatabaseProblem(
             f"{path}: the backup has schema {revision}, newer than this auditor knows"
         )
+    # A trigger or a view in a backup would act on every later write (one rewrote typed
+    # notes); a backup is taken only when it holds exactly what our migrations make.
+    expected = migrated_schema(revision)
+    if found != expected:
+        strange = sorted(found - expected) or sorted(expected - found)
+        kind, name, _sql = strange[0]
+        what = "has" if found - expected else "lacks"
+        raise DatabaseProblem(
+            f"{path}: not a backup auditor made: its schema {what} the {kind} {name!r}, "
+            f"which schema {revision} does not; give a backup made by `auditor backup`",
+            elsewhere=True)
     return revision
+
+
+def schema_objects(conn: sqlite3.Connection) -> frozenset[tuple[str, str, str]]:
+    """Every table, index, trigger and view of a database, with its SQL written one way
+    (case, quotes and white space do not count), to be compared with another's."""
+    rows = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    return frozenset(
+        (kind, name, " ".join((sql or "").lower().replace('"', "").replace("`", "").split()))
+        for kind, name, sql in rows)
+
+
+@functools.cache
+def migrated_schema(revision: str) -> frozenset[tuple[str, str, str]]:
+    """The schema our migrations make at `revision`, built once in a scratch database."""
+    from alembic import command
+    from alembic.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="auditor-schema-") as scratch:
+        engine = _sqlite_engine(Path(scratch) / "schema.db")
+        try:
+            cfg = Config()
+            cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+            with closing(sqlite3.connect(Path(scratch) / "schema.db")) as made:
+                return schema_objects(made)
+        finally:
+            engine.dispose()
 
 
 def restore_sqlite(backup: Path, target: Path) -> None:

@@ -127,13 +127,24 @@ def bad_backups(tmp_path: Path, good: Path) -> dict[str, Path]:
     out["newer"].write_bytes(good.read_bytes())
     with sqlite3.connect(out["newer"]) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    # A backup that is ours but for one thing more: a trigger that rewrites every note
+    # typed after the restore, a view, an index on a column nothing indexes.
+    for kind, extra in (
+            ("trigger", "CREATE TRIGGER redact AFTER UPDATE ON item_result BEGIN "
+                        "UPDATE item_result SET notes = 'REDACTED' WHERE id = NEW.id; END"),
+            ("view", "CREATE VIEW everything AS SELECT * FROM audit"),
+            ("index", "CREATE INDEX ix_sneaky ON audit (title)")):
+        out[kind] = tmp_path / f"{kind}.db"
+        out[kind].write_bytes(good.read_bytes())
+        with sqlite3.connect(out[kind]) as conn:
+            conn.execute(extra)
     out["folder"] = tmp_path
     out["missing"] = tmp_path / "no-such-backup.db"
     return out
 
 
-BAD = ["text", "empty", "truncated", "damaged", "foreign", "newer", "folder", "missing",
-       "itself"]
+BAD = ["text", "empty", "truncated", "damaged", "foreign", "newer", "trigger", "view",
+       "index", "folder", "missing", "itself"]
 
 
 @pytest.mark.parametrize("kind", BAD)
