@@ -57,7 +57,7 @@ def test_libreoffice_shows_hostile_texts_literally_and_evaluates_nothing(exporte
     rows = {r[0]: dict(zip(findings[0], r)) for r in findings[1:]}
     minor, major = rows[codes["minor"]], rows[codes["major"]]
     assert minor["Statement"].startswith("\n=1+1 context review missing")
-    assert "Requirement: +1+1" in minor["Statement"]
+    assert minor["Requirement"] == "+1+1" and minor["Process/area"] == "@SUM(A1:A2)"
     assert minor["Objective evidence"] == workbook_text(HOSTILE[8])
     assert major["Root cause"] == "-1+1" and major["Owner"] == "\n=1+1"
     assert major["Statement"] == HOSTILE[9] and major["Objective evidence"] == HOSTILE[10]
