@@ -1,7 +1,9 @@
 """Reading the auditee's answers back from the NC report workbook.
 
 `plan_followup` reads the workbook (untrusted input: size-bounded, checked to be an xlsx
-zip, parsed with defusedxml) and works out every change without writing anything;
+zip, its parts streamed through a counting parser that refuses DTDs and stops at the
+first limit of `xlsx_limits`, see `xlsx_reader`) and works out every change without
+writing anything;
 `apply_followup` applies a plan in one transaction through the store. Columns are found
 by header name and findings by id, so reordered columns and sorted, filtered or hidden
 rows are fine. Each problem names the sheet and cell.
@@ -16,20 +18,27 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
 from auditor.domain.errors import AuditorError, NotFound
 from auditor.domain.files import not_a_file
-from auditor.domain.models import Finding
+from auditor.domain.models import Audit, Finding
 from auditor.domain.vocab import AUDITEE_STATUSES, FindingStatus
 
 from . import workbook_layout as layout
+from . import xlsx_limits as limits
+from .xlsx_reader import BadDate, Refused, WorkbookReader, open_workbook
 from .xlsx_text import read_text, text_hash, workbook_text
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = limits.MAX_FILE_BYTES
+MAX_UNPACKED_BYTES = limits.MAX_UNPACKED_BYTES
+MAX_PARTS = limits.MAX_PARTS
+# A due date from the first day of the year before the audit (an action the auditee
+# already took before the report came) to the last day of the tenth year after it (an
+# action that needs a budget, a rebuild, a new system; certification cycles are three
+# years). Outside that it is a typing slip (2062 for 2026, a serial of -5, year 1).
+DUE_YEARS_BEFORE = 1
+DUE_YEARS_AFTER = 10
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 HEADER_SEARCH_ROWS = 20
 SHEET = layout.FINDINGS_SHEET
@@ -63,39 +72,20 @@ class FollowupPlan:
 
 def plan_followup(store, audit_id: int, path: Path) -> FollowupPlan:
     """Every change the workbook asks for, with warnings and errors; writes nothing."""
-    store.audit(audit_id)
+    audit = store.audit(audit_id)
     plan = FollowupPlan(audit_id=audit_id, path=Path(path))
     problem = _check_file(plan.path)
     if problem:
         plan.errors.append(problem)
         return plan
-    if not openpyxl.xml.DEFUSEDXML:
-        raise AuditorError("defusedxml is not installed; refusing to read an untrusted "
-                           "workbook (pip install defusedxml)")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
-            wb = openpyxl.load_workbook(plan.path, read_only=True, data_only=True)
-    except Exception as exc:  # any parser failure means: not a workbook we can read
-        plan.errors.append(f"{plan.path}: cannot be read as a workbook ({_first_line(exc)})")
+    # No library warning reaches the user: what matters becomes one of our lines.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rows = _read_workbook(store, audit_id, plan)
+    if rows is None:
         return plan
-    try:
-        exported = _read_state(wb, store, audit_id, plan)
-        if plan.errors:
-            return plan
-        if SHEET not in wb.sheetnames:
-            plan.errors.append(f"{SHEET}: sheet missing; the workbook must keep its "
-                               f"'{SHEET}' sheet")
-            return plan
-        rows = list(wb[SHEET].iter_rows(values_only=True))
-    except AuditorError:
-        raise
-    except Exception as exc:  # a damaged sheet: cells the parser cannot make sense of
-        plan.errors.append(f"{plan.path}: cannot be read as a workbook ({_first_line(exc)})")
-        return plan
-    finally:
-        wb.close()
-    _read_findings(store, audit_id, rows, exported, plan)
+    exported, findings_rows = rows
+    _read_findings(store, audit_id, findings_rows, exported, plan, _due_window(audit))
     if plan.changes:
         _check_with_store(store, audit_id, plan)
     return plan
@@ -117,13 +107,44 @@ def apply_followup(store, audit_id: int, plan: FollowupPlan) -> int:
 
 
 def _first_line(exc: BaseException) -> str:
-    cause: BaseException | None = exc
-    while cause is not None:  # openpyxl wraps the parser's error in its own
-        if isinstance(cause, DefusedXmlException):
-            return f"its XML declares entities or a DTD, refused as unsafe: {cause}"
-        cause = cause.__cause__ or cause.__context__
     text = str(exc).strip()
     return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _read_workbook(store, audit_id: int, plan: FollowupPlan
+                   ) -> tuple[dict[str, dict[str, str]], list[tuple]] | None:
+    """The hidden sheet's hashes and the Findings rows; None after an error."""
+    try:
+        archive, book = open_workbook(plan.path)
+    except Refused as exc:
+        plan.errors.append(_refusal(plan.path, exc))
+        return None
+    except Exception as exc:  # any parser failure means: not a workbook we can read
+        plan.errors.append(f"{plan.path}: cannot be read as a workbook ({_first_line(exc)})")
+        return None
+    try:
+        exported = _read_state(book, store, audit_id, plan)
+        if plan.errors:
+            return None
+        if SHEET not in book.sheetnames:
+            plan.errors.append(f"{SHEET}: sheet missing; the workbook must keep its "
+                               f"'{SHEET}' sheet")
+            return None
+        return exported, book.rows(SHEET)
+    except Refused as exc:
+        plan.errors.append(_refusal(plan.path, exc))
+        return None
+    except AuditorError:
+        raise
+    except Exception as exc:  # a damaged sheet: cells the parser cannot make sense of
+        plan.errors.append(f"{plan.path}: cannot be read as a workbook ({_first_line(exc)})")
+        return None
+    finally:
+        archive.close()
+
+
+def _refusal(path: Path, exc: Refused) -> str:
+    return str(exc) if exc.cell else f"{path}: {exc}"
 
 
 def _check_file(path: Path) -> str | None:
@@ -140,6 +161,9 @@ def _check_file(path: Path) -> str | None:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return f"{path}: not a workbook (an .xlsx file is a zip archive; this is not one)"
+    if len(infos) > MAX_PARTS:
+        return (f"{path}: holds {len(infos):,} parts; an NC report workbook has at most "
+                f"{MAX_PARTS:,}")
     names = {i.filename for i in infos}
     missing = [p for p in REQUIRED_PARTS if p not in names]
     if missing:
@@ -150,14 +174,15 @@ def _check_file(path: Path) -> str | None:
     return None
 
 
-def _read_state(wb, store, audit_id: int, plan: FollowupPlan) -> dict[str, dict[str, str]]:
+def _read_state(book: WorkbookReader, store, audit_id: int,
+                plan: FollowupPlan) -> dict[str, dict[str, str]]:
     """Check the hidden sheet names this audit; return each finding's exported hashes."""
     name = layout.STATE_SHEET
-    if name not in wb.sheetnames:
+    if name not in book.sheetnames:
         plan.errors.append(f"{name}: sheet missing; this workbook was not exported by "
                            "auditor (or the sheet was deleted); export the audit again")
         return {}
-    rows = list(wb[name].iter_rows(values_only=True))
+    rows = book.rows(name)
     state = {read_text(r[0]): read_text(r[1]) for r in rows[:len(layout.STATE_KEYS)]
              if len(r) >= 2}
     if state.get("format") != layout.FORMAT:
@@ -215,8 +240,15 @@ def _columns(row: tuple, number: int, plan: FollowupPlan) -> dict[str, int]:
     return found
 
 
+def _due_window(audit: Audit) -> tuple[date, date]:
+    """The due dates the import accepts: see DUE_YEARS_BEFORE and DUE_YEARS_AFTER."""
+    day = audit.actual_start or audit.planned_start or audit.created_at.date()
+    return date(day.year - DUE_YEARS_BEFORE, 1, 1), date(day.year + DUE_YEARS_AFTER, 12, 31)
+
+
 def _read_findings(store, audit_id: int, rows: list[tuple],
-                   exported: dict[str, dict[str, str]], plan: FollowupPlan) -> None:
+                   exported: dict[str, dict[str, str]], plan: FollowupPlan,
+                   window: tuple[date, date]) -> None:
     header_index = _header_row(rows)
     if header_index is None:
         plan.errors.append(f"{SHEET}!A1: no '{layout.ID_HEADER}' header; the import finds "
@@ -259,7 +291,7 @@ def _read_findings(store, audit_id: int, rows: list[tuple],
         before = exported.get(code) or _hashes_now(finding, checklist)
         for header in compared:
             cell = f"{SHEET}!{get_column_letter(columns[header] + 1)}{offset}"
-            _compare(finding, header, cells[header], before.get(header), cell, plan)
+            _compare(finding, header, cells[header], before.get(header), cell, plan, window)
 
 
 def _unknown(store, code: str, audit_id: int) -> str:
@@ -276,7 +308,7 @@ def _hashes_now(finding: Finding, checklist) -> dict[str, str]:
 
 
 def _compare(finding: Finding, header: str, raw: Any, exported_hash: str | None, cell: str,
-             plan: FollowupPlan) -> None:
+             plan: FollowupPlan, window: tuple[date, date]) -> None:
     if text_hash(read_text(raw)) == exported_hash:
         return  # as exported: the auditee did not touch it
     name = layout.FIELD_OF.get(header)
@@ -287,7 +319,7 @@ def _compare(finding: Finding, header: str, raw: Any, exported_hash: str | None,
     new: Any
     current: Any
     if name == "due_date":
-        day = _due_date(raw, cell, plan)
+        day = _due_date(raw, cell, plan, window)
         if day is False or day is True:
             return
         new, shown, current = day, day.isoformat() if day else "", finding.due_date
@@ -309,23 +341,38 @@ def _compare(finding: Finding, header: str, raw: Any, exported_hash: str | None,
     plan.changes.append(FieldChange(finding.code, name, header, cell, current, new))
 
 
-def _due_date(raw: Any, cell: str, plan: FollowupPlan) -> date | None | bool:
-    """The cell as a date, None when empty, False (after an error) when not a date."""
+def _due_date(raw: Any, cell: str, plan: FollowupPlan,
+              window: tuple[date, date]) -> date | None | bool:
+    """The cell as a date, None when empty, False (after an error) when not a date or
+    outside the window."""
+    if isinstance(raw, BadDate):
+        plan.errors.append(f"{cell}: due date serial {str(raw.serial)[:40]} is not a date "
+                           "any calendar holds; enter a date such as 2026-04-30")
+        return False
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    day: date | None = None
     if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
+        day = raw.date()
+    elif isinstance(raw, date):
+        day = raw
+    elif isinstance(raw, str):
         try:
-            return date.fromisoformat(raw.strip())
+            day = date.fromisoformat(raw.strip())
         except ValueError:
             pass
-    shown = read_text(raw)[:40]
-    plan.errors.append(f"{cell}: due date {shown!r} is not a date; enter a date such as "
-                       "2026-04-30")
-    return False
+    if day is None:
+        shown = read_text(raw)[:40]
+        plan.errors.append(f"{cell}: due date {shown!r} is not a date; enter a date such "
+                           "as 2026-04-30")
+        return False
+    first, last = window
+    if not first <= day <= last:
+        plan.errors.append(f"{cell}: due date {day.isoformat()} is outside {first.isoformat()}"
+                           f" to {last.isoformat()} (from the year before the audit to ten "
+                           "years after it); enter the date the action is due")
+        return False
+    return day
 
 
 def _status(raw: Any, finding: Finding, cell: str, plan: FollowupPlan) -> str | None:
