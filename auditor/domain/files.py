@@ -7,6 +7,7 @@ import errno
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,6 +66,29 @@ def private_folder(path: Path) -> Path:
             continue
         os.chmod(folder, 0o700)
     return path
+
+
+STALE_TEMP_SECONDS = 3600  # no export or import runs for an hour: older leftovers are dead
+
+
+def use_private_temp(folder: Path) -> Path | None:
+    """Temporary files of this process go to `folder` (owner-only, in the data folder),
+    not to the shared temp folder: openpyxl writes each sheet of an export there first,
+    and a killed export left the audit's notes and findings in $TMPDIR for anyone to
+    read. What a killed process left behind more than an hour ago is swept. None (the
+    system's temp folder stays) when the folder cannot be made."""
+    try:
+        private_folder(folder)
+        os.chmod(folder, 0o700)
+        now = time.time()
+        for entry in os.scandir(folder):
+            if entry.is_file(follow_symlinks=False) and \
+                    now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
+                Path(entry.path).unlink(missing_ok=True)
+    except OSError:
+        return None
+    tempfile.tempdir = str(folder)
+    return folder
 
 
 def unused_name(folder: Path, stem: str, suffix: str = "") -> Path:

@@ -46,7 +46,7 @@ from .workbook_sheets import (
     write_evidence,
     write_summary,
 )
-from .xlsx_text import read_text, text_cell, text_hash
+from .xlsx_text import read_text, text_cell, text_hash, xml_text
 
 Progress = Callable[[float, str], None]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -98,7 +98,7 @@ def export_workbook(store, audit_id: int, path: Path | None = None, *,
     wb = Workbook(write_only=True)
     try:
         wb.properties.creator = "auditor"
-        wb.properties.title = f"Nonconformity report: {audit.title}"[:255]
+        wb.properties.title = xml_text(f"Nonconformity report: {audit.title}")
         summary = wb.create_sheet("Summary")
         styles = Styles(summary)
         sheet = wb.create_sheet(layout.FINDINGS_SHEET)

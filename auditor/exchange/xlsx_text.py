@@ -80,6 +80,14 @@ def workbook_text(value: Any) -> str:
         budget -= excess
 
 
+def xml_text(value: Any, limit: int = 255) -> str:
+    """Text for a workbook part that is plain XML, not a cell (the document properties in
+    docProps/core.xml): what XML 1.0 cannot hold is dropped (a \\x0b in a title made the
+    part malformed, and auditor could not read its own export back), at most `limit`
+    characters, and no `_xHHHH_` escaping, which only cells have."""
+    return _UNWRITABLE.sub("", str(value))[:limit]
+
+
 def _escape(text: str) -> str:
     return _ESCAPE_LIKE.sub("_x005F_", text)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -123,3 +124,35 @@ def test_the_command_lines_default_database_is_owner_only(cli, tmp_path, umask):
     assert mode(tmp_path / "home" / "backups") == 0o700
     [default] = (tmp_path / "home" / "backups").iterdir()
     assert mode(default) == 0o600
+
+
+def test_an_exports_temporary_files_stay_in_the_data_folder(cli, tmp_path, monkeypatch):
+    """openpyxl writes each sheet to a temporary file first; a killed export left the
+    audit's text in the shared $TMPDIR. They go to tmp/ in the data folder (owner-only),
+    and what a killed run left there more than an hour ago is swept at the next start."""
+    import time
+
+    from openpyxl.worksheet import _writer
+
+    made: list[Path] = []
+    real = _writer.create_temporary_file
+
+    def spy(suffix=""):
+        name = real(suffix)
+        made.append(Path(name))
+        return name
+
+    monkeypatch.setattr(_writer, "create_temporary_file", spy)
+    home = tmp_path / "home"
+    stale = home / "tmp" / "openpyxl.killed.xml"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("notes of a killed export")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    fresh = home / "tmp" / "openpyxl.running.xml"  # another process's export, running now
+    fresh.write_text("")
+    assert cli("audits", "new", "--checklist", "iso9001-2015", "--title", "T",
+               "--auditee", "A").code == 0
+    assert cli("export", "1", "-o", tmp_path / "r.xlsx").code == 0
+    assert made and {p.parent for p in made} == {home / "tmp"}
+    assert mode(home / "tmp") == 0o700
+    assert not stale.exists() and fresh.exists()

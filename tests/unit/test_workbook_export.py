@@ -263,3 +263,25 @@ def test_cli_export_writes_the_default_name_in_the_current_folder(cli, tmp_path,
     again = cli("export", created["id"])  # never over a workbook sent back with that name
     assert again.code == 0 and (tmp_path / "Q1-audit-2026-03-02-2.xlsx").is_file()
     assert cli("export", "99").code == 1
+
+
+def test_control_characters_in_the_title_leave_every_part_well_formed(store, mini_checklist,
+                                                                    tmp_path):
+    """A vertical tab in an audit title made docProps/core.xml malformed: auditor could not
+    read its own export back. Every XML part parses, and the import reads the workbook."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    from auditor.exchange.followup_import import plan_followup
+
+    aid, _codes = build_audit(store, mini_checklist, tmp_path)
+    store.update_audit(aid, {"title": "Q3\x0b audit\x01 [/b] \x1b]0;pwned\x07"})
+    path = export_workbook(store, aid, tmp_path / "report.xlsx")
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.endswith((".xml", ".rels")):
+                ElementTree.fromstring(zf.read(name))  # raises on a malformed part
+        core = zf.read("docProps/core.xml").decode()
+    assert "Q3 audit [/b] ]0;pwned" in core
+    plan = plan_followup(store, aid, path)
+    assert not plan.errors
