@@ -33,6 +33,27 @@ class Settings:
     # Where the name comes from: "AUDITOR_USER", the config file, or "login" (then the
     # name is not a person's choice, and no form is prefilled with it).
     actor_source: str = "login"
+    # AUDITOR_EVIDENCE_MAX_MB as given; read by evidence_max_bytes when a store opens, so
+    # that a bad value is one line from the command that needs it
+    evidence_max_mb: str = ""
+
+
+def evidence_max_bytes(settings: Settings) -> int | None:
+    """The largest evidence file the store copies in, from AUDITOR_EVIDENCE_MAX_MB
+    (megabytes); None when it is not set (the store's own limit holds)."""
+    from auditor.domain.errors import RuleViolation
+
+    raw = settings.evidence_max_mb.strip()
+    if not raw:
+        return None
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        megabytes = -1
+    if not 0 < megabytes <= 1_000_000:
+        raise RuleViolation(f"AUDITOR_EVIDENCE_MAX_MB={raw!r} is not a size in megabytes; "
+                            "set it to a number such as 500, or unset it")
+    return int(megabytes * 1_000_000)
 
 
 def data_dir(env: Mapping[str, str]) -> Path:
@@ -131,6 +152,7 @@ def resolve(db: str | None = None, env: Mapping[str, str] | None = None) -> Sett
         exports_dir=Path(env["AUDITOR_EXPORTS"]).expanduser() if env.get("AUDITOR_EXPORTS")
         else folder / "exports",
         actor_source=source,
+        evidence_max_mb=env.get("AUDITOR_EVIDENCE_MAX_MB", ""),
     )
 
 

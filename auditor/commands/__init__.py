@@ -49,7 +49,10 @@ class Context:
             from auditor.domain.store import Store
 
             s = self.settings
+            limit = config.evidence_max_bytes(s)  # a bad setting refused before opening
             self._store = Store.open(s.db_url, s.evidence_dir, s.actor)
+            if limit is not None:
+                self._store.evidence_max_bytes = limit
         return self._store
 
     @property

@@ -27,10 +27,15 @@ def register(commands) -> None:
 
 def open_ui_store(settings):
     """The store the TUI is given: its own engine, with the short busy timeout."""
+    from auditor.config import evidence_max_bytes
     from auditor.domain.store import Store
 
-    return Store.open(settings.db_url, settings.evidence_dir, settings.actor,
-                      busy_timeout_ms=UI_BUSY_TIMEOUT_MS)
+    limit = evidence_max_bytes(settings)
+    store = Store.open(settings.db_url, settings.evidence_dir, settings.actor,
+                       busy_timeout_ms=UI_BUSY_TIMEOUT_MS)
+    if limit is not None:
+        store.evidence_max_bytes = limit
+    return store
 
 
 def _run(ctx, audit: int | None = None) -> int:

@@ -27,6 +27,11 @@ from .unit import ChangeLogWriter, DiscardingLog, ReadOnlyLog, UnitOfWork, as_te
 
 __all__ = ["Part", "StoreCore", "as_text", "utcnow"]
 
+# The largest evidence file copied in, unless the user sets another (AUDITOR_EVIDENCE_MAX_MB):
+# a screen recording of an interview fits, a disk image does not (a 2 GB sparse file once
+# took 15 s and 2 GB of disk).
+EVIDENCE_MAX_BYTES = 200_000_000
+
 
 def utcnow() -> datetime:
     """Now, in UTC, to the second."""
@@ -45,6 +50,8 @@ class StoreCore:
         # under us. A server engine takes its lock here instead.
         self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
         self.evidence_dir = Path(evidence_dir)
+        # the largest file copied in as evidence; the command line sets it from the config
+        self.evidence_max_bytes = EVIDENCE_MAX_BYTES
         self.actor = actor
         self._checklists: dict[int, Checklist] = {}
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import col, select
 
-from .base import Part
+from .base import EVIDENCE_MAX_BYTES, Part
 from .errors import AuditorError, RuleViolation, shown
 from .files import not_a_file, replacing, way_out
 from .models import Audit, Evidence, Finding
@@ -21,6 +24,7 @@ from .unit import UnitOfWork, ident
 from .vocab import Entity, EvidenceKind, LogEvent
 
 CHUNK = 1 << 20
+_STORED_NAME = re.compile(r"[0-9a-f]{64}")  # how a stored file is named: its SHA-256
 INCOMING = ".incoming-"
 # A copy that has not grown for this long was cut short (the process was killed).
 STALE_INCOMING_SECONDS = 3600
@@ -48,12 +52,26 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
-def copy_into_store(source: Path, evidence_dir: Path) -> StoredFile:
-    """Copy a file into the evidence folder under its SHA-256; raise one clear line."""
+def _too_big(source: Path, limit: int) -> AuditorError:
+    return AuditorError(
+        f"{shown(source)}: larger than the {limit / 1_000_000:g} MB an evidence file may "
+        "be; attach a smaller export of it, or raise AUDITOR_EVIDENCE_MAX_MB")
+
+
+def copy_into_store(source: Path, evidence_dir: Path,
+                    max_bytes: int = EVIDENCE_MAX_BYTES) -> StoredFile:
+    """Copy a file into the evidence folder under its SHA-256; raise one clear line.
+    A file over `max_bytes` is refused before it is read, and a file that grows past it
+    while it is copied is refused and its part removed."""
     source = Path(source)
     problem = not_a_file(source)
     if problem is not None:
         raise AuditorError(f"{shown(source)}: {problem}; check the path of the evidence file")
+    try:
+        if source.stat().st_size > max_bytes:
+            raise _too_big(source, max_bytes)
+    except OSError:
+        pass  # the copy below says what is wrong with it
     ensure_private_dir(evidence_dir)
     _sweep_cut_copies(evidence_dir)
     digest = hashlib.sha256()
@@ -65,6 +83,8 @@ def copy_into_store(source: Path, evidence_dir: Path) -> StoredFile:
                 while chunk := src.read(CHUNK):
                     digest.update(chunk)
                     size += len(chunk)
+                    if size > max_bytes:
+                        raise _too_big(source, max_bytes)
                     dst.write(chunk)
         except OSError as exc:
             raise AuditorError(
@@ -146,7 +166,46 @@ class EvidenceRegister(Part):
 
     def stage_file(self, path: Path) -> StoredFile:
         """Copy a file into the evidence folder before the record that names it."""
-        return copy_into_store(Path(path), self.core.evidence_dir)
+        return copy_into_store(Path(path), self.core.evidence_dir,
+                               self.core.evidence_max_bytes)
+
+    @contextmanager
+    def staged(self, paths: Iterable[Path]) -> Iterator[list[StoredFile]]:
+        """The files copied in for the records the body writes; when the body fails (a
+        rule refuses, the database refuses) the copies no record names are taken away
+        again, so a refused `record --evidence-file` leaves no file behind."""
+        stored: list[StoredFile] = []
+        try:
+            for path in paths:
+                stored.append(self.stage_file(path))
+            yield stored
+        except BaseException:
+            try:
+                self.sweep_orphans({s.sha256 for s in stored})
+            except AuditorError:
+                pass  # the database refuses even a read: the files wait for the next sweep
+            raise
+
+    def sweep_orphans(self, shas: Iterable[str] | None = None) -> list[str]:
+        """Remove evidence files that no evidence record names: the ones given, or every
+        file in the folder. Done under the write lock, so a record naming one of them
+        cannot be written meanwhile; returns the hashes removed."""
+        folder = self.core.evidence_dir
+        if shas is None:
+            shas = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+        wanted = {s for s in shas if _STORED_NAME.fullmatch(s)}
+        if not wanted:
+            return []
+        with self.core.writing() as uow:
+            named = set(uow.session.execute(
+                select(Evidence.sha256).where(col(Evidence.sha256).in_(wanted))).scalars())
+            removed = []
+            for sha in sorted(wanted - named):
+                path = folder / sha
+                if path.is_file() and not path.is_symlink():
+                    path.unlink()
+                    removed.append(sha)
+            return removed
 
     def add_evidence(self, audit_id: int, *, ref: str | None = None,
                      finding_code: str | None = None, kind: str = "file",
@@ -155,8 +214,9 @@ class EvidenceRegister(Part):
         if file is not None:  # a closed audit refuses before anything is copied in
             with self.core.reading() as uow:
                 uow.open_audit(audit_id)
-        stored = self.stage_file(file) if file is not None else None
-        with self.core.writing() as uow:
+        with self.staged([file] if file is not None else []) as files, \
+                self.core.writing() as uow:
+            stored = files[0] if files else None
             audit = uow.open_audit(audit_id)
             finding = uow.finding(finding_code) if finding_code else None
             if finding is not None and finding.audit_id != audit_id:

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from .base import Part
 from .checks import check_result
 from .errors import RuleViolation
-from .evidence import add_evidence, copy_into_store
+from .evidence import EvidenceRegister, add_evidence
 from .findings import apply_fields, move, raise_finding
 from .models import Audit, ChangeLog, Finding, ItemResult
 from .surveillance import load_results
@@ -97,8 +97,8 @@ class ItemRecords(Part):
         if files:  # a closed audit refuses before anything is copied into the evidence folder
             with self.core.reading() as uow:
                 uow.open_audit(audit_id)
-        staged = [copy_into_store(Path(f), self.core.evidence_dir) for f in files]
-        with self.core.writing() as uow:
+        with EvidenceRegister(self.core).staged(files) as staged, \
+                self.core.writing() as uow:
             audit = uow.open_audit(audit_id)
             row = item_row(uow, audit, ref)
             uow.set(row, audit.id, Entity.ITEM, ref, "result", value.value)

@@ -68,7 +68,7 @@ class Store(StoreCore):
         self.update_audit = audits.update_audit
         self.close_audit = audits.close_audit
         self.reopen_audit = audits.reopen_audit
-        self.delete_audit = audits.delete_audit
+        self._delete_audit = audits.delete_audit
         self.results = items.results
         self.effective_results = items.effective_results
         self.record_result = items.record_result
@@ -88,11 +88,20 @@ class Store(StoreCore):
         self.evidence_path = evidence.evidence_path
         self.stage_file = evidence.stage_file
         self.add_evidence = evidence.add_evidence
+        self.staged = evidence.staged
+        self.sweep_orphans = evidence.sweep_orphans
         self.previous_results = surveillance.previous_results
         self.verify_previous_finding = surveillance.verify_previous_finding
         self.history = trail.history
         self.verify_trail = trail.verify_trail
         self.verify_audit = trail.verify_audit
+
+    def delete_audit(self, audit_id: int, *, closed_confirmed: bool = False) -> None:
+        """Delete an audit (AuditRegister.delete_audit), then the evidence files that only
+        it named: a deleted audit's screenshots no longer stay in the evidence folder."""
+        files = {e.sha256 for e in self.evidence(audit_id) if e.sha256}
+        self._delete_audit(audit_id, closed_confirmed=closed_confirmed)
+        self.sweep_orphans(files)
 
     @property
     def database_path(self) -> Path | None:

@@ -195,3 +195,81 @@ def test_a_closed_audit_copies_no_evidence_file_before_refusing(store, audit, tm
     kept = list(store.evidence_dir.iterdir()) if store.evidence_dir.exists() else []
     assert kept == []
     assert store.evidence(audit.id) == []
+
+
+def _stored(store) -> set[str]:
+    folder = store.evidence_dir
+    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+
+def test_a_refused_record_leaves_no_file_behind(store, audit, tmp_path):
+    """The file is copied in before the transaction; a rule that refuses the record (a
+    minor without a statement, an unknown ref) took the file's copy with it no more."""
+    from auditor.domain.errors import RuleViolation
+
+    photo = tmp_path / "whiteboard.png"
+    photo.write_bytes(b"refused with its record")
+    with pytest.raises(RuleViolation):
+        store.record_result(audit.id, "4.1", "minor", files=[photo])
+    with pytest.raises(AuditorError):
+        store.record_result(audit.id, "99.9", "conform", files=[photo])
+    with pytest.raises(AuditorError):
+        store.add_evidence(audit.id, ref="99.9", file=photo)
+    assert _stored(store) == set() and store.evidence(audit.id) == []
+
+
+def test_a_refused_record_keeps_a_file_another_record_names(store, audit, tmp_path):
+    from auditor.domain.errors import RuleViolation
+
+    photo = tmp_path / "whiteboard.png"
+    photo.write_bytes(b"named once already")
+    store.record_result(audit.id, "4.1", "conform", files=[photo])
+    kept = _stored(store)
+    with pytest.raises(RuleViolation):
+        store.record_result(audit.id, "4.2", "minor", files=[photo])
+    assert _stored(store) == kept and len(kept) == 1
+
+
+def test_deleting_an_audit_removes_the_files_only_it_named(store, audit, mini_checklist,
+                                                           tmp_path):
+    other = store.create_audit(mini_checklist, title="Other", auditee="Acme Soft")
+    shared, own = tmp_path / "shared.png", tmp_path / "own.png"
+    shared.write_bytes(b"in both audits")
+    own.write_bytes(b"only in the deleted audit")
+    store.record_result(audit.id, "4.1", "conform", files=[shared, own])
+    store.record_result(other.id, "4.1", "conform", files=[shared])
+    store.delete_audit(audit.id)
+    assert _stored(store) == {hashlib.sha256(b"in both audits").hexdigest()}
+    assert store.evidence_path(store.evidence(other.id)[0]).read_bytes() == b"in both audits"
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(store, audit, tmp_path):
+    """A 2 GB sparse file took 15 s and 2 GB of disk; the limit is checked first, and a
+    file that grows past it while it is copied is refused as well."""
+    store.evidence_max_bytes = 1_000_000
+    big = tmp_path / "disk.img"
+    with big.open("wb") as fh:  # sparse: 3 GB claimed, nothing written
+        fh.truncate(3_000_000_000)
+    started = time.monotonic()
+    with pytest.raises(AuditorError, match="larger than the 1 MB an evidence file may be"):
+        store.record_result(audit.id, "4.1", "conform", files=[big])
+    assert time.monotonic() - started < 2
+    assert _stored(store) == set() and store.results(audit.id) == {}
+
+
+def test_the_limit_is_set_by_the_environment_and_a_bad_value_is_one_line(cli, tmp_path,
+                                                                        monkeypatch):
+    assert cli("audits", "new", "--checklist", "iso9001-2015", "--title", "T",
+               "--auditee", "A").code == 0
+    two_mb = tmp_path / "export.csv"
+    two_mb.write_bytes(b"x" * 2_000_000)
+    monkeypatch.setenv("AUDITOR_EVIDENCE_MAX_MB", "1.5")
+    refused = cli("record", "1", "4.1", "--result", "conform", "--evidence-file", two_mb)
+    assert refused.code == 1 and "larger than the 1.5 MB" in refused.err
+    monkeypatch.setenv("AUDITOR_EVIDENCE_MAX_MB", "lots")
+    bad = cli("record", "1", "4.1", "--result", "conform", "--evidence-file", two_mb)
+    assert bad.code == 1 and len(bad.err.splitlines()) == 1
+    assert "AUDITOR_EVIDENCE_MAX_MB='lots' is not a size" in bad.err
+    monkeypatch.setenv("AUDITOR_EVIDENCE_MAX_MB", "3")
+    assert cli("record", "1", "4.1", "--result", "conform", "--evidence-file",
+               two_mb).code == 0

@@ -29,10 +29,18 @@ def test_no_two_parts_offer_the_same_method():
             seen[name] = part.__name__
 
 
+# Methods the facade writes itself because they span parts (deleting an audit also
+# sweeps the evidence files only it named); each still calls its part's method.
+COMPOSED = {"delete_audit"}
+
+
 def test_the_facade_offers_every_public_method_of_every_part(store):
     for part in PARTS:
         for name in public(part):
             bound = getattr(store, name)
+            if name in COMPOSED:
+                assert bound.__func__ is getattr(Store, name), name
+                continue
             assert bound.__func__ is getattr(part, name), name
 
 
