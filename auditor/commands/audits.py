@@ -39,13 +39,17 @@ def register(commands) -> None:
                 audit=True, json=True)
     for flag, _field, metavar, what in EDIT_FLAGS:
         p.add_argument(flag, metavar=metavar, help=what)
-    p = command(sub, "close", "close and lock an audit", close_audit, audit=True)
+    p = command(sub, "close", "close and lock an audit; prints its seal", close_audit,
+                audit=True, json=True)
     p.add_argument("--conclusion", help="the audit's conclusion")
     p = command(sub, "reopen", "reopen a closed audit (the reason is logged)", reopen_audit,
                 audit=True)
     p.add_argument("--reason", required=True)
-    command(sub, "verify", "check the change log chain and the evidence files", verify_audit,
-            audit=True, json=True)
+    p = command(sub, "verify", "check the change log (chain, MACs, seal) and the evidence "
+                "files", verify_audit, audit=True, json=True)
+    p.add_argument("--seal", metavar="HEX",
+                   help="the seal printed at close (64 hex digits): the log up to that "
+                   "close must be the one sealed")
 
 
 # (flag, audit field, metavar, help): the header an auditor may need to correct after
@@ -137,6 +141,8 @@ def show_audit(ctx, args) -> int:
     from auditor.domain.views import audit_document
 
     doc = audit_document(ctx.store, audit_id(args.audit))
+    # A closed audit's seal: the hash of the change-log entry that closed it.
+    doc["seal"] = ctx.store.audit(doc["id"]).seal if doc["status"] == "closed" else None
     if args.json:
         ctx.json(doc)
         return 0
@@ -148,6 +154,8 @@ def show_audit(ctx, args) -> int:
                    f"{doc['progress']['assessed']}/{doc['progress']['total']} assessed"))
     if doc["conclusion"]:
         ctx.print(f"Conclusion: {doc['conclusion']}")
+    if doc["seal"]:
+        ctx.print(f"Seal: {doc['seal']}")
     items = Table(title="Items")
     for name in ("ref", "title", "result", "notes"):
         items.add_column(name)
@@ -176,7 +184,12 @@ def close_audit(ctx, args) -> int:
     from auditor.domain.closing import audit_gaps
 
     audit = ctx.store.close_audit(audit_id(args.audit), args.conclusion)
-    ctx.print(f"audit {audit.id} closed; it is now read-only")
+    if args.json:
+        ctx.json({"id": audit.id, "status": audit.status, "seal": audit.seal})
+    else:
+        ctx.print(f"audit {audit.id} closed; it is now read-only")
+        # Keep it with the documents handed out: `audits verify --seal` checks against it.
+        ctx.print(f"seal: {audit.seal}")
     for gap in audit_gaps(ctx.store, audit.id):
         ctx.err(f"audit {audit.id} closed with {gap}")
     return 0
@@ -189,7 +202,7 @@ def reopen_audit(ctx, args) -> int:
 
 
 def verify_audit(ctx, args) -> int:
-    report = ctx.store.verify_audit(audit_id(args.audit))
+    report = ctx.store.verify_audit(audit_id(args.audit), seal=args.seal)
     if args.json:
         ctx.json(report)
     problems = report["problems"]
@@ -198,4 +211,12 @@ def verify_audit(ctx, args) -> int:
     if not problems and not args.json:
         ctx.print(f"audit {report['audit']}: change log intact ({report['entries']} entries), "
                   f"{report['files']} evidence file(s) match their SHA-256")
+        if report["before_macs"]:
+            ctx.print(f"{report['before_macs']} entries from before MACs were kept (their "
+                      "chain is checked, not their MAC)")
+        sealed = report["seal"]
+        if sealed:
+            ctx.print(f"seal matches the close at {sealed['at']} (entry {sealed['entry']})"
+                      + ("" if sealed["latest"] else
+                         "; the audit was reopened after it, and sealed again later"))
     return 1 if problems else 0

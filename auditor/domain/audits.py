@@ -206,6 +206,10 @@ class AuditRegister(Part):
                 uow.set(audit, audit.id, Entity.AUDIT, audit.id, "actual_end", now.date())
             uow.set(audit, audit.id, Entity.AUDIT, audit.id, "status",
                     AuditStatus.CLOSED.value)
+            # The seal: the chain hash of the entry just written, the one that closed it.
+            # It covers every entry before it, of every audit; the auditee's follow-up
+            # entries after it leave it standing (change_trail.seal_check).
+            audit.seal = uow.log.chain_head()
             audit.closed_at = now
             audit.updated_at = now
             uow.session.add(audit)
@@ -223,6 +227,7 @@ class AuditRegister(Part):
             uow.set(audit, audit.id, Entity.AUDIT, audit.id, "status",
                     AuditStatus.IN_PROGRESS.value)
             audit.closed_at = None
+            audit.seal = None  # the next close seals again; the old seal still verifies
             audit.updated_at = self.core.now()
             uow.session.add(audit)
             return audit

@@ -55,6 +55,10 @@ class Audit(SQLModel, table=True):
     created_at: datetime
     updated_at: datetime = Field(index=True)
     closed_at: datetime | None = None
+    # While closed: the hash of the change-log entry that closed it (the seal handed out
+    # in its documents); None while open. Bookkeeping, not logged: verify holds a seal
+    # against the log itself.
+    seal: str | None = None
 
 
 class ItemResult(SQLModel, table=True):
@@ -133,7 +137,9 @@ class Evidence(SQLModel, table=True):
 
 
 class ChangeLog(SQLModel, table=True):
-    """Append-only trail; each entry's hash covers the entry and the hash before it."""
+    """Append-only trail; each entry's hash covers the entry and the hash before it, and
+    its MAC (`KEYID:HMAC`, None on entries from before MACs were kept) covers the entry
+    and its hash under a key kept outside the database (`mac_key`)."""
 
     __tablename__ = "change_log"
 
@@ -148,3 +154,16 @@ class ChangeLog(SQLModel, table=True):
     new: str | None = Field(default=None, sa_column=Column(Text))
     prev_hash: str = ""
     hash: str = ""
+    mac: str | None = None
+
+
+class LogAnchor(SQLModel, table=True):
+    """The mark of where the change log's MACs begin, MAC'd itself (one row, written by
+    migration 0003): entries up to the one whose hash is `macs_after` may have no MAC
+    (written before MACs were kept; "" when there were none), every later one must."""
+
+    __tablename__ = "log_anchor"
+
+    id: int | None = Field(default=None, primary_key=True)
+    macs_after: str
+    mac: str

@@ -20,8 +20,9 @@ from sqlmodel import Session, col
 
 from .checklist import Checklist
 from .errors import AuditLocked, NotFound, RuleViolation
+from .mac_key import LogKey, writing_key
 from .models import Audit, ChangeLog, Finding
-from .trail import entry_hash
+from .trail import entry_hash, entry_mac
 from .vocab import AuditStatus, Entity, LogEvent
 
 # Text in the log and in its hash: dates as ISO text, enums as their values.
@@ -44,12 +45,22 @@ def ident(row: Any) -> int:
 
 
 class ChangeLogWriter:
-    """Appends hash-chained entries in call order, inside the unit's transaction."""
+    """Appends hash-chained entries in call order, inside the unit's transaction, each
+    with its MAC under the key kept outside the database (`mac_key.writing_key`)."""
 
     def __init__(self, session: Session, actor: str) -> None:
         self.session = session
         self.actor = actor
         self._head: str | None = None
+        self._key: LogKey | None = None
+
+    def key(self) -> LogKey:
+        """The MAC key, looked up once per transaction (created on the first write ever);
+        a key that cannot be used refuses the write (KeyProblem), before anything is
+        written."""
+        if self._key is None:
+            self._key = writing_key()
+        return self._key
 
     def chain_head(self) -> str:
         """The hash of the last entry: read once per transaction, then carried.
@@ -71,6 +82,7 @@ class ChangeLogWriter:
         # Every key press autosaves through here (bench/autosave.py): the log row skips
         # the ORM's unit of work, which costs more than the commit itself on a fast disk.
         prev = self.chain_head()
+        key = self.key()
         # The log's own time is the real clock, never the injectable one: it is evidence.
         at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
         entry: dict[str, Any] = {
@@ -82,6 +94,9 @@ class ChangeLogWriter:
         entry["hash"] = entry_hash(prev, at, self.actor, audit_id, entry["entity"],
                                    entry["entity_id"], entry["field"], entry["old"],
                                    entry["new"])
+        entry["mac"] = entry_mac(key.secret, key.id, prev, at, self.actor, audit_id,
+                                 entry["entity"], entry["entity_id"], entry["field"],
+                                 entry["old"], entry["new"], entry["hash"])
         self.session.connection().execute(insert(ChangeLog), entry)
         self._head = entry["hash"]
 
