@@ -29,6 +29,9 @@ class AuditorApp(App):
     SUB_TITLE = "ISO 9001 / ISO/IEC 27001 internal audits"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ScreenActions}
+    # Every screen is `-narrow` below 100 columns: the stylesheet gives a dialog there the
+    # room its columns need (at 80 columns, 80% of the width cut the list of keys).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 
 from auditor.domain.vocab import status_label
 from auditor.ui.widgets.key_bar import KeyBar
-from auditor.ui.widgets.row_table import RowTable
+from auditor.ui.widgets.row_table import Column, FitTable
 
 
 class ChooseAuditsScreen(ModalScreen[tuple[int, int] | None]):
@@ -28,7 +28,11 @@ class ChooseAuditsScreen(ModalScreen[tuple[int, int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="choose-audits"):
             yield Static("", id="choose-audits-prompt", markup=False)
-            yield RowTable("Audit", "Title", "Auditee", "Type", "Status", "Checklist",
+            # The audit, its title and status always; the type, the auditee and the
+            # checklist (in the prompt once the previous audit is chosen) as room allows.
+            yield FitTable(Column("Audit"), Column("Title", grow=True, least=24),
+                           Column("Auditee", drop=2, most=30), Column("Type", drop=3),
+                           Column("Status"), Column("Checklist", drop=1),
                            id="choose-audits-table")
         yield KeyBar(id="key-bar")
 
@@ -37,8 +41,7 @@ class ChooseAuditsScreen(ModalScreen[tuple[int, int] | None]):
         self.query_one(DataTable).focus()
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
+        table = self.query_one(FitTable)
         rows = self.summaries
         if self.previous_id is None:
             text = "Compare audits: choose the PREVIOUS audit (Enter)"
@@ -48,10 +51,10 @@ class ChooseAuditsScreen(ModalScreen[tuple[int, int] | None]):
                     and s.audit.id != first.audit.id]
             text = (f"Previous: audit {first.audit.id} {first.audit.title}. Choose the "
                     f"CURRENT audit on {first.checklist_id} (Enter; Escape goes back)")
-        for s in rows:
-            a = s.audit
-            table.add_row(str(a.id), a.title, a.auditee, a.type, status_label(a.status),
-                          f"{s.checklist_id} {s.checklist_version}", key=str(a.id))
+        table.set_rows(((str(s.audit.id), s.audit.title, s.audit.auditee, s.audit.type,
+                         status_label(s.audit.status),
+                         f"{s.checklist_id} {s.checklist_version}"), str(s.audit.id))
+                       for s in rows)
         if not rows:
             text += "\nNo other audit on this checklist."
         self.query_one("#choose-audits-prompt", Static).update(text)

@@ -19,7 +19,7 @@ from auditor.domain.compare import CHANGE_LABELS, Change, Comparison, compare_au
 from auditor.domain.vocab import RESULT_LABELS, Result, grade_label, status_label
 from auditor.ui.background import deliver
 from auditor.ui.widgets.key_bar import KeyBar
-from auditor.ui.widgets.row_table import RowTable
+from auditor.ui.widgets.row_table import Column, FitTable
 
 # `f` walks through these; None shows every item.
 FILTERS: tuple[Change | None, ...] = (
@@ -64,10 +64,15 @@ class ComparisonScreen(Screen):
         yield Static(f"Comparing audit {self.old_id} with audit {self.new_id}…",
                      id="comparison-summary", markup=False)
         yield Static("", id="comparison-filter", markup=False)
-        yield RowTable("Ref", "Item", "Previous", "Current", "Change", id="comparison-items")
+        # Ref, both results and the change always; the item's title in the room left.
+        yield FitTable(Column("Ref"), Column("Item", grow=True, drop=1, least=12),
+                       Column("Previous"), Column("Current"), Column("Change"),
+                       id="comparison-items")
         yield Static("Findings of the previous audit, status now", id="comparison-findings-title",
                      markup=False)
-        yield RowTable("Finding", "Item", "Grade", "Status now", "Repeated by", "Statement",
+        yield FitTable(Column("Finding"), Column("Item"), Column("Grade", drop=2),
+                       Column("Status now"), Column("Repeated by"),
+                       Column("Statement", grow=True, drop=1, least=16),
                        id="comparison-findings")
         yield Static("", id="comparison-repeats", markup=False)
         yield KeyBar(id="key-bar")
@@ -109,10 +114,9 @@ class ComparisonScreen(Screen):
         self._fill_items()
 
     def _fill_items(self) -> None:
-        table = self.query_one("#comparison-items", DataTable)
-        table.clear()
+        table = self.query_one("#comparison-items", FitTable)
         kind = FILTERS[self.filter_index]
-        shown = 0
+        rows = []
         if self.comparison is not None:
             for item in self.comparison.items:
                 if kind is not None and item.change != kind:
@@ -120,22 +124,23 @@ class ComparisonScreen(Screen):
                 label = CHANGE_LABELS[item.change]
                 if item.only_in:
                     label += f" (only in {item.only_in})"
-                table.add_row(item.ref, item.title, _result(item.previous),
+                rows.append(((item.ref, item.title, _result(item.previous),
                               _result(item.current),
-                              Text(label, style=CHANGE_STYLES[item.change]), key=item.ref)
-                shown += 1
+                              Text(label, style=CHANGE_STYLES[item.change])), item.ref))
+        table.set_rows(rows)
+        shown = len(rows)
         which = "all items" if kind is None else f"{CHANGE_LABELS[kind]} items"
         self.query_one("#comparison-filter", Static).update(
             f"Showing {which}: {shown}  ·  f next filter  ·  a all")
 
     def _fill_findings(self, result: Comparison) -> None:
-        table = self.query_one("#comparison-findings", DataTable)
-        table.clear()
+        rows = []
         for f in result.findings:
             repeated = ", ".join(f.repeated_by)
-            table.add_row(f.id, f.ref, grade_label(f.grade), status_label(f.status),
+            rows.append(((f.id, f.ref, grade_label(f.grade), status_label(f.status),
                           Text(repeated, style="bold red") if repeated else "",
-                          " ".join(f.statement.split())[:70], key=f.id)
+                          " ".join(f.statement.split())[:70]), f.id))
+        self.query_one("#comparison-findings", FitTable).set_rows(rows)
         repeats = self.query_one("#comparison-repeats", Static)
         if result.repeats:
             repeats.update("Repeat findings in this audit: " + ", ".join(

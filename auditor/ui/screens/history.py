@@ -20,7 +20,7 @@ from auditor.domain.text import shorten
 from auditor.domain.vocab import Entity, field_label
 from auditor.ui.plain import controls_shown
 from auditor.ui.widgets.key_bar import KeyBar
-from auditor.ui.widgets.row_table import RowTable
+from auditor.ui.widgets.row_table import Column, FitTable
 
 _CELL_WIDTH = 38
 
@@ -69,7 +69,11 @@ class HistoryScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="history", classes="dialog"):
             yield Static(self.heading, classes="dialog-title", markup=False)
-            yield RowTable("When", "Who", "Field", "Old", "New", id="history-table")
+            # When, which field and the new value always; who and the old value as room
+            # allows (the line below shows the highlighted change whole).
+            yield FitTable(Column("When"), Column("Who", drop=2, most=16), Column("Field"),
+                           Column("Old", grow=True, drop=1, least=10),
+                           Column("New", grow=True, least=20), id="history-table")
             yield Static("", id="history-detail", markup=False)
         yield KeyBar(id="key-bar")
 
@@ -79,16 +83,11 @@ class HistoryScreen(ModalScreen[None]):
         else:
             self.entries = self.store.history(
                 audit_id=self.audit_id, entity=self.entity, entity_id=self.entity_id)
-        table = self.query_one(DataTable)
-        for entry in self.entries:
-            table.add_row(
-                when(entry),
-                Text(controls_shown(entry.actor)),
-                what(entry, self.entity),
-                Text(_short(entry.old)),
-                Text(_short(entry.new)),
-                key=str(entry.id),
-            )
+        table = self.query_one(FitTable)
+        table.set_rows(((when(entry), Text(controls_shown(entry.actor)),
+                         what(entry, self.entity), Text(_short(entry.old)),
+                         Text(_short(entry.new))), str(entry.id))
+                       for entry in self.entries)
         if not self.entries:
             self.query_one("#history-detail", Static).update("No changes recorded.")
         else:

@@ -15,7 +15,7 @@ from auditor.domain.programme import Programme, programme
 from auditor.domain.vocab import RESULT_LABELS, Result
 from auditor.ui.background import deliver
 from auditor.ui.widgets.key_bar import KeyBar
-from auditor.ui.widgets.row_table import RowTable
+from auditor.ui.widgets.row_table import Column, FitTable
 
 MAX_YEARS = 10
 
@@ -43,8 +43,11 @@ class ProgrammeScreen(Screen):
         yield Header()
         yield Static(f"Reading the programme of {self.auditee}…", id="programme-summary",
                      markup=False)
-        yield RowTable("Checklist", "Ref", "Item", "Last audited", "Last result",
-                       "Times in cycle", id="programme-items")
+        # When each item was last audited, with what result and how often, always; the
+        # checklist and the item's title in the room left.
+        yield FitTable(Column("Checklist", drop=2), Column("Ref"),
+                       Column("Item", grow=True, drop=1, least=12), Column("Last audited"),
+                       Column("Last result"), Column("Times in cycle"), id="programme-items")
         yield Static("", id="programme-uncovered", markup=False)
         yield KeyBar(id="key-bar")
 
@@ -81,11 +84,12 @@ class ProgrammeScreen(Screen):
         self._fill()
 
     def _fill(self) -> None:
-        table = self.query_one("#programme-items", DataTable)
-        table.clear()
+        table = self.query_one("#programme-items", FitTable)
         if self.plan is None:
+            table.set_rows([])
             return
         missing = []
+        rows = []
         for checklist in self.plan.checklists:
             for i in checklist.items:
                 if not i.covered:
@@ -94,9 +98,10 @@ class ProgrammeScreen(Screen):
                     continue
                 result = RESULT_LABELS[Result(i.last_result)] if i.last_result else "—"
                 times = Text(str(i.times), style="" if i.covered else "bold yellow")
-                table.add_row(checklist.id, i.ref, i.title,
+                rows.append(((checklist.id, i.ref, i.title,
                               i.last_audited.isoformat() if i.last_audited else "never",
-                              result, times, key=f"{checklist.id}:{i.ref}")
+                              result, times), f"{checklist.id}:{i.ref}"))
+        table.set_rows(rows)
         line = self.query_one("#programme-uncovered", Static)
         if not self.plan.checklists:
             line.update("No audit of this auditee in the cycle: nothing covered yet.")

@@ -12,6 +12,7 @@ descriptions, from the left, where the one-letter result keys are; `?` lists the
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.widgets import Static
 
 from auditor.ui.plain import markup_safe
@@ -76,10 +77,10 @@ class KeyBar(Static):
             label = f"{pad}{display}{pad}" + (" " if words and not padded else "")
             chunks.append(f"[@click=app.simulate_key({key!r})][{style}]{markup_safe(label)}[/]"
                           f"{markup_safe(words)}[/]")
-            length += len(label) + len(words) + 1
+            length += cell_len(label) + cell_len(words) + 1
         text = " ".join(chunks)
         if palette is not None:
             key, words = (" ^p ", "palette") if padded else ("^p", "")
             text += f"  [@click=app.command_palette][{KEY}]{key}[/]{words}[/]"
-            length += 2 + len(key) + len(words)
+            length += 2 + cell_len(key) + cell_len(words)
         return text, length

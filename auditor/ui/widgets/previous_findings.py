@@ -21,6 +21,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from auditor.domain.closing import plural
 from auditor.domain.followup import days_overdue
 from auditor.domain.models import Finding
 from auditor.domain.text import filled
@@ -141,8 +142,10 @@ class PreviousFindingsPanel(Vertical):
         if previous_id is None:
             title.update("This audit follows no previous audit")
         elif findings:
-            title.update(f"Previous findings to verify (audit {previous_id}): "
-                         f"{len(findings)}  ·  v effective  ·  n not effective")
+            # The facts first: on a short screen the line is cut at the panel's width.
+            title.update(f"Audit {previous_id}: "
+                         f"{plural(len(findings), 'finding', 'findings')} to verify  ·  "
+                         "v effective  ·  n not effective")
         else:
             title.update(f"Previous findings (audit {previous_id}): all verified or closed")
         self.set_class(not findings, "-empty")

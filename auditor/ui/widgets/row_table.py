@@ -3,12 +3,17 @@ auditee, a statement, a checklist's titles), so a text cell is shown as it is: n
 as markup (`Q3 audit [/b]` once stopped the app at every start), and a control character
 in it is shown as its escape, never sent to the terminal. `TextTable` is the one
 boundary where that happens for tables; `RowTable` adds the row cursor, the stripes and
-the columns named where it is made, for the list screens."""
+the columns named where it is made, for the list screens; `FitTable` fits its columns to
+its width, leaving out the least needed first, so the essential ones stay in sight at
+80 columns."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
@@ -38,3 +43,107 @@ class RowTable(TextTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         # Made inside compose, where the app is active: the columns measure their labels.
         self.add_columns(*columns)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a `FitTable`. It is as wide as its widest cell (at most `most`); a
+    `grow` column takes the room the others leave, down to `least`. When the room is
+    short, the shown column with the highest `drop` is left out first; 0 is never left
+    out (the table scrolls sideways when even those do not fit)."""
+
+    label: str
+    grow: bool = False
+    drop: int = 0
+    least: int = 8
+    most: int | None = None
+
+
+def cell_width(value: Any) -> int:
+    """The width a cell needs: its longest line, in terminal cells."""
+    text = value.plain if isinstance(value, Text) else str(value)
+    return max((cell_len(line) for line in text.split("\n")), default=0)
+
+
+def fit(columns: Sequence[Column], natural: Sequence[int], room: int,
+        padding: int) -> list[int | None]:
+    """Each column's width in `room` cells (`padding` around every cell), None for a
+    column left out: the least needed go first, until the growing columns get their
+    `least`."""
+    shown = list(range(len(columns)))
+    while True:
+        widths = _share(columns, natural, shown, room, padding)
+        if widths is not None:
+            return [widths.get(i) for i in range(len(columns))]
+        droppable = [i for i in shown if columns[i].drop]
+        if not droppable:
+            return [natural[i] if i in shown else None for i in range(len(columns))]
+        shown.remove(max(droppable, key=lambda i: (columns[i].drop, i)))
+
+
+def _share(columns: Sequence[Column], natural: Sequence[int], shown: list[int], room: int,
+           padding: int) -> dict[int, int] | None:
+    growing = sorted((i for i in shown if columns[i].grow), key=lambda i: natural[i])
+    widths = {i: natural[i] for i in shown if not columns[i].grow}
+    left = room - sum(widths.values()) - padding * len(shown)
+    if left < 0:
+        return None
+    for n, i in enumerate(growing):
+        width = min(natural[i], left // (len(growing) - n))
+        if width < min(columns[i].least, natural[i]):
+            return None
+        widths[i] = width
+        left -= width
+    return widths
+
+
+class FitTable(TextTable):
+    """A row table whose columns fit its width: laid out again when the width changes,
+    the least needed columns left out first (see `Column`). Rows are given whole with
+    `set_rows`; the table shows the cells of the columns that fit."""
+
+    def __init__(self, *columns: Column, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.spec = columns
+        self._rows: list[tuple[tuple[Any, ...], str | None]] = []
+        self._widths: list[int | None] | None = None
+
+    @property
+    def shown_labels(self) -> tuple[str, ...]:
+        """The labels of the columns shown, in order."""
+        return tuple(c.label for c, w in zip(self.spec, self._widths or ())
+                     if w is not None)
+
+    def set_rows(self, rows: Iterable[tuple[Sequence[Any], str | None]]) -> None:
+        """Every row as (all its cells, row key): the table shows those that fit."""
+        self._rows = [(tuple(literal(c) for c in cells), key) for cells, key in rows]
+        self._lay_out(again=True)
+
+    def on_resize(self) -> None:
+        self._lay_out()
+
+    def _room(self) -> int:
+        width = self.size.width
+        if not width:  # not laid out yet: every column, until the first resize
+            return 10_000
+        return width - self.styles.scrollbar_size_vertical
+
+    def _lay_out(self, again: bool = False) -> None:
+        natural = []
+        for n, column in enumerate(self.spec):
+            widest = max((cell_width(cells[n]) for cells, _ in self._rows), default=0)
+            width = max(cell_len(column.label), widest)
+            natural.append(min(width, column.most) if column.most else width)
+        widths = fit(self.spec, natural, self._room(), 2 * self.cell_padding)
+        if widths == self._widths and not again:
+            return
+        self._widths = widths
+        row = self.cursor_row
+        self.clear(columns=True)
+        shown = [n for n, w in enumerate(widths) if w is not None]
+        for n in shown:
+            self.add_column(self.spec[n].label, width=widths[n], key=self.spec[n].label)
+        for cells, key in self._rows:
+            self.add_row(*(cells[n] for n in shown), key=key)
+        if self._rows:
+            self.move_cursor(row=min(max(row, 0), len(self._rows) - 1))
