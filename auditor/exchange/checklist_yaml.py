@@ -7,6 +7,7 @@ every problem carries its line: `FILE:LINE: message`, all problems of a file in 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,13 +85,25 @@ class _Reader:
                 value = node.value.strip()
                 if required and not value:
                     self.problem(node, f"{what} is empty")
-                return value
+                return self.printable(node, value, what)
             if node.tag == "tag:yaml.org,2002:null":
                 if required:
                     self.problem(key_node, f"{what} is empty")
                 return ""
         self.problem(node, f"{what} must be text, not {_kind(node)}")
         return ""
+
+    def printable(self, node: yaml.Node, value: str, what: str) -> str:
+        """Checklist text reaches the terminal and every document: a control character
+        (an escape sequence written as "\\e" in a quoted string, a bell) is refused at
+        its line. Line breaks and tabs are text."""
+        bad = next((ch for ch in value if ch not in "\t\n" and (
+            unicodedata.category(ch) == "Cc" or ch in "\u2028\u2029")), None)
+        if bad is not None:
+            self.problem(node, f"{what} holds the control character U+{ord(bad):04X}; "
+                               "remove it")
+            return ""
+        return value
 
     def texts(self, entry: tuple | None, what: str) -> tuple[str, ...]:
         if entry is None:
@@ -103,7 +116,7 @@ class _Reader:
         for element in node.value:
             if isinstance(element, yaml.ScalarNode) and element.tag == STR_TAG:
                 if element.value.strip():
-                    values.append(element.value.strip())
+                    values.append(self.printable(element, element.value.strip(), what))
                 else:
                     self.problem(element, f"{what} holds an empty entry")
             else:

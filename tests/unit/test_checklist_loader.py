@@ -320,3 +320,34 @@ def test_the_requirement_of_an_item_is_its_standard_and_clause():
     assert iso9001.requirement_of("99.9") == ""
     mixed = find("software-lifecycle")
     assert mixed.requirement_of(mixed.refs()[0]) == ""
+
+
+@pytest.mark.parametrize("field,line,escaped,code", [
+    ("ref", 9, r'"8.3.4\e]0;pwned\a"', "001B"),
+    ("title", 10, r'"Design \e[2J controls"', "001B"),
+    ("prompts", 12, r'"How are reviews\a recorded?"', "0007"),
+    ("guidance", 15, r'"Look for \x9b31m reviews."', "009B"),
+])
+def test_a_control_character_in_checklist_text_is_refused_at_its_line(tmp_path, field, line,
+                                                                      escaped, code):
+    """An ESC or OSC sequence in a ref or a title reached the terminal from the TUI;
+    `checklists validate` refuses it where it is written, line breaks and tabs aside."""
+    lines = GOOD.splitlines()
+    at = line - 1
+    key, _, _value = lines[at].partition(": ")
+    if field == "prompts":
+        lines[at] = f"          - {escaped}"
+    else:
+        lines[at] = f"{key}: {escaped}"
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    problems = problems_of(path)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{path}:{line}: ")
+    assert f"control character U+{code}" in problems[0]
+
+
+def test_line_breaks_and_tabs_in_guidance_are_text(tmp_path):
+    path = write(tmp_path, GOOD.replace("guidance: Look for reviews before the release date.",
+                                        'guidance: "Look for:\\n\\tthe review\\n\\tthe date"'))
+    item = load_checklist(path).item("8.3.4")
+    assert item is not None and item.guidance == "Look for:\n\tthe review\n\tthe date"

@@ -95,7 +95,10 @@ CHECKLIST = st.fixed_dictionaries(
 )
 
 
-WORDS = st.text(min_size=1, max_size=15).filter(lambda t: t.strip())
+# Valid checklist text: anything but control characters, which the loader refuses (they
+# would reach the terminal); line breaks and tabs are text.
+WORDS = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"))
+                | st.sampled_from("\t\n"), min_size=1, max_size=15).filter(lambda t: t.strip())
 NODE = st.recursive(
     st.fixed_dictionaries({"title": WORDS, "prompts": st.lists(WORDS, min_size=1, max_size=3),
                            "children": st.just([])}),
