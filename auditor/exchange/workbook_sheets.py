@@ -301,6 +301,7 @@ def write_summary(ws, styles: Styles, audit: Audit, checklist: Checklist, counts
         ("Findings", f"{counts.findings} ({counts.nonconformities} nonconformities), "
                      f"{counts.open_findings} open"),
         ("Exported", exported_at),
+        ("Seal", audit.seal or ""),
         ("Conclusion", audit.conclusion),
     ]
     value_chars = line_width(sum(widths[1:]))

@@ -474,3 +474,14 @@ def test_verify_json_reports_the_seal_and_the_macs(cli, sealed):
     assert report["problems"] == [] and report["before_macs"] == 0
     assert report["macs"] == total
     assert report["seal"]["latest"] is True and report["seal"]["entry"] >= 1
+
+
+def test_the_workbook_summary_carries_the_seal(cli, sealed, tmp_path):
+    from openpyxl import load_workbook
+
+    audit, _, seal = sealed
+    out = tmp_path / "ncr.xlsx"
+    assert cli("export", audit, "-o", out).code == 0
+    summary = load_workbook(out)["Summary"]
+    facts = {r[0]: r[1] for r in summary.iter_rows(min_col=1, max_col=2, values_only=True)}
+    assert facts["Seal"] == seal
