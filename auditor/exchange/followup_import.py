@@ -156,6 +156,11 @@ def _check_file(path: Path) -> str | None:
     if size > MAX_FILE_BYTES:
         return (f"{path}: {size / 1024 / 1024:.1f} MB is too large for an NC report "
                 f"workbook (limit {MAX_FILE_BYTES // 1024 // 1024} MB)")
+    entries = _zip_entries(path)
+    if entries is not None and entries > MAX_PARTS:
+        # said by the zip's last record, before its whole directory is read
+        return (f"{path}: holds {entries:,} parts; an NC report workbook has at most "
+                f"{MAX_PARTS:,}")
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -172,6 +177,27 @@ def _check_file(path: Path) -> str | None:
         return (f"{path}: unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB; "
                 "refusing to read it")
     return None
+
+
+def _zip_entries(path: Path) -> int | None:
+    """The number of entries the zip's end record declares (zip64 too), or None."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 65_557))  # the end record, and a comment of 64 KB
+            tail = fh.read()
+    except OSError:
+        return None
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        return None
+    entries = int.from_bytes(tail[at + 10:at + 12], "little")
+    if entries == 0xFFFF:
+        at64 = tail.rfind(b"PK\x06\x06", 0, at)
+        if at64 >= 0 and len(tail) >= at64 + 40:
+            entries = int.from_bytes(tail[at64 + 32:at64 + 40], "little")
+    return entries
 
 
 def _read_state(book: WorkbookReader, store, audit_id: int,

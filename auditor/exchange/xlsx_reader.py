@@ -94,18 +94,18 @@ class _Part:
         self.stack: list[str] = []
 
     def refuse(self, why: str) -> Refused:
-        return Refused(f"{self.name}: {why}")
+        return Refused(f"{self.name} {why}")
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         budget = self.budget
         budget.elements += 1
         if budget.elements > limits.MAX_ELEMENTS:
-            raise self.refuse(f"the parts read hold more than {_count(limits.MAX_ELEMENTS)} "
-                              "XML elements; an NC report has far fewer")
+            raise self.refuse(f"takes the workbook past {_count(limits.MAX_ELEMENTS)} XML "
+                              "elements; an NC report has far fewer")
         local = _local(name)
         if len(self.stack) >= limits.MAX_DEPTH:
-            raise self.refuse(f"XML nested more than {limits.MAX_DEPTH} deep; an NC "
-                              "report's is at most about 10")
+            raise self.refuse(f"nests XML more than {limits.MAX_DEPTH} deep; an NC "
+                              "report's is at most about 10 deep")
         self.open(local, attrs)
         self.stack.append(local)
 
@@ -116,7 +116,7 @@ class _Part:
     def keep(self, count: int) -> None:
         self.budget.chars += count
         if self.budget.chars > limits.MAX_TEXT_CHARS:
-            raise self.refuse(f"the workbook's text is longer than "
+            raise self.refuse(f"takes the workbook's text past "
                               f"{_count(limits.MAX_TEXT_CHARS)} characters; an NC report's "
                               "is far shorter")
 
@@ -166,7 +166,7 @@ def _parse(archive: zipfile.ZipFile, part: _Part) -> None:
                         "at most a few KB")
         parser.Parse(b"", True)
     except expat.ExpatError as exc:
-        raise part.refuse(f"not well-formed XML ({exc})") from None
+        raise part.refuse(f"is not well-formed XML ({exc})") from None
     except Refused as exc:
         if str(exc).startswith("its XML declares"):
             raise Refused(f"cannot be read as a workbook ({exc}: {part.name})") from None

@@ -1,0 +1,273 @@
+"""Workbook bombs against `auditor followup import`: time and peak memory of each.
+
+Exports a normal NC report of an audit, then builds from it workbooks that are small on
+disk but claim a lot (each under the 20 MB and 200 MB limits): a Findings sheet that
+declares the dimension A1:XFD1048576 (with and without a value in its last cell),
+250,000 cell styles, 5 million shared strings, a cell of 5 million characters, a cell
+nested a million elements deep, the hidden `_auditor` sheet with a huge dimension or 5
+million cells, a tag of 150 MB, 150,000 zip entries, and a bomb in a sheet the import
+does not read. Each is imported (`--dry-run`) by the command line in a subprocess;
+the line shows the wall and CPU time and the peak RSS of that subprocess (ru_maxrss from
+os.wait4, the per-child figure of RUSAGE_CHILDREN), as ratios to the import of the
+normal workbook in the same run, with the exit code and the first line of the error.
+
+    python bench/workbook_bombs.py [--findings 40] [--only NAME ...] [--timeout 120]
+                                   [--limit-mb 4096] [--src DIR]
+
+`--src DIR` runs another checkout (e.g. `git archive <commit> | tar -x -C DIR`) to
+measure the import before a change; `--limit-mb` caps each subprocess's address space
+(RLIMIT_AS) and `--timeout` its time, so a bomb that works cannot take the machine down:
+a capped run shows `>`. Target: every bomb accepted or refused within 5 s and 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+FULL_DIMENSION = '<dimension ref="A1:XFD1048576"/>'
+GRADES = ("minor", "major", "observation", "ofi")
+
+
+# -- the normal workbook -------------------------------------------------------------------
+
+
+def build_export(folder: Path, findings: int) -> tuple[Path, int, Path]:
+    """An audit of the ISO 9001 checklist with `findings` findings, exported."""
+    from auditor.domain.store import Store
+    from auditor.exchange.checklist_yaml import load_checklist
+    from auditor.exchange.workbook_export import export_workbook
+
+    db = folder / "bench.db"
+    store = Store.open(f"sqlite:///{db}", folder / "evidence", "bench", clock=lambda: NOW)
+    try:
+        checklist = load_checklist(ROOT / "checklists" / "iso9001-2015.yaml")
+        audit = store.create_audit(checklist, title="Bomb bench 2026", auditee="Acme Soft")
+        refs = [i.ref for i in checklist.assessable_items()]
+        for n in range(findings):
+            _, finding = store.record_result(
+                audit.id, refs[n % len(refs)], GRADES[n % len(GRADES)],
+                statement=f"Finding {n}: the release procedure asks for a second "
+                          "reviewer; 4 of 12 merges had none.")
+            if n % 3 == 0:
+                store.update_finding(finding.code, {"owner": "Dev lead",
+                                                    "due_date": date(2026, 6, 30)})
+        path = export_workbook(store, audit.id, folder / "normal.xlsx")
+    finally:
+        store.close()
+    return path, audit.id, db
+
+
+# -- rewriting parts -----------------------------------------------------------------------
+
+
+def sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet name -> part name, from the workbook and its relations."""
+    with zipfile.ZipFile(path) as z:
+        book = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    targets = dict(re.findall(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+    targets.update({i: t for t, i in re.findall(
+        r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+    out = {}
+    for name, rid in re.findall(r'<sheet [^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', book):
+        target = targets[rid]
+        out[name] = target[1:] if target.startswith("/") else f"xl/{target}"
+    return out
+
+
+def rewrite(source: Path, target: Path, parts: dict[str, Callable[[bytes], bytes] | bytes],
+            extra: int = 0) -> Path:
+    """A copy of the workbook with some parts replaced (a function of the old bytes, or
+    new bytes; a name not there is added) and `extra` empty entries."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(
+            target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+        names = set(src.namelist())
+        for item in src.infolist():
+            data = src.read(item.filename)
+            change = parts.get(item.filename)
+            if change is not None:
+                data = change(data) if callable(change) else change
+            dst.writestr(item.filename, data, zipfile.ZIP_DEFLATED)
+        for name, change in parts.items():
+            if name not in names:
+                dst.writestr(name, change if isinstance(change, bytes) else change(b""))
+        for n in range(extra):
+            dst.writestr(f"x/{n}", b"", zipfile.ZIP_STORED)
+    return target
+
+
+def with_dimension(xml: bytes, last_cell: bool = False) -> bytes:
+    xml = re.sub(rb"<dimension[^>]*/>", b"", xml)
+    xml = xml.replace(b"<sheetViews>", FULL_DIMENSION.encode() + b"<sheetViews>", 1)
+    if last_cell:
+        xml = xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" '
+                          b't="inlineStr"><is><t>x</t></is></c></row></sheetData>', 1)
+    return xml
+
+
+def with_cell_text(xml: bytes, text: bytes) -> bytes:
+    """The first finding's Root cause (column I of row 2) replaced by `text`."""
+    cell = b'<c r="I2" t="inlineStr"><is><t>' + text + b"</t></is></c>"
+    xml = re.sub(rb'<c r="I2"[^>]*/>|<c r="I2".*?</c>', b"", xml, count=1)
+    return re.sub(rb'(<row r="2"[^>]*>)', lambda m: m.group(1) + cell, xml, count=1)
+
+
+def many_cells(xml: bytes, cells: int) -> bytes:
+    filler = b'<row r="9999">' + b"<c/>" * cells + b"</row>"
+    return xml.replace(b"</sheetData>", filler + b"</sheetData>", 1)
+
+
+def many_styles(xml: bytes, count: int) -> bytes:
+    xfs = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>' * count
+    return re.sub(rb"(<cellXfs[^>]*>)", lambda m: m.group(1) + xfs, xml, count=1)
+
+
+def shared_strings(count: int) -> bytes:
+    return (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + b"<si><t>x</t></si>" * count + b"</sst>")
+
+
+def add_strings_rel(xml: bytes) -> bytes:
+    rel = (b'<Relationship Id="rIdBomb" Type="http://schemas.openxmlformats.org/'
+           b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>')
+    return xml.replace(b"</Relationships>", rel + b"</Relationships>", 1)
+
+
+def add_strings_type(xml: bytes) -> bytes:
+    override = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+    return xml.replace(b"</Types>", override + b"</Types>", 1)
+
+
+def bombs(base: Path, folder: Path) -> dict[str, Path]:
+    sheets = sheet_parts(base)
+    findings, state = sheets["Findings"], sheets["_auditor"]
+    unread = sheets["Checklist"]
+    made = {
+        "dimension": {findings: with_dimension},
+        "dimension+value": {findings: lambda x: with_dimension(x, last_cell=True)},
+        "styles 250k": {"xl/styles.xml": lambda x: many_styles(x, 250_000)},
+        "shared strings 5M": {"xl/sharedStrings.xml": shared_strings(5_000_000),
+                              "xl/_rels/workbook.xml.rels": add_strings_rel,
+                              "[Content_Types].xml": add_strings_type},
+        "cell of 5M chars": {findings: lambda x: with_cell_text(x, b"A" * 5_000_000)},
+        "cell 1M deep": {findings: lambda x: with_cell_text(
+            x, b"<r>" * 1_000_000 + b"x" + b"</r>" * 1_000_000)},
+        "_auditor dimension": {state: with_dimension},
+        "_auditor 5M cells": {state: lambda x: many_cells(x, 5_000_000)},
+        "tag of 150 MB": {"xl/styles.xml": lambda x: x.replace(
+            b"<styleSheet ", b'<styleSheet bomb="' + b"b" * 150_000_000 + b'" ', 1)},
+        "unread sheet 10M cells": {unread: lambda x: many_cells(x, 10_000_000)},
+    }
+    out = {name: rewrite(base, folder / f"bomb{n}.xlsx", parts)
+           for n, (name, parts) in enumerate(made.items())}
+    out["150k zip entries"] = rewrite(base, folder / "entries.xlsx", {}, extra=150_000)
+    return out
+
+
+# -- running the import ----------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    code: int | None
+    wall: float
+    cpu: float
+    rss_mb: float
+    first: str
+    capped: bool
+
+
+def run_import(src: Path, db: Path, aid: int, workbook: Path, home: Path, timeout: float,
+               limit_mb: int) -> Run:
+    env = {**os.environ, "PYTHONPATH": str(src), "AUDITOR_HOME": str(home),
+           "AUDITOR_USER": "bench", "PYTHONWARNINGS": "default"}
+
+    def cap() -> None:
+        if limit_mb:
+            size = limit_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "auditor", "--db", str(db), "followup", "import", str(aid),
+         str(workbook), "--dry-run"], env=env, cwd=src, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, preexec_fn=cap)
+    capped = False
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            child.send_signal(signal.SIGKILL)
+            capped = True
+            pid, status, usage = os.wait4(child.pid, 0)
+            break
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    err = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    first = next((line for line in err.splitlines() if line.strip()), "")
+    if "MemoryError" in err:
+        capped, first = True, f"MemoryError at the {limit_mb} MB cap"
+    return Run(None if capped else child.returncode, wall, usage.ru_utime + usage.ru_stime,
+               usage.ru_maxrss / 1024, first, capped)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--findings", type=int, default=40)
+    parser.add_argument("--only", nargs="*", default=None, help="bomb names to run")
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--limit-mb", type=int, default=4096)
+    parser.add_argument("--src", type=Path, default=ROOT,
+                        help="the checkout whose import runs (default: this one)")
+    parser.add_argument("--dir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    src = args.src.resolve()
+    sys.path.insert(0, str(src))
+    with tempfile.TemporaryDirectory(dir=args.dir, prefix="auditor-bombs-") as tmp:
+        folder = Path(tmp)
+        base, aid, db = build_export(folder, args.findings)
+        made = bombs(base, folder)
+        home = folder / "home"
+
+        def go(path: Path) -> Run:
+            return run_import(src, db, aid, path, home, args.timeout, args.limit_mb)
+
+        normal = go(base)
+        print(f"import of {src}; normal workbook: {args.findings} findings, "
+              f"{base.stat().st_size / 1024:.0f} KB: exit {normal.code}, {normal.wall:.2f} s "
+              f"wall, {normal.cpu:.2f} s CPU, {normal.rss_mb:.0f} MB peak RSS")
+        print(f"{'bomb':<24}{'KB':>7}{'wall s':>9}{'CPU s':>8}{'x':>7}{'RSS MB':>9}"
+              f"{'x':>7}{'exit':>6}  first line")
+        for name, path in made.items():
+            if args.only and name not in args.only:
+                continue
+            r = go(path)
+            more = ">" if r.capped else ""
+            print(f"{name:<24}{path.stat().st_size / 1024:>7.0f}{more:>1}{r.wall:>8.2f}"
+                  f"{r.cpu:>8.2f}{r.cpu / max(normal.cpu, 1e-3):>7.1f}"
+                  f"{more:>1}{r.rss_mb:>8.0f}{r.rss_mb / max(normal.rss_mb, 1):>7.1f}"
+                  f"{'-' if r.code is None else r.code:>6}  {r.first[:150]}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
