@@ -2,7 +2,8 @@
 
 Exports a normal NC report of an audit, then builds from it workbooks that are small on
 disk but claim a lot (each under the 20 MB and 200 MB limits): a Findings sheet that
-declares the dimension A1:XFD1048576 (with and without a value in its last cell),
+declares the dimension A1:XFD1048576 (alone, with a value in its last cell, with 100,000
+rows of one value each),
 250,000 cell styles, 5 million shared strings, a cell of 5 million characters, a cell
 nested a million elements deep, the hidden `_auditor` sheet with a huge dimension or 5
 million cells, a tag of 150 MB, 150,000 zip entries, and a bomb in a sheet the import
@@ -127,6 +128,13 @@ def with_cell_text(xml: bytes, text: bytes) -> bytes:
     return re.sub(rb'(<row r="2"[^>]*>)', lambda m: m.group(1) + cell, xml, count=1)
 
 
+def many_rows(xml: bytes, rows: int) -> bytes:
+    """`rows` rows below the findings, a value in column A of each."""
+    filler = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>'
+                      % (n, n) for n in range(100, 100 + rows))
+    return xml.replace(b"</sheetData>", filler + b"</sheetData>", 1)
+
+
 def many_cells(xml: bytes, cells: int) -> bytes:
     filler = b'<row r="9999">' + b"<c/>" * cells + b"</row>"
     return xml.replace(b"</sheetData>", filler + b"</sheetData>", 1)
@@ -161,6 +169,7 @@ def bombs(base: Path, folder: Path) -> dict[str, Path]:
     made = {
         "dimension": {findings: with_dimension},
         "dimension+value": {findings: lambda x: with_dimension(x, last_cell=True)},
+        "dimension+100k rows": {findings: lambda x: many_rows(with_dimension(x), 100_000)},
         "styles 250k": {"xl/styles.xml": lambda x: many_styles(x, 250_000)},
         "shared strings 5M": {"xl/sharedStrings.xml": shared_strings(5_000_000),
                               "xl/_rels/workbook.xml.rels": add_strings_rel,

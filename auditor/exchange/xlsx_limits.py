@@ -26,7 +26,7 @@ MAX_PARTS = 1_000
 # -- any XML part the import reads ---------------------------------------------------------
 
 # Elements in all the parts read together (workbook, relations, styles, shared strings,
-# the Findings and the hidden sheet): about 300,000 for the 5,000-finding audit. At
+# the Findings and the hidden sheet): about 220,000 for the 5,000-finding audit. At
 # about two microseconds each this bounds the parsing time.
 MAX_ELEMENTS = 1_500_000
 # Nesting: a cell's text is 7 deep (worksheet/sheetData/row/c/is/r/t), styles and

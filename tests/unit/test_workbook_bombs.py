@@ -410,3 +410,26 @@ def test_a_full_size_shared_strings_bomb_stays_small_and_quick(cli, tmp_path):
     assert peak_mb < 300, peak_mb
     assert wall < 60, wall  # about 1 s of work; the rest is a shared machine's start-up
     assert cli("audits", "show", aid, "--json").json() == before
+
+
+def test_the_limits_are_documented_as_they_are():
+    text = (ROOT / "docs" / "workbook.md").read_text(encoding="utf-8")
+    table = text.split("### Limits", 1)[1]
+    values = {row.split("|")[1].strip(): row.split("|")[2].strip()
+              for row in table.splitlines() if row.startswith("| ") and "---" not in row}
+    mb = 1024 * 1024
+    assert values["file"] == (f"{limits.MAX_FILE_BYTES // mb} MB, "
+                              f"{limits.MAX_UNPACKED_BYTES // mb} MB unpacked, "
+                              f"{limits.MAX_PARTS:,} parts")
+    assert values["rows with a value, in `Findings` and `_auditor`"] == f"{limits.MAX_ROWS:,}"
+    assert values["columns with a value"].startswith(f"{limits.MAX_COLUMNS} ")
+    assert values["cells in one sheet"] == f"{limits.MAX_CELLS:,}"
+    assert values["characters in a cell"] == f"{limits.MAX_CELL_CHARS:,}"
+    assert values["characters read in all"] == f"{limits.MAX_TEXT_CHARS:,}"
+    assert values["shared strings"] == f"{limits.MAX_SHARED_STRINGS:,}"
+    assert values["cell styles, cell style templates"] == (
+        f"{limits.MAX_STYLES['cellXfs'][0]:,} each")
+    assert values["number formats"] == f"{limits.MAX_STYLES['numFmts'][0]:,}"
+    assert values["XML elements in all parts read"] == f"{limits.MAX_ELEMENTS:,}"
+    assert values["XML nesting"] == f"{limits.MAX_DEPTH}"
+    assert values["one tag, comment or instruction"] == f"{limits.MAX_TOKEN_BYTES // mb} MB"
