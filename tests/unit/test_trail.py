@@ -228,14 +228,19 @@ STEP = st.one_of(
 def template(tmp_path_factory):
     """A migrated empty database, copied for each example (faster than migrating)."""
     folder = tmp_path_factory.mktemp("template")
-    Store.open(f"sqlite:///{folder / 'audit.db'}", folder / "evidence", "tester").close()
+    # Made before any test's own key is set: its mark of where MACs begin is MAC'd with a
+    # key of its own, which the test then writes with.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AUDITOR_KEY_FILE", str(folder / "log.key"))
+        Store.open(f"sqlite:///{folder / 'audit.db'}", folder / "evidence", "tester").close()
     return folder / "audit.db"
 
 
 @settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=st.lists(STEP, min_size=1, max_size=25))
-def test_random_edits_are_all_logged_and_verify(template, mini_checklist, steps):
+def test_random_edits_are_all_logged_and_verify(template, mini_checklist, monkeypatch, steps):
+    monkeypatch.setenv("AUDITOR_KEY_FILE", str(template.parent / "log.key"))
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "audit.db"
         shutil.copy(template, db)
