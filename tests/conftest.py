@@ -19,6 +19,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FIXED_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def log_key(tmp_path_factory, monkeypatch):
+    """Every test (and every process it starts, which inherits the environment) writes
+    change logs with a key of its own, in a folder of its own: never the user's real key
+    (`~/.config/auditor/log.key`), never a file in tmp_path that a test counts."""
+    path = tmp_path_factory.mktemp("key") / "log.key"
+    monkeypatch.setenv("AUDITOR_KEY_FILE", str(path))
+    return path
+
+
 @pytest.fixture
 def mini_checklist():
     return load_checklist(FIXTURES / "mini.yaml")
