@@ -90,7 +90,9 @@ class FindingsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="findings-heading", markup=False)
-        yield TextTable(id="findings-table", cursor_type="row", zebra_stripes=True)
+        # The owner gets the room left: the due date and how late stay in sight at 80 columns.
+        yield TextTable(id="findings-table", cursor_type="row", zebra_stripes=True,
+                        squeeze="owner")
         yield Static("", id="findings-empty", markup=False)
         yield Static("", id="finding-detail", markup=False)
         yield KeyBar(id="key-bar")

@@ -28,14 +28,67 @@ def literal(value: Any) -> Any:
 
 
 class TextTable(DataTable):
+    """`squeeze` names a column that gets only the room the others leave in the table's
+    width (at least `SQUEEZED_LEAST` cells), so that the columns after it stay in sight
+    however long its texts are."""
+
+    SQUEEZED_LEAST = 3
+
+    def __init__(self, *args: Any, squeeze: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.squeeze = squeeze
+        self._fit_due = False
+
     def add_row(self, *cells: Any, **kwargs: Any) -> Any:
-        return super().add_row(*(literal(c) for c in cells), **kwargs)
+        key = super().add_row(*(literal(c) for c in cells), **kwargs)
+        self._fit_later()
+        return key
 
     def update_cell(self, row_key: Any, column_key: Any, value: Any, **kwargs: Any) -> None:
         super().update_cell(row_key, column_key, literal(value), **kwargs)
+        self._fit_later()
 
     def update_cell_at(self, coordinate: Any, value: Any, **kwargs: Any) -> None:
         super().update_cell_at(coordinate, literal(value), **kwargs)
+        self._fit_later()
+
+    def on_resize(self) -> None:
+        self._fit_later()
+
+    def _fit_later(self) -> None:
+        if self.squeeze is not None and not self._fit_due and self.is_attached:
+            self._fit_due = True
+            self.call_after_refresh(self._fit_squeezed)
+
+    def _fit_squeezed(self) -> None:
+        """Give the squeezed column its room: the columns are laid out again (with the
+        rows, the cursor kept) only when its width has to change."""
+        self._fit_due = False
+        squeezed = next((c for c in self.ordered_columns if c.key == self.squeeze), None)
+        if squeezed is None or not self.size.width:
+            return
+        others = sum(c.get_render_width(self) for c in self.ordered_columns
+                     if c is not squeezed)
+        room = (self.size.width - self.styles.scrollbar_size_vertical - others
+                - 2 * self.cell_padding)
+        natural = max([cell_width(squeezed.label),
+                       *(cell_width(self.get_cell(row.key, squeezed.key))
+                         for row in self.ordered_rows)])
+        width: int | None = None if room >= natural else max(self.SQUEEZED_LEAST, room)
+        if width == (None if squeezed.auto_width else squeezed.width):
+            return
+        columns = [(c.key, c.label, width if c is squeezed else
+                    (None if c.auto_width else c.width)) for c in self.ordered_columns]
+        rows = [(row.key, self.get_row(row.key), row.height) for row in self.ordered_rows]
+        cursor = self.cursor_coordinate
+        self.clear(columns=True)
+        for key, label, column_width in columns:
+            self.add_column(label, width=column_width, key=key.value)
+        for key, cells, height in rows:
+            super().add_row(*cells, height=height, key=key.value)
+        if rows:
+            self.move_cursor(row=min(cursor.row, len(rows) - 1), column=cursor.column,
+                             animate=False)
 
 
 class RowTable(TextTable):
