@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 
 from auditor.commands import (
     Context,
@@ -23,7 +22,7 @@ from auditor.commands import (
     with_hint,
 )
 from auditor.domain.errors import AuditorError
-from auditor.domain.files import use_private_temp, way_out
+from auditor.domain.files import way_out
 
 GROUPS = (checklists, audits, findings, exchange, surveillance, maintenance, tui)
 
@@ -48,8 +47,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ctx = Context.from_args(args)
     handler = getattr(args, "handler", None) or tui.home
-    shared_temp = tempfile.tempdir
-    use_private_temp(ctx.settings.data_dir / "tmp")
     try:
         return int(handler(ctx, args) or 0)
     except AuditorError as exc:
@@ -68,7 +65,6 @@ def main(argv: list[str] | None = None) -> int:
         ctx.err(line or with_hint(damage, args))
         return 1
     finally:
-        tempfile.tempdir = shared_temp  # main() may be called again in one process (tests)
         ctx.close()
 
 

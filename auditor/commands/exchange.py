@@ -23,10 +23,12 @@ def register(commands) -> None:
 
 
 def export(ctx, args) -> int:
+    from auditor.domain.files import private_temp
     from auditor.exchange.workbook_export import export_workbook
 
     number = audit_id(args.audit)
-    path = export_workbook(ctx.store, number, args.output)
+    with private_temp(ctx.settings.data_dir / "tmp"):
+        path = export_workbook(ctx.store, number, args.output)
     findings = len(ctx.store.findings(number))
     ctx.print(f"audit {number}: NC report with {findings} finding(s) written to {path}")
     return 0

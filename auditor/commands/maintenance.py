@@ -28,7 +28,8 @@ def backup(ctx, args) -> int:
 
 
 def restore(ctx, args) -> int:
-    from auditor.domain.db import check_backup, replace_unusable, sqlite_path
+    from auditor.domain.backup import check_backup, replace_unusable
+    from auditor.domain.db import sqlite_path
     from auditor.domain.errors import DatabaseProblem
 
     path = sqlite_path(ctx.settings.db_url)

@@ -33,9 +33,11 @@ def compare(ctx, args) -> int:
 
     result = compare_audits(ctx.store, audit_id(args.old), audit_id(args.new))
     if args.output:
+        from auditor.domain.files import private_temp
         from auditor.exchange.comparison_sheet import save_comparison
 
-        written = save_comparison(result, Path(args.output))
+        with private_temp(ctx.settings.data_dir / "tmp"):
+            written = save_comparison(result, Path(args.output))
         if not args.json:
             ctx.print(f"comparison written to {written}")
     if args.json:

@@ -39,6 +39,7 @@ def open_ui_store(settings):
 
 
 def _run(ctx, audit: int | None = None) -> int:
+    from auditor.domain.files import private_temp
     from auditor.ui.app import AuditorApp
 
     ctx.close()  # a store the command used (demo's filling) waits long: not the TUI's
@@ -53,7 +54,8 @@ def _run(ctx, audit: int | None = None) -> int:
         # (70 ms of a fresh process's 490 ms to the audit screen).
         gc.freeze()
         try:
-            app.run()
+            with private_temp(ctx.settings.data_dir / "tmp"):  # the TUI's exports
+                app.run()
         finally:
             gc.unfreeze()
     finally:

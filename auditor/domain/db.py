@@ -5,13 +5,11 @@ Nothing here runs at import time; `open_engine` is called by whoever builds the 
 
 from __future__ import annotations
 
-import functools
 import os
 import sqlite3
 import tempfile
 import time
 from contextlib import closing
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 
 from .errors import DatabaseProblem
-from .files import private_folder, replacing, unused_name, way_out
+from .files import private_folder, way_out
 
 # The newest migration this code knows. Checked against the migration scripts by a test;
 # kept here so that opening an up-to-date database never has to import Alembic.
@@ -61,7 +59,7 @@ def _configure_sqlite(engine: Engine, busy: dict[str, int]) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def _check_file(path: Path, *, writable: bool = True) -> None:
+def check_file(path: Path, *, writable: bool = True) -> None:
     """Refuse a file that is not a SQLite database before SQLite touches it."""
     try:
         if not path.exists():
@@ -91,7 +89,7 @@ def _check_file(path: Path, *, writable: bool = True) -> None:
         raise DatabaseProblem(f"{path}: the database is not writable; check its permissions")
 
 
-def _create_private_file(path: Path) -> None:
+def create_private_file(path: Path) -> None:
     private_folder(path.parent)
     if not path.exists():
         try:
@@ -102,7 +100,7 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def _sqlite_engine(path: Path) -> Engine:
+def sqlite_engine(path: Path) -> Engine:
     return create_engine(URL.create("sqlite", database=str(path)), connect_args={
         "check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
@@ -117,7 +115,7 @@ def _create_database(path: Path) -> None:
     os.close(fd)
     building = Path(name)
     try:
-        engine = _sqlite_engine(building)
+        engine = sqlite_engine(building)
         _configure_sqlite(engine, {"ms": BUSY_TIMEOUT_MS})
         try:
             _run_alembic(engine)
@@ -147,7 +145,7 @@ def open_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     (and migrating) always waits the long one."""
     path = sqlite_path(url)
     if path is not None:
-        _check_file(path)
+        check_file(path)
         if path.exists() and path.stat().st_size == 0:
             # not ours: a new database is linked into place whole (_create_database)
             raise DatabaseProblem(f"{path}: is an empty file, not an auditor database; "
@@ -303,6 +301,8 @@ def migrate(engine: Engine, path: Path | None) -> None:
         return
     _refuse_unknown(path if path is not None else _safe_url(str(engine.url)), revision)
     if revision is not None and path is not None:
+        from .backup import backup_before_migration  # only a database behind pays for it
+
         backup_before_migration(path, revision)
     _run_alembic(engine)
 
@@ -334,176 +334,3 @@ def _run_alembic(engine: Engine) -> None:
             raw.execute("PRAGMA foreign_keys=ON")
             if problems:
                 raise DatabaseProblem(f"migration left broken references: {problems[:3]}")
-
-
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def backup_before_migration(path: Path, revision: str) -> Path:
-    return _copy_beside(path, f"{path.name}.pre-{revision}-{_stamp()}")
-
-
-def _copy_beside(path: Path, stem: str) -> Path:
-    """A backup of `path` beside it under a name nothing else has (unused_name)."""
-    target = unused_name(path.parent, stem, ".bak")
-    try:
-        return backup_sqlite(path, target)
-    except BaseException:
-        target.unlink(missing_ok=True)  # the empty reservation, nothing else
-        raise
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
-    except OSError:
-        return False
-
-
-def backup_sqlite(source: Path, target: Path) -> Path:
-    """A consistent copy of a live database (SQLite's online backup), owner-only."""
-    if _same_file(source, target):
-        raise DatabaseProblem(f"{target}: that is the database itself; give another path")
-    if target.is_dir():
-        raise DatabaseProblem(f"{target}: is a folder; give a file name for the backup")
-    try:
-        private_folder(target.parent)
-        with replacing(target) as part:
-            src = sqlite3.connect(f"file:{source}?mode=ro", uri=True,
-                                  timeout=BUSY_TIMEOUT_MS / 1000)
-            try:
-                dst = sqlite3.connect(part.path)
-                try:
-                    src.backup(dst)
-                    dst.execute("PRAGMA journal_mode=DELETE")
-                finally:
-                    dst.close()
-            finally:
-                src.close()
-    except (OSError, sqlite3.Error) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise DatabaseProblem(
-            f"{target}: cannot write the backup ({reason}); give another path"
-        ) from None
-    return target
-
-
-def check_backup(path: Path) -> str:
-    """The schema revision of a backup file, after an integrity check; raises if unusable.
-    The backup is only read: one on read-only media restores as well."""
-    _check_file(path, writable=False)
-    if not path.exists() or path.stat().st_size == 0:
-        raise DatabaseProblem(f"{path}: no backup there; give the path of a backup file")
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            status = conn.execute("PRAGMA integrity_check").fetchone()[0]
-            if status != "ok":
-                raise DatabaseProblem(f"{path}: the backup is damaged ({status})")
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            if "alembic_version" not in tables or "audit" not in tables:
-                raise DatabaseProblem(f"{path}: not an auditor backup (no audit tables)")
-            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-            found = schema_objects(conn)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseProblem(f"{path}: not a usable backup ({exc})") from None
-    if revision not in KNOWN_REVISIONS:
-        raise DatabaseProblem(
-            f"{path}: the backup has schema {revision}, newer than this auditor knows"
-        )
-    # A trigger or a view in a backup would act on every later write (one rewrote typed
-    # notes); a backup is taken only when it holds exactly what our migrations make.
-    expected = migrated_schema(revision)
-    if found != expected:
-        strange = sorted(found - expected) or sorted(expected - found)
-        kind, name, _sql = strange[0]
-        what = "has" if found - expected else "lacks"
-        raise DatabaseProblem(
-            f"{path}: not a backup auditor made: its schema {what} the {kind} {name!r}, "
-            f"which schema {revision} does not; give a backup made by `auditor backup`",
-            elsewhere=True)
-    return revision
-
-
-def schema_objects(conn: sqlite3.Connection) -> frozenset[tuple[str, str, str]]:
-    """Every table, index, trigger and view of a database, with its SQL written one way
-    (case, quotes and white space do not count), to be compared with another's."""
-    rows = conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
-    return frozenset(
-        (kind, name, " ".join((sql or "").lower().replace('"', "").replace("`", "").split()))
-        for kind, name, sql in rows)
-
-
-@functools.cache
-def migrated_schema(revision: str) -> frozenset[tuple[str, str, str]]:
-    """The schema our migrations make at `revision`, built once in a scratch database."""
-    from alembic import command
-    from alembic.config import Config
-
-    with tempfile.TemporaryDirectory(prefix="auditor-schema-") as scratch:
-        engine = _sqlite_engine(Path(scratch) / "schema.db")
-        try:
-            cfg = Config()
-            cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-            with engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, revision)
-            with closing(sqlite3.connect(Path(scratch) / "schema.db")) as made:
-                return schema_objects(made)
-        finally:
-            engine.dispose()
-
-
-def restore_sqlite(backup: Path, target: Path) -> None:
-    """Put a checked backup in place of the database, keeping the old one beside it.
-
-    The copy goes through SQLite's backup API into the live file, under its lock, so a
-    process that has the database open sees either the old or the restored content.
-    """
-    check_backup(backup)
-    if _same_file(backup, target):
-        raise DatabaseProblem(f"{backup}: that is the database itself; give a backup file")
-    if target.exists() and target.stat().st_size:
-        _copy_beside(target, f"{target.name}.before-restore-{_stamp()}")
-    else:
-        _create_private_file(target)
-    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    os.chmod(target, 0o600)
-
-
-def replace_unusable(backup: Path, target: Path) -> Path:
-    """Put a checked backup in place of a database that cannot be opened at all (damaged,
-    not a database, a schema this auditor refuses), which `restore_sqlite` cannot copy
-    into. The unusable file and its journal files are kept beside it, renamed; returns
-    the kept file."""
-    check_backup(backup)
-    if _same_file(backup, target):
-        raise DatabaseProblem(f"{backup}: that is the database itself; give a backup file")
-    if not target.is_file():
-        raise DatabaseProblem(f"{target}: not a database file; give the path of the database")
-    kept = unused_name(target.parent, f"{target.name}.unusable-{_stamp()}")
-    incoming = backup_sqlite(backup, target.with_name(f"{target.name}.restoring"))
-    try:
-        os.replace(target, kept)
-        for suffix in ("-wal", "-shm"):
-            journal = target.with_name(target.name + suffix)
-            if journal.exists():
-                os.replace(journal, kept.with_name(kept.name + suffix))
-        os.replace(incoming, target)
-    except OSError as exc:
-        raise DatabaseProblem(
-            f"{target}: cannot put the backup in place ({exc.strerror}); the backup is "
-            f"ready as {incoming}"
-        ) from None
-    return kept

@@ -71,12 +71,15 @@ def private_folder(path: Path) -> Path:
 STALE_TEMP_SECONDS = 3600  # no export or import runs for an hour: older leftovers are dead
 
 
-def use_private_temp(folder: Path) -> Path | None:
-    """Temporary files of this process go to `folder` (owner-only, in the data folder),
-    not to the shared temp folder: openpyxl writes each sheet of an export there first,
-    and a killed export left the audit's notes and findings in $TMPDIR for anyone to
-    read. What a killed process left behind more than an hour ago is swept. None (the
-    system's temp folder stays) when the folder cannot be made."""
+@contextmanager
+def private_temp(folder: Path) -> Iterator[Path | None]:
+    """While the body runs, temporary files of this process go to `folder` (owner-only, in
+    the data folder), not to the shared temp folder: openpyxl writes each sheet of an
+    export there first, and a killed export left the audit's notes and findings in $TMPDIR
+    for anyone to read. What a killed run left there more than an hour ago is swept.
+    Yields None (the system's temp folder stays) when the folder cannot be made."""
+    shared = tempfile.tempdir
+    made: Path | None = folder
     try:
         private_folder(folder)
         os.chmod(folder, 0o700)
@@ -86,9 +89,13 @@ def use_private_temp(folder: Path) -> Path | None:
                     now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
                 Path(entry.path).unlink(missing_ok=True)
     except OSError:
-        return None
-    tempfile.tempdir = str(folder)
-    return folder
+        made = None
+    if made is not None:
+        tempfile.tempdir = str(folder)
+    try:
+        yield made
+    finally:
+        tempfile.tempdir = shared
 
 
 def unused_name(folder: Path, stem: str, suffix: str = "") -> Path:

@@ -19,9 +19,10 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from .audits import AuditRegister, AuditSummary
+from .backup import backup_sqlite, restore_sqlite
 from .base import StoreCore, utcnow
 from .change_trail import ChangeTrail
-from .db import backup_sqlite, migrate, open_engine, restore_sqlite, sqlite_path
+from .db import migrate, open_engine, sqlite_path
 from .errors import AuditorError
 from .evidence import EvidenceRegister
 from .findings import FindingRegister

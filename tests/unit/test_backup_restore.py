@@ -181,7 +181,7 @@ def test_restores_in_the_same_second_keep_every_previous_database(live, tmp_path
     # The copy kept before a restore was named to the second: a second restore within
     # that second overwrote it, and the original database was gone though the message
     # said it was kept. The clock is held still here, so the names would collide.
-    from auditor.domain import db as dbmod
+    from auditor.domain import backup as dbmod
 
     db, good = live
     original = audit_content(db)
