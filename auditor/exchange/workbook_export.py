@@ -33,7 +33,6 @@ from .workbook_sheets import (
     Styles,
     check_xlsx_target,
     discard_workbook,
-    findings_by_clause,
     header_lines,
     header_row,
     print_area,
@@ -44,8 +43,8 @@ from .workbook_sheets import (
     value_cell,
     write_checklist,
     write_evidence,
-    write_summary,
 )
+from .workbook_summary import findings_by_clause, write_summary
 from .xlsx_text import read_text, text_cell, text_hash, xml_text
 
 Progress = Callable[[float, str], None]

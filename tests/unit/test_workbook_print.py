@@ -29,8 +29,8 @@ from auditor.exchange.workbook_sheets import (
     MAX_ROW_POINTS,
     line_width,
     text_lines,
-    text_pieces,
 )
+from auditor.exchange.workbook_summary import text_pieces
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
