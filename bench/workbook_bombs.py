@@ -135,6 +135,13 @@ def many_rows(xml: bytes, rows: int) -> bytes:
     return xml.replace(b"</sheetData>", filler + b"</sheetData>", 1)
 
 
+def unknown_ids(xml: bytes, rows: int) -> bytes:
+    """`rows` rows below the findings, each with a finding id the audit does not have."""
+    filler = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>NC-2026-9%05d</t></is>'
+                      b"</c></row>" % (n, n, n) for n in range(100, 100 + rows))
+    return xml.replace(b"</sheetData>", filler + b"</sheetData>", 1)
+
+
 def many_cells(xml: bytes, cells: int) -> bytes:
     filler = b'<row r="9999">' + b"<c/>" * cells + b"</row>"
     return xml.replace(b"</sheetData>", filler + b"</sheetData>", 1)
@@ -170,6 +177,7 @@ def bombs(base: Path, folder: Path) -> dict[str, Path]:
         "dimension": {findings: with_dimension},
         "dimension+value": {findings: lambda x: with_dimension(x, last_cell=True)},
         "dimension+100k rows": {findings: lambda x: many_rows(with_dimension(x), 100_000)},
+        "9,900 unknown ids": {findings: lambda x: unknown_ids(x, 9_900)},
         "styles 250k": {"xl/styles.xml": lambda x: many_styles(x, 250_000)},
         "shared strings 5M": {"xl/sharedStrings.xml": shared_strings(5_000_000),
                               "xl/_rels/workbook.xml.rels": add_strings_rel,

@@ -162,6 +162,30 @@ def test_a_bomb_in_a_sheet_the_import_does_not_read_is_never_unpacked(setup, tmp
     assert not plan.errors and plan.changes == []
 
 
+def test_many_unknown_finding_ids_are_counted_not_each_looked_up(setup, tmp_path,
+                                                                 monkeypatch):
+    # 9,900 made-up ids took over a minute: each was looked up in every other audit.
+    store, aid, _, path = setup
+    monkeypatch.setattr(followup_import, "MAX_UNKNOWN_LISTED", 3)
+    sheet = _parts(path)["Findings"]
+    rows = b"".join(b'<row r="%d">' % n + _inline(f"A{n}", b"NC-2026-9%03d" % n) + b"</row>"
+                    for n in range(100, 110))
+    bomb = _rewrite(path, tmp_path / "bomb.xlsx", {sheet: lambda x: _add_row(x, rows)})
+    looked_up = []
+    real = followup_import._unknown
+    monkeypatch.setattr(followup_import, "_unknown",
+                        lambda *a: looked_up.append(a[1]) or real(*a))
+    before = audit_document(store, aid)
+    plan = plan_followup(store, aid, bomb)
+    assert plan.errors == [
+        *(f"Findings!A{n}: unknown finding id 'NC-2026-9{n}'; finding ids must stay as "
+          "exported" for n in (100, 101, 102)),
+        "Findings!A103: and 7 more finding ids this audit does not have, down to A109; "
+        "finding ids must stay as exported"]
+    assert len(looked_up) == 3
+    assert audit_document(store, aid) == before
+
+
 # -- styles and shared strings ---------------------------------------------------------------
 
 
