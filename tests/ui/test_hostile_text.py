@@ -76,16 +76,33 @@ async def test_every_notification_is_plain_text(make_app, monkeypatch):
 HOSTILE_CHECKLIST = (Path(__file__).parent.parent / "fixtures" / "mini.yaml").read_text() \
     .replace("title: Mini checklist for tests", 'title: "Mini [/] checklist [b]x"') \
     .replace("title: Design and development controls",
-             'title: "Design [/] controls [red]\\u001b]0;pwned\\u0007"') \
+             'title: "Design [/] controls [red]"') \
     .replace("- How are design reviews planned and recorded for a release?",
              '- "How are reviews [/b] planned?"')
 
 
+def _with_title(data: dict, ref: str, title: str) -> dict:
+    """The checklist as a dict, with item `ref` given `title`."""
+    def walk(items):
+        for item in items:
+            if item["ref"] == ref:
+                item["title"] = title
+            walk(item.get("children", []))
+    walk(data["items"])
+    return data
+
+
 async def test_checklist_text_is_shown_as_it_is_on_the_tree_programme_and_comparison(
         make_app, store, text_of):
+    from auditor.domain.checklist import Checklist
     from auditor.exchange.checklist_yaml import parse_checklist
 
-    checklist = parse_checklist(HOSTILE_CHECKLIST, "hostile.yaml")
+    # The loader refuses control characters now; a snapshot stored before it did (or a
+    # restored database) may still hold them, and the screens must show them as escapes.
+    data = parse_checklist(HOSTILE_CHECKLIST, "hostile.yaml").to_dict()
+    checklist = Checklist.from_dict(_with_title(data, "8.3.4",
+                                                "Design [/] controls [red]\x1b]0;pwned\x07"))
+    assert checklist.item("8.3.4").title.endswith("\x07")
     first = store.create_audit(checklist, title="A", auditee=AUDITEE)
     store.record_result(first.id, "8.3.4", "minor", statement="Late review [/]")
     store.close_audit(first.id)
