@@ -138,8 +138,13 @@ class Driver:
         token = self.token()
         fields = {"root_cause": f"cause {token}", "corrective_action": f"action {token}"}
         expect = [[["finding", finding.code, k], v] for k, v in fields.items()]
-        self.run("update_finding", expect, [],
-                 lambda: self.store.update_finding(finding.code, fields, by_auditee=True))
+        try:
+            self.run("update_finding", expect, [],
+                     lambda: self.store.update_finding(finding.code, fields, by_auditee=True))
+        except AuditorError as exc:
+            # Another writer closed or cancelled it first (the concurrency test): its
+            # auditee answers are final now, so the store refuses and nothing changes.
+            emit("REFUSED", {"n": self.n, "reason": str(exc)})
 
     def move_finding(self, audit: int) -> None:
         findings = self.store.findings(audit)
