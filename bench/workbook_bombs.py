@@ -142,6 +142,17 @@ def unknown_ids(xml: bytes, rows: int) -> bytes:
     return xml.replace(b"</sheetData>", filler + b"</sheetData>", 1)
 
 
+def full_rows(xml: bytes, rows: int, chars: int) -> bytes:
+    """`rows` rows below the findings, 15 text cells of `chars` characters each and no
+    finding id: as much as the limits let through (each row is a warning)."""
+    text = (b"An answer typed by the auditee, " * (chars // 32 + 1))[:chars]
+    filler = b"".join(b'<row r="%d">' % n + b"".join(
+        b'<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % (col, n, text)
+        for col in (bytes([c]) for c in b"BCDEFGHIJKLMNOP"))
+        + b"</row>" for n in range(100, 100 + rows))
+    return xml.replace(b"</sheetData>", filler + b"</sheetData>", 1)
+
+
 def many_cells(xml: bytes, cells: int) -> bytes:
     filler = b'<row r="9999">' + b"<c/>" * cells + b"</row>"
     return xml.replace(b"</sheetData>", filler + b"</sheetData>", 1)
@@ -178,6 +189,7 @@ def bombs(base: Path, folder: Path) -> dict[str, Path]:
         "dimension+value": {findings: lambda x: with_dimension(x, last_cell=True)},
         "dimension+100k rows": {findings: lambda x: many_rows(with_dimension(x), 100_000)},
         "9,900 unknown ids": {findings: lambda x: unknown_ids(x, 9_900)},
+        "at the limits": {findings: lambda x: full_rows(x, 9_900, 130)},
         "styles 250k": {"xl/styles.xml": lambda x: many_styles(x, 250_000)},
         "shared strings 5M": {"xl/sharedStrings.xml": shared_strings(5_000_000),
                               "xl/_rels/workbook.xml.rels": add_strings_rel,

@@ -37,8 +37,9 @@ MAX_PARTS = limits.MAX_PARTS
 # already took before the report came) to the last day of the tenth year after it (an
 # action that needs a budget, a rebuild, a new system; certification cycles are three
 # years). Outside that it is a typing slip (2062 for 2026, a serial of -5, year 1).
-# Unknown finding ids named one by one (each needs a look in the other audits); the rest
-# are counted in one line, so a sheet of 10,000 made-up ids costs no more than this.
+# Unknown finding ids named one by one (each needs a look in the other audits), and rows
+# without an id warned of one by one; the rest are counted in one line, so a sheet of
+# 10,000 made-up ids or answers without ids costs no more than this, and reads shortly.
 MAX_UNKNOWN_LISTED = 20
 DUE_YEARS_BEFORE = 1
 DUE_YEARS_AFTER = 10
@@ -290,13 +291,16 @@ def _read_findings(store, audit_id: int, rows: list[tuple],
     # First the workbook alone: a row whose every cell is as exported needs no lookup in
     # the database; only the others (and ids the export does not know) are read.
     pending: list[tuple[str, int, dict[str, Any]]] = []
+    idless: list[str] = []
     for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
         cells = {h: (row[i] if i < len(row) else None) for h, i in columns.items()}
         code = read_text(cells[layout.ID_HEADER]).strip()
         where = f"{SHEET}!{get_column_letter(id_col + 1)}{offset}"
         if not code:
             if any(read_text(cells.get(h)).strip() for h in layout.AUDITEE_HEADERS):
-                plan.warnings.append(f"{where}: a row without a finding id; it is ignored")
+                if len(idless) < MAX_UNKNOWN_LISTED:
+                    plan.warnings.append(f"{where}: a row without a finding id; it is ignored")
+                idless.append(where)
             continue
         if code in seen:
             plan.errors.append(f"{where}: finding {code} appears again (first in row "
@@ -307,6 +311,11 @@ def _read_findings(store, audit_id: int, rows: list[tuple],
         if before is None or any(text_hash(read_text(cells[h])) != before.get(h)
                                  for h in compared):
             pending.append((code, offset, cells))
+    if len(idless) > MAX_UNKNOWN_LISTED:
+        plan.warnings.append(f"{idless[MAX_UNKNOWN_LISTED]}: and "
+                             f"{len(idless) - MAX_UNKNOWN_LISTED:,} more rows without a "
+                             f"finding id, down to {idless[-1].split('!')[-1]}; they are "
+                             "ignored")
     if not pending:
         return
     findings = {f.code: f for f in store.findings(audit_id, codes=[p[0] for p in pending])}

@@ -186,6 +186,21 @@ def test_many_unknown_finding_ids_are_counted_not_each_looked_up(setup, tmp_path
     assert audit_document(store, aid) == before
 
 
+def test_many_rows_without_an_id_are_one_warning_after_the_first(setup, tmp_path,
+                                                                  monkeypatch):
+    store, aid, _, path = setup
+    monkeypatch.setattr(followup_import, "MAX_UNKNOWN_LISTED", 2)
+    sheet = _parts(path)["Findings"]
+    rows = b"".join(b'<row r="%d">' % n + _inline(f"I{n}", b"an answer") + b"</row>"
+                    for n in range(100, 110))
+    plan = plan_followup(store, aid, _rewrite(path, tmp_path / "rows.xlsx",
+                                              {sheet: lambda x: _add_row(x, rows)}))
+    assert not plan.errors and plan.warnings == [
+        "Findings!A100: a row without a finding id; it is ignored",
+        "Findings!A101: a row without a finding id; it is ignored",
+        "Findings!A102: and 8 more rows without a finding id, down to A109; they are ignored"]
+
+
 # -- styles and shared strings ---------------------------------------------------------------
 
 
