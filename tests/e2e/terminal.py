@@ -67,6 +67,35 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} did not go; the screen shows:\n{self.screen()}")
 
+    def styled(self) -> str:
+        """The screen with its colours and attributes (which field has the focus)."""
+        done = self.tmux("capture-pane", "-p", "-e", "-t", self.session, check=False)
+        return done.stdout
+
+    def styled_line(self, label: str) -> str:
+        """The first line that starts with `label`, with its colours."""
+        plain = self.screen().splitlines()
+        styled = self.styled().splitlines()
+        for n, line in enumerate(plain):
+            if line.strip().startswith(label) and n < len(styled):
+                return styled[n]
+        raise AssertionError(f"no line starts with {label!r}; the screen shows:\n"
+                             + "\n".join(plain))
+
+    def move_focus(self, key: str, label: str, timeout: float = 10.0) -> None:
+        """Press `key` (tab, shift+tab) and wait until the field of the line `label`
+        looks focused (its colours change): text typed before the focus moved would go
+        to the field left, so a typist's eyes wait for it too."""
+        before = self.styled_line(label)
+        self.tmux("send-keys", "-t", self.session, key)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.styled_line(label) != before:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"{key} did not move to {label!r}; the screen shows:\n"
+                             f"{self.screen()}")
+
     def keys(self, *keys: str, literal: bool = False, pause: float = 0.15) -> None:
         for key in keys:
             self.tmux("send-keys", "-t", self.session, *(["-l"] if literal else []), key)
