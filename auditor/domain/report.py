@@ -1,0 +1,381 @@
+"""The audit report (DESIGN section 9, ISO 19011 6.5.1 in substance) as one content model.
+
+`build_report(store, audit_id)` reads the audit once and gives an `AuditReport`: plain,
+frozen values that the three renderers (`auditor.exchange.report_md`, `report_docx`,
+`report_pdf`) lay out, each in its own format. Nothing here knows a file format; the
+model decides what the report says, the renderers only how it looks.
+
+User text (titles, statements, notes, names) is held as typed, less what no document
+should carry (`report_text`): control characters other than line breaks and tabs, lone
+surrogates, non-characters, and the invisible direction overrides that could reorder
+the text shown around them. Line breaks are kept (as `\n`); each renderer escapes the
+rest for its format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from .checklist import Checklist, ChecklistItem
+from .derived import is_open_status
+from .models import Audit, Evidence, Finding
+from .summary import GRADE_ORDER, RESULT_ORDER, STATUS_ORDER, count_audit
+from .vocab import (
+    GRADE_LABELS,
+    RESULT_LABELS,
+    AuditStatus,
+    FindingStatus,
+    Grade,
+    Result,
+    status_label,
+    words,
+)
+
+if TYPE_CHECKING:
+    from .store import Store
+
+# C0 controls but TAB and LF, DEL, C1 controls, lone surrogates, the non-characters
+# U+FFFE/U+FFFF, and the bidirectional embedding, override and isolate controls.
+_DROPPED = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+    "\u202a-\u202e\u2066-\u2069]")
+SHA_PREFIX = 12  # hex digits of an evidence file's SHA-256 named in the report
+
+# The statement that every audit's conclusions rest on samples (ISO 19011 6.5.1).
+SAMPLING_STATEMENT = (
+    "The audit was based on samples of the information available; its findings and "
+    "conclusions rest on those samples, and conformity of what was not sampled is not "
+    "implied.")
+DRAFT_MARK = "DRAFT: the audit is not closed; this report may still change"
+GRADES_APART = (Grade.GOOD_PRACTICE, Grade.OFI)
+AUDIT_TYPE_LABELS = {"internal": "Internal", "gap": "Gap analysis",
+                     "surveillance": "Surveillance", "recertification": "Recertification",
+                     "supplier": "Supplier"}
+
+
+def report_text(value: object) -> str:
+    """User text as a report holds it: CR and CRLF and the Unicode line and paragraph
+    separators as LF, and without the characters no document should carry."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    return _DROPPED.sub("", text)
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
+
+
+def _span(start: date | None, end: date | None) -> str:
+    if start and end and start != end:
+        return f"{start.isoformat()} to {end.isoformat()}"
+    return _day(start or end)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of the audit's facts: a label of ours and the user's value."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ClauseResults:
+    """The results of the assessable items under one top-level clause, in RESULT_ORDER."""
+
+    ref: str
+    title: str
+    counts: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class Summary:
+    result_labels: tuple[str, ...]          # the columns of `by_clause`
+    by_clause: tuple[ClauseResults, ...]
+    assessed: int
+    assessable: int
+    findings_by_grade: tuple[Count, ...]    # cancelled findings left out
+    findings_by_status: tuple[Count, ...]   # every finding, cancelled ones too
+    nonconformities: int
+    conclusion: str
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    label: str
+    kind: str
+    sha256_prefix: str   # "" for evidence that is no file (an interview, a reference)
+
+
+@dataclass(frozen=True)
+class ReportFinding:
+    code: str
+    ref: str
+    item_title: str
+    grade: str
+    grade_label: str
+    requirement: str
+    statement: str
+    objective_evidence: str
+    process_area: str
+    evidence: tuple[EvidenceFile, ...]
+    status: str
+    status_label: str
+    repeat_of: str
+
+
+@dataclass(frozen=True)
+class NotCovered:
+    """Assessable items not assessed, under one top-level clause."""
+
+    ref: str
+    title: str
+    items: tuple[tuple[str, str], ...]   # (ref, title)
+
+
+@dataclass(frozen=True)
+class PreviousFinding:
+    """A finding of the previous audit and what became of it."""
+
+    code: str
+    ref: str
+    grade_label: str
+    statement: str
+    status_label: str
+    verified_by: str
+    verified_on: str
+    verification_note: str
+    repeated_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """An open finding and the action agreed on it."""
+
+    code: str
+    ref: str
+    grade_label: str
+    status_label: str
+    owner: str
+    due_date: str
+    corrective_action: str
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    audit_id: int
+    title: str
+    auditee: str
+    draft: bool
+    seal: str | None
+    generated_at: str
+    facts: tuple[Fact, ...]
+    summary: Summary
+    findings: tuple[ReportFinding, ...]        # nonconformities and observations
+    good_practices: tuple[ReportFinding, ...]
+    ofis: tuple[ReportFinding, ...]
+    not_covered: tuple[NotCovered, ...]
+    previous_audit: str                         # "" when the audit follows none
+    previous_findings: tuple[PreviousFinding, ...]
+    follow_up: tuple[FollowUp, ...]
+    sampling_statement: str
+    confidentiality: str
+    distribution: tuple[str, ...]
+
+    @property
+    def draft_mark(self) -> str:
+        return DRAFT_MARK if self.draft else ""
+
+    @property
+    def seal_line(self) -> str:
+        if self.seal is None:
+            return ""
+        return (f"Seal: {self.seal} (check it with `auditor audits verify "
+                f"{self.audit_id} --seal {self.seal}`)")
+
+
+def _top_level(checklist: Checklist) -> list[tuple[ChecklistItem, list[ChecklistItem]]]:
+    """Each top-level item with the assessable items under it (itself included)."""
+    groups = []
+    for top in checklist.items:
+        found: list[ChecklistItem] = []
+        stack = [top]
+        while stack:
+            item = stack.pop()
+            if item.assessable:
+                found.append(item)
+            stack.extend(reversed(item.children))
+        groups.append((top, found))
+    return groups
+
+
+def _facts(audit: Audit, checklist: Checklist) -> tuple[Fact, ...]:
+    facts = [
+        Fact("Audit", f"{report_text(audit.title)} (no. {audit.id})"),
+        Fact("Auditee", report_text(audit.auditee)),
+        Fact("Type", AUDIT_TYPE_LABELS.get(audit.type, report_text(audit.type))),
+        Fact("Status", status_label(audit.status)),
+        Fact("Scope", report_text(audit.scope)),
+        Fact("Site", report_text(audit.site)),
+        Fact("Planned", _span(audit.planned_start, audit.planned_end)),
+        Fact("Held", _span(audit.actual_start, audit.actual_end)),
+        Fact("Lead auditor", report_text(audit.lead_auditor)),
+        Fact("Audit team", report_text(audit.team)),
+        Fact("Checklist", f"{report_text(checklist.title)} (version "
+                          f"{report_text(checklist.version)})"),
+        Fact("Standard", report_text(checklist.standard)),
+    ]
+    return tuple(f if f.value else Fact(f.label, "not given") for f in facts)
+
+
+def _evidence_files(rows: list[Evidence]) -> tuple[EvidenceFile, ...]:
+    return tuple(
+        EvidenceFile(
+            label=report_text(e.original_name or e.reference or e.description or e.kind),
+            kind=e.kind,
+            sha256_prefix=(e.sha256 or "")[:SHA_PREFIX],
+        ) for e in rows)
+
+
+def _finding(f: Finding, checklist: Checklist,
+             evidence: dict[int, list[Evidence]]) -> ReportFinding:
+    item = checklist.item(f.ref)
+    return ReportFinding(
+        code=f.code,
+        ref=report_text(f.ref),
+        item_title=report_text(item.title) if item else "",
+        grade=f.grade,
+        grade_label=_grade_label(f.grade),
+        requirement=report_text(f.requirement),
+        statement=report_text(f.statement),
+        objective_evidence=report_text(f.objective_evidence),
+        process_area=report_text(f.process_area),
+        evidence=_evidence_files(evidence.get(f.id or 0, [])),
+        status=f.status,
+        status_label=status_label(f.status),
+        repeat_of=f.repeat_of or "",
+    )
+
+
+def _grade_label(grade: str) -> str:
+    return GRADE_LABELS[Grade(grade)] if grade in Grade._value2member_map_ else grade
+
+
+def build_report(store: Store, audit_id: int) -> AuditReport:
+    """The report of one audit as the store holds it now."""
+    audit = store.audit(audit_id)
+    checklist = store.checklist_for(audit.snapshot_id)
+    shown = store.effective_results(audit_id)
+    findings = store.findings(audit_id)
+    evidence_rows = store.evidence(audit_id)
+    return assemble_report(
+        audit, checklist, shown, findings, evidence_rows,
+        previous=store.audit(audit.previous_id) if audit.previous_id else None,
+        previous_findings=store.findings(audit.previous_id) if audit.previous_id else [],
+        generated_at=store.now())
+
+
+def assemble_report(audit: Audit, checklist: Checklist, shown: dict[str, Result],
+                    findings: list[Finding], evidence_rows: list[Evidence], *,
+                    previous: Audit | None, previous_findings: list[Finding],
+                    generated_at: datetime) -> AuditReport:
+    """The report from what was read (no store): the pure part of `build_report`."""
+    counts = count_audit(checklist, shown, findings)
+    groups = _top_level(checklist)
+    by_clause = tuple(
+        ClauseResults(
+            ref=report_text(top.ref), title=report_text(top.title),
+            counts=tuple(sum(1 for i in items
+                             if shown.get(i.ref, Result.NOT_ASSESSED) == r)
+                         for r in RESULT_ORDER))
+        for top, items in groups if items)
+    not_covered = tuple(
+        NotCovered(report_text(top.ref), report_text(top.title), missing)
+        for top, items in groups
+        if (missing := tuple((report_text(i.ref), report_text(i.title)) for i in items
+                             if shown.get(i.ref, Result.NOT_ASSESSED)
+                             == Result.NOT_ASSESSED)))
+    grade_words = {g: GRADE_LABELS[g] for g in GRADE_ORDER}
+    status_words = words(FindingStatus)
+    summary = Summary(
+        result_labels=tuple(RESULT_LABELS[r] for r in RESULT_ORDER),
+        by_clause=by_clause,
+        assessed=counts.assessed,
+        assessable=counts.items,
+        findings_by_grade=tuple(Count(grade_words[g], counts.by_grade[g])
+                                for g in GRADE_ORDER),
+        findings_by_status=tuple(Count(status_words[s], counts.by_status[s])
+                                 for s in STATUS_ORDER),
+        nonconformities=counts.nonconformities,
+        conclusion=report_text(audit.conclusion),
+    )
+
+    by_finding: dict[int, list[Evidence]] = {}
+    for e in evidence_rows:
+        if e.finding_id is not None:
+            by_finding.setdefault(e.finding_id, []).append(e)
+    live = [f for f in findings if f.status != FindingStatus.CANCELLED]
+    made = [_finding(f, checklist, by_finding) for f in live]
+
+    repeated: dict[str, list[str]] = {}
+    for f in findings:
+        if f.repeat_of and f.status != FindingStatus.CANCELLED:
+            repeated.setdefault(f.repeat_of, []).append(f.code)
+    earlier = tuple(
+        PreviousFinding(
+            code=f.code, ref=report_text(f.ref), grade_label=_grade_label(f.grade),
+            statement=report_text(f.statement), status_label=status_label(f.status),
+            verified_by=report_text(f.verified_by), verified_on=_day(f.verified_on),
+            verification_note=report_text(f.verification_note),
+            repeated_by=tuple(repeated.get(f.code, ())))
+        for f in previous_findings if f.status != FindingStatus.CANCELLED)
+
+    follow_up = tuple(
+        FollowUp(code=f.code, ref=report_text(f.ref), grade_label=_grade_label(f.grade),
+                 status_label=status_label(f.status), owner=report_text(f.owner),
+                 due_date=_day(f.due_date),
+                 corrective_action=report_text(f.corrective_action))
+        for f in live if is_open_status(f.status))
+
+    closed = audit.status == AuditStatus.CLOSED
+    auditee = report_text(audit.auditee)
+    lead = report_text(audit.lead_auditor)
+    return AuditReport(
+        audit_id=audit.id or 0,
+        title=report_text(audit.title),
+        auditee=auditee,
+        draft=not closed,
+        seal=audit.seal if closed and audit.seal else None,
+        generated_at=generated_at.isoformat(timespec="seconds"),
+        facts=_facts(audit, checklist),
+        summary=summary,
+        findings=tuple(f for f in made if Grade(f.grade) not in GRADES_APART),
+        good_practices=tuple(f for f in made if f.grade == Grade.GOOD_PRACTICE),
+        ofis=tuple(f for f in made if f.grade == Grade.OFI),
+        not_covered=not_covered,
+        previous_audit=(f"{report_text(previous.title)} (no. {previous.id})"
+                        if previous is not None else ""),
+        previous_findings=earlier,
+        follow_up=follow_up,
+        sampling_statement=SAMPLING_STATEMENT,
+        confidentiality=(f"Confidential: for {auditee or 'the auditee'} and the audit team. "
+                         "Do not pass it on without the auditee's consent."),
+        distribution=(f"{auditee or 'The auditee'} (the auditee)",
+                      f"{lead or 'The lead auditor'} (lead auditor)"),
+    )

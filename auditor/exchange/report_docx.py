@@ -1,0 +1,190 @@
+"""The audit report as a Word document (python-docx).
+
+User text is only ever the text of runs (never parsed as anything), less the characters
+XML 1.0 cannot hold; a line break in it is a line break of the run. A draft carries its
+mark in the header of every page; a closed audit's seal is in the footer of every page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.shared import Pt, RGBColor
+
+from auditor.domain.report import AuditReport, ReportFinding
+from auditor.domain.text import one_line
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+RED = RGBColor(0xC0, 0x00, 0x00)
+
+
+def xml_safe(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _runs(paragraph, text: str, *, bold: bool = False) -> None:
+    """Text as runs: one per line, a line break between."""
+    lines = xml_safe(text).split("\n")
+    for number, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        run.bold = bold or None
+        if number < len(lines) - 1:
+            run.add_break(WD_BREAK.LINE)
+
+
+def _para(doc, text: str, *, bold_label: str = "", italic: bool = False):
+    p = doc.add_paragraph()
+    if bold_label:
+        p.add_run(bold_label).bold = True
+    _runs(p, text)
+    if italic:
+        for run in p.runs:
+            run.italic = True
+    return p
+
+
+def _heading(doc, text: str, level: int) -> None:
+    h = doc.add_heading(level=level)
+    h.add_run(xml_safe(one_line(text)))
+
+
+def _table(doc, header: list[str], rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = ""
+        _runs(cell.paragraphs[0], text, bold=True)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row):
+            _runs(cell.paragraphs[0], text)
+    doc.add_paragraph()
+
+
+def _finding(doc, f: ReportFinding) -> None:
+    title = f"{f.code}: {f.grade_label}, {f.ref}" + (f" {f.item_title}" if f.item_title
+                                                      else "")
+    _heading(doc, title, 3)
+    _para(doc, f.status_label + (f"; repeat of {f.repeat_of}" if f.repeat_of else ""),
+          bold_label="Status: ")
+    for label, text in (("Requirement", f.requirement), ("Statement", f.statement),
+                        ("Objective evidence", f.objective_evidence),
+                        ("Process or area", f.process_area)):
+        if text.strip():
+            _para(doc, text, bold_label=f"{label}: ")
+    if f.evidence:
+        doc.add_paragraph().add_run("Evidence:").bold = True
+        for e in f.evidence:
+            sha = f" (SHA-256 {e.sha256_prefix}…)" if e.sha256_prefix else ""
+            p = doc.add_paragraph(style="List Bullet")
+            _runs(p, f"{e.kind}: {one_line(e.label)}{sha}")
+
+
+def render_docx(report: AuditReport) -> bytes:
+    doc = Document()
+    doc.core_properties.title = xml_safe(one_line(f"Audit report: {report.title}"))[:250]
+    doc.core_properties.author = "auditor"
+    section = doc.sections[0]
+    if report.draft:
+        header = section.header.paragraphs[0]
+        run = header.add_run(report.draft_mark)
+        run.bold = True
+        run.font.color.rgb = RED
+        run.font.size = Pt(11)
+    footer = section.footer.paragraphs[0]
+    footer.add_run(xml_safe(one_line(
+        f"Audit report: {report.title}" + (f". {report.seal_line}" if report.seal
+                                           else ""))))
+    footer.runs[0].font.size = Pt(8)
+
+    _heading(doc, f"Audit report: {report.title}", 0)
+    if report.draft:
+        p = doc.add_paragraph()
+        run = p.add_run(report.draft_mark)
+        run.bold = True
+        run.font.color.rgb = RED
+    _para(doc, report.confidentiality, italic=True)
+
+    _heading(doc, "The audit", 1)
+    _table(doc, ["", ""], [[fact.label, fact.value] for fact in report.facts])
+
+    s = report.summary
+    _heading(doc, "Executive summary", 1)
+    _para(doc, f"{s.assessed} of {s.assessable} assessable items assessed; "
+               f"{s.nonconformities} nonconformit{'y' if s.nonconformities == 1 else 'ies'}.")
+    _heading(doc, "Results by clause", 2)
+    _table(doc, ["Clause", "Title", *s.result_labels, "Items"],
+           [[c.ref, one_line(c.title), *map(str, c.counts), str(c.total)]
+            for c in s.by_clause])
+    _heading(doc, "Findings by grade", 2)
+    _table(doc, ["Grade", "Findings"], [[c.label, str(c.count)] for c in s.findings_by_grade])
+    _heading(doc, "Findings by status", 2)
+    _table(doc, ["Status", "Findings"], [[c.label, str(c.count)]
+                                         for c in s.findings_by_status])
+    _heading(doc, "Conclusion", 2)
+    _para(doc, s.conclusion if s.conclusion.strip() else "No conclusion recorded yet.")
+
+    for heading, found, none in (
+            ("Findings", report.findings, "No nonconformities or observations."),
+            ("Good practices", report.good_practices, "None recorded."),
+            ("Opportunities for improvement", report.ofis, "None recorded.")):
+        _heading(doc, heading, 1)
+        if not found:
+            _para(doc, none, italic=True)
+        for f in found:
+            _finding(doc, f)
+
+    _heading(doc, "Areas not covered", 1)
+    if not report.not_covered:
+        _para(doc, "Every assessable item was assessed.", italic=True)
+    for group in report.not_covered:
+        _heading(doc, f"{group.ref} {group.title}", 2)
+        for ref, title in group.items:
+            _runs(doc.add_paragraph(style="List Bullet"), one_line(f"{ref} {title}"))
+
+    if report.previous_audit:
+        _heading(doc, "Previous findings verified", 1)
+        _para(doc, f"Findings of the previous audit, {report.previous_audit}:")
+        if not report.previous_findings:
+            _para(doc, "The previous audit raised no findings.", italic=True)
+        for old in report.previous_findings:
+            _heading(doc, f"{old.code}: {old.grade_label}, {old.ref}", 3)
+            _para(doc, old.status_label, bold_label="Status now: ")
+            if old.statement.strip():
+                _para(doc, old.statement, bold_label="Statement: ")
+            verified = ", ".join(x for x in (old.verified_by, old.verified_on) if x)
+            if verified:
+                _para(doc, verified, bold_label="Verified: ")
+            if old.verification_note.strip():
+                _para(doc, old.verification_note, bold_label="Verification: ")
+            if old.repeated_by:
+                _para(doc, ", ".join(old.repeated_by), bold_label="Repeated by: ")
+
+    _heading(doc, "Follow-up agreed", 1)
+    if not report.follow_up:
+        _para(doc, "No finding is open.", italic=True)
+    else:
+        _table(doc, ["Finding", "Clause", "Grade", "Status", "Owner", "Due",
+                     "Corrective action"],
+               [[u.code, u.ref, u.grade_label, u.status_label, u.owner or "not agreed",
+                 u.due_date or "not agreed", u.corrective_action]
+                for u in report.follow_up])
+
+    _heading(doc, "Sampling", 1)
+    _para(doc, report.sampling_statement)
+    _heading(doc, "Distribution and confidentiality", 1)
+    _para(doc, report.confidentiality)
+    _para(doc, "Distribution:")
+    for line in report.distribution:
+        _runs(doc.add_paragraph(style="List Bullet"), one_line(line))
+    if report.seal:
+        _heading(doc, "Seal", 1)
+        _para(doc, report.seal_line)
+    _para(doc, f"Written by auditor on {report.generated_at}.", italic=True)
+
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

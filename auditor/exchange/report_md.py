@@ -1,0 +1,160 @@
+"""The audit report as Markdown (CommonMark with GitHub tables).
+
+User text is text: every ASCII punctuation character that can be markup is
+backslash-escaped (one rule, so `# x`, `[link](javascript:...)`, `<script>`, `*`, a
+backtick and `|` all show as typed and none becomes markup), leading spaces become
+no-break spaces (no indented code block), line breaks are hard breaks and blank lines
+start a new paragraph; in a table cell or a heading the text is on one line. Only the
+words and marks of our own are markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.domain.report import AuditReport, ReportFinding
+from auditor.domain.text import one_line
+
+# Every ASCII punctuation character that any CommonMark or GFM construct (or a common
+# extension: math, footnotes, bare-address links) starts or ends with; the others
+# (`,` `'` `"` `;` `%` `?` `/`) are never markup and stay as typed, for a readable file.
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&=:@$^])")
+_LEADING = re.compile(r"^[ \t]+")
+
+
+def inline(text: str) -> str:
+    """User text on one line, every ASCII punctuation character escaped."""
+    return _PUNCTUATION.sub(r"\\\1", one_line(text))
+
+
+def block(text: str) -> str:
+    """User text of several lines as paragraphs: hard breaks within, blank lines
+    between, escaped as `inline` is."""
+    paragraphs = []
+    for chunk in re.split(r"\n[ \t]*\n", text.strip("\n")):
+        lines = []
+        for line in chunk.split("\n"):
+            line = line.rstrip()
+            lead = _LEADING.match(line)
+            indent = "\u00a0" * len(lead.group(0).expandtabs(4)) if lead else ""
+            lines.append(indent + _PUNCTUATION.sub(r"\\\1", line.lstrip().replace("\t", " ")))
+        paragraphs.append("\\\n".join(lines))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A table whose cells are already escaped (or are ours)."""
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
+    return out + [""]
+
+
+def _field(label: str, text: str) -> list[str]:
+    if not text.strip():
+        return []
+    return [f"**{label}:**", "", block(text), ""]
+
+
+def _finding(f: ReportFinding) -> list[str]:
+    title = f"{f.code}: {f.grade_label}, {inline(f.ref)}"
+    if f.item_title:
+        title += f" {inline(f.item_title)}"
+    out = [f"### {title}", ""]
+    out.append(f"*Status:* {f.status_label}" + (f"; repeat of {f.repeat_of}"
+                                                 if f.repeat_of else ""))
+    out.append("")
+    out += _field("Requirement", f.requirement)
+    out += _field("Statement", f.statement)
+    out += _field("Objective evidence", f.objective_evidence)
+    out += _field("Process or area", f.process_area)
+    if f.evidence:
+        out += ["**Evidence:**", ""]
+        for e in f.evidence:
+            sha = f" (SHA-256 {e.sha256_prefix}…)" if e.sha256_prefix else ""
+            out.append(f"- {e.kind}: {inline(e.label)}{sha}")
+        out.append("")
+    return out
+
+
+def render_markdown(report: AuditReport) -> str:
+    out: list[str] = []
+    if report.draft:
+        out += [f"> **{report.draft_mark}**", ""]
+    out += [f"# Audit report: {inline(report.title)}", "",
+            f"*{inline(report.confidentiality)}*", ""]
+
+    out += ["## The audit", ""]
+    out += _table(["", ""], [[f"**{fact.label}**", inline(fact.value)]
+                             for fact in report.facts])
+
+    s = report.summary
+    out += ["## Executive summary", "",
+            f"{s.assessed} of {s.assessable} assessable items assessed; "
+            f"{s.nonconformities} nonconformit{'y' if s.nonconformities == 1 else 'ies'}.",
+            "", "### Results by clause", ""]
+    out += _table(["Clause", "Title", *s.result_labels, "Items"],
+                  [[inline(c.ref), inline(c.title), *map(str, c.counts), str(c.total)]
+                   for c in s.by_clause])
+    out += ["### Findings by grade", ""]
+    out += _table(["Grade", "Findings"], [[c.label, str(c.count)]
+                                          for c in s.findings_by_grade])
+    out += ["### Findings by status", ""]
+    out += _table(["Status", "Findings"], [[c.label, str(c.count)]
+                                           for c in s.findings_by_status])
+    out += ["### Conclusion", ""]
+    out += [block(s.conclusion) if s.conclusion.strip() else "*No conclusion recorded yet.*",
+            ""]
+
+    for heading, found, none in (
+            ("Findings", report.findings, "No nonconformities or observations."),
+            ("Good practices", report.good_practices, "None recorded."),
+            ("Opportunities for improvement", report.ofis, "None recorded.")):
+        out += [f"## {heading}", ""]
+        if not found:
+            out += [f"*{none}*", ""]
+        for f in found:
+            out += _finding(f)
+
+    out += ["## Areas not covered", ""]
+    if not report.not_covered:
+        out += ["*Every assessable item was assessed.*", ""]
+    for group in report.not_covered:
+        out += [f"### {inline(group.ref)} {inline(group.title)}", ""]
+        out += [f"- {inline(ref)} {inline(title)}" for ref, title in group.items] + [""]
+
+    if report.previous_audit:
+        out += ["## Previous findings verified", "",
+                f"Findings of the previous audit, {inline(report.previous_audit)}:", ""]
+        if not report.previous_findings:
+            out += ["*The previous audit raised no findings.*", ""]
+        for p in report.previous_findings:
+            out += [f"### {p.code}: {p.grade_label}, {inline(p.ref)}", "",
+                    f"*Status now:* {p.status_label}", ""]
+            out += _field("Statement", p.statement)
+            verified = ", ".join(x for x in (inline(p.verified_by), p.verified_on) if x)
+            if verified:
+                out += [f"*Verified:* {verified}", ""]
+            out += _field("Verification", p.verification_note)
+            if p.repeated_by:
+                out += [f"*Repeated by:* {', '.join(p.repeated_by)}", ""]
+
+    out += ["## Follow-up agreed", ""]
+    if not report.follow_up:
+        out += ["*No finding is open.*", ""]
+    else:
+        out += _table(["Finding", "Clause", "Grade", "Status", "Owner", "Due",
+                       "Corrective action"],
+                      [[u.code, inline(u.ref), u.grade_label, u.status_label,
+                        inline(u.owner) or "not agreed", u.due_date or "not agreed",
+                        inline(u.corrective_action)] for u in report.follow_up])
+
+    out += ["## Sampling", "", inline(report.sampling_statement), ""]
+    out += ["## Distribution and confidentiality", "", inline(report.confidentiality), "",
+            "Distribution:", ""]
+    out += [f"- {inline(line)}" for line in report.distribution] + [""]
+    if report.seal:
+        out += ["## Seal", "", f"`{report.seal}`", "",
+                f"Check it with `auditor audits verify {report.audit_id} --seal "
+                f"{report.seal}`.", ""]
+    out += [f"*Written by auditor on {report.generated_at}.*", ""]
+    return "\n".join(out)
