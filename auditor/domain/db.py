@@ -27,6 +27,8 @@ KNOWN_REVISIONS = ("0001", "0002", "0003")
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# A new database's build that has not finished in this long was cut short by a kill.
+STALE_BUILD_SECONDS = 3600
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -111,6 +113,12 @@ def _create_database(path: Path) -> None:
     the path is never a database being born, and may be refused as not ours; processes
     creating the same database at once each build one, and the first link wins."""
     private_folder(path.parent)
+    for stale in path.parent.glob(f".{path.name}.*.new*"):  # a build a kill cut short
+        try:
+            if time.time() - stale.stat().st_mtime > STALE_BUILD_SECONDS:
+                stale.unlink()
+        except OSError:
+            pass
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
     os.close(fd)
     building = Path(name)

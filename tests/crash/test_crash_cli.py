@@ -63,7 +63,9 @@ class Campaign:
     # -- one writer, killed ----------------------------------------------------------
 
     def kill_driver(self, seed: int) -> None:
-        early = self.rng.random() < 0.2 or not self.db.exists()
+        # A new database appears only once it is whole: until then, half the runs are
+        # killed while it is being built, the others once they wrote something.
+        early = self.rng.random() < (0.2 if self.db.exists() else 0.5)
         if early:  # during start-up: imports, opening, the first migration, first writes
             run = h.collect(h.spawn(h.driver_args(self.db, self.evidence, seed)),
                             kill_after=self.rng.uniform(0.05, 1.2))
