@@ -17,6 +17,7 @@ from auditor.commands import (
     exchange,
     findings,
     maintenance,
+    plan,
     report,
     surveillance,
     tui,
@@ -25,7 +26,8 @@ from auditor.commands import (
 from auditor.domain.errors import AuditorError
 from auditor.domain.files import way_out
 
-GROUPS = (checklists, audits, findings, exchange, report, surveillance, maintenance, tui)
+GROUPS = (checklists, audits, plan, findings, exchange, report, surveillance, maintenance,
+          tui)
 
 
 def build_parser() -> argparse.ArgumentParser:

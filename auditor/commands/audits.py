@@ -33,6 +33,10 @@ def register(commands) -> None:
     p.add_argument("--site", default="")
     p.add_argument("--start", metavar="YYYY-MM-DD", help="planned start date")
     p.add_argument("--end", metavar="YYYY-MM-DD", help="planned end date")
+    p.add_argument("--objectives", default="", metavar="TEXT",
+                   help="the audit's objectives (may hold several lines)")
+    p.add_argument("--criteria", metavar="TEXT",
+                   help="the audit criteria (default: the checklist's standard)")
 
     command(sub, "show", "the whole audit", show_audit, audit=True, json=True)
     p = command(sub, "edit", "change the audit's header (not on a closed audit)", edit_audit,
@@ -64,6 +68,9 @@ EDIT_FLAGS = (
     ("--planned-end", "planned_end", "YYYY-MM-DD", "planned end date"),
     ("--actual-start", "actual_start", "YYYY-MM-DD", "actual start date"),
     ("--actual-end", "actual_end", "YYYY-MM-DD", "actual end date"),
+    ("--objectives", "objectives", "TEXT", "the audit's objectives (may hold several lines)"),
+    ("--criteria", "criteria", "TEXT", "the audit criteria: standards, policies, "
+     "procedures (may hold several lines)"),
 )
 
 
@@ -126,6 +133,8 @@ def new_audit(ctx, args) -> int:
         planned_start=_date(args.start) if args.start else None,
         planned_end=_date(args.end) if args.end else None,
         previous_id=audit_id(args.previous) if args.previous else None,
+        objectives=args.objectives,
+        criteria=args.criteria,
     )
     if args.json:
         doc = audit_header(audit)
@@ -152,6 +161,12 @@ def show_audit(ctx, args) -> int:
                    f"  {doc['auditee']} · {doc['type']} · {status_label(doc['status'])} · "
                    f"{doc['checklist']['id']} {doc['checklist']['version']} · "
                    f"{doc['progress']['assessed']}/{doc['progress']['total']} assessed"))
+    for label, key in (("Objectives", "objectives"), ("Criteria", "criteria")):
+        if doc[key]:
+            ctx.print(f"{label}: " + doc[key].replace("\n", "\n  "))
+    if doc["sessions"]:
+        ctx.print(f"Plan: {len(doc['sessions'])} session(s); `auditor plan show "
+                  f"{doc['id']}` lists them")
     if doc["conclusion"]:
         ctx.print(f"Conclusion: {doc['conclusion']}")
     if doc["seal"]:

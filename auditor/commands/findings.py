@@ -12,10 +12,16 @@ FINDING_FLAGS = ("requirement", "objective_evidence", "process_area")
 
 
 def register(commands) -> None:
-    p = command(commands, "record", "record an item's result (and its finding)", record,
-                audit=True, json=True)
+    p = command(commands, "record", "record an item's result (and its finding), or a sample",
+                record, audit=True, json=True)
+    p.set_defaults(parser=p)
     p.add_argument("ref", metavar="REF", help="the checklist item, e.g. 8.3.4 or A.5.15")
-    p.add_argument("--result", required=True, choices=[r.value for r in Result])
+    p.add_argument("--result", choices=[r.value for r in Result],
+                   help="the item's result (may be left out when --sample is given)")
+    p.add_argument("--sample", action="append", default=[], metavar="POP|SIZE|IDS[|N]",
+                   help="a sampling record (repeatable): the population, its size (may be "
+                   "empty), the ids sampled (comma separated), and the sample size when it "
+                   "is not the number of ids")
     p.add_argument("--note", help="a note for the item (added to its notes)")
     p.add_argument("--statement", default="",
                    help="the finding's statement (required for minor and major)")
@@ -38,8 +44,12 @@ def register(commands) -> None:
 
 
 def record(ctx, args) -> int:
+    from auditor.domain.sampling import parse_sample, sample_dict
     from auditor.domain.views import finding_dict
 
+    if args.result is None and not args.sample:
+        args.parser.error("give --result, or --sample to record a sample before the result")
+    samples = [parse_sample(text) for text in args.sample]
     row, finding = ctx.store.record_result(
         audit_id(args.audit),
         args.ref,
@@ -47,11 +57,13 @@ def record(ctx, args) -> int:
         statement=args.statement,
         note=args.note,
         files=args.evidence_file,
+        samples=samples,
         **{name: getattr(args, name) for name in FINDING_FLAGS},
     )
     if args.json:
         ctx.json({"audit": row.audit_id, "ref": row.ref, "result": row.result,
-                  "finding": finding_dict(finding) if finding else None})
+                  "finding": finding_dict(finding) if finding else None,
+                  "samples": [sample_dict(s) for s in samples]})
         return 0
     line = f"{row.ref}: {row.result}"
     if finding is not None:
@@ -60,6 +72,8 @@ def record(ctx, args) -> int:
             line += f" (repeats {finding.repeat_of}: consider grading it major)"
     if args.evidence_file:
         line += f", {len(args.evidence_file)} evidence file(s) kept"
+    if samples:
+        line += f", {len(samples)} sample(s) recorded"
     ctx.print(line)
     return 0
 

@@ -14,9 +14,17 @@ from sqlmodel import col, select
 
 from .base import Part
 from .checklist import Checklist
-from .checks import check_day, check_type
+from .checks import check_day, check_text, check_type
 from .errors import RuleViolation
-from .models import Audit, ChecklistSnapshot, Evidence, Finding, ItemResult
+from .models import (
+    Audit,
+    ChecklistSnapshot,
+    Evidence,
+    Finding,
+    ItemResult,
+    ItemSample,
+    PlanSession,
+)
 from .trail_replay import planned_header
 from .unit import ident
 from .vocab import (
@@ -32,7 +40,8 @@ from .vocab import (
 
 AUDIT_DAYS = ("planned_start", "planned_end", "actual_start", "actual_end")
 EDITABLE = {"title", "type", "scope", "site", "lead_auditor", "team", "planned_start",
-            "planned_end", "actual_start", "actual_end", "conclusion"}
+            "planned_end", "actual_start", "actual_end", "conclusion", "objectives",
+            "criteria"}
 
 
 @dataclass(frozen=True)
@@ -136,13 +145,18 @@ class AuditRegister(Part):
         planned_start: date | None = None,
         planned_end: date | None = None,
         previous_id: int | None = None,
+        objectives: str = "",
+        criteria: str | None = None,
     ) -> Audit:
+        """`criteria` not given (None) are the checklist's standard."""
         if not title.strip():
             raise RuleViolation("an audit needs a title", field="title")
         if not auditee.strip():
             raise RuleViolation("an audit needs an auditee (the organisation audited)",
                                 field="auditee")
         kind = check_type(type)
+        objectives = check_text("objectives", objectives)
+        criteria = checklist.standard if criteria is None else check_text("criteria", criteria)
         planned_start = check_day("planned_start", planned_start)
         planned_end = check_day("planned_end", planned_end)
         if planned_start and planned_end and planned_end < planned_start:
@@ -161,6 +175,7 @@ class AuditRegister(Part):
                 title=title.strip(), type=kind.value, auditee=auditee.strip(), scope=scope,
                 site=site, lead_auditor=lead_auditor, team=team,
                 planned_start=planned_start, planned_end=planned_end,
+                objectives=objectives, criteria=criteria,
                 status=AuditStatus.PLANNED.value, previous_id=previous_id,
                 snapshot_id=self.core.snapshot_id(uow, checklist),
                 created_at=now, updated_at=now,
@@ -246,7 +261,7 @@ class AuditRegister(Part):
                 uow.set(follower, follower.id, Entity.AUDIT, follower.id, "previous_id", None)
                 session.add(follower)
             session.flush()
-            for model in (Evidence, Finding, ItemResult):
+            for model in (Evidence, Finding, ItemResult, ItemSample, PlanSession):
                 for row in session.execute(
                     select(model).where(col(model.audit_id) == audit_id)
                 ).scalars():

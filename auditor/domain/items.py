@@ -14,7 +14,8 @@ from .checks import check_result
 from .errors import RuleViolation
 from .evidence import EvidenceRegister, add_evidence
 from .findings import apply_fields, move, raise_finding
-from .models import Audit, ChangeLog, Finding, ItemResult
+from .models import Audit, ChangeLog, Finding, ItemResult, ItemSample
+from .sampling import Sample, add_sample, check_sample
 from .surveillance import load_results
 from .unit import UnitOfWork, ident
 from .vocab import RESULTS_WITH_FINDING, Entity, FindingStatus, Result
@@ -70,6 +71,18 @@ class ItemRecords(Part):
                 select(ItemResult).where(col(ItemResult.audit_id) == audit_id)).scalars()
             return {r.ref: r for r in rows}
 
+    def samples(self, audit_id: int) -> dict[str, list[ItemSample]]:
+        """Each item's sampling records, in the order they were recorded."""
+        with self.core.reading() as uow:
+            uow.audit(audit_id)
+            found: dict[str, list[ItemSample]] = {}
+            for row in uow.session.execute(
+                select(ItemSample).where(col(ItemSample.audit_id) == audit_id)
+                .order_by(col(ItemSample.number))
+            ).scalars():
+                found.setdefault(row.ref, []).append(row)
+            return found
+
     def effective_results(self, audit_id: int) -> dict[str, Result]:
         """Each item's effective result (domain/derived.py)."""
         with self.core.reading() as uow:
@@ -80,20 +93,32 @@ class ItemRecords(Part):
         self,
         audit_id: int,
         ref: str,
-        result: str,
+        result: str | None,
         *,
         statement: str = "",
         note: str | None = None,
         files: Iterable[Path] = (),
+        samples: Iterable[Sample] = (),
         **finding_fields: str,
     ) -> tuple[ItemResult, Finding | None]:
         """Record a result; `major`, `minor`, `observation` and `ofi` raise a finding.
 
         Evidence files are copied in first, so a missing file records nothing. Back to
         `not_assessed` cancels the item's findings that nobody has answered yet.
+        `samples` are sampling records on the item; with them (or a note or files) the
+        result may be None: the item keeps its result (a sample is often recorded before
+        the result is decided).
         """
-        value = check_result(result)
+        value = check_result(result) if result is not None else None
+        samples = [check_sample(s) for s in samples]
         files = list(files)
+        if value is None:
+            if statement or any(finding_fields.values()):
+                raise RuleViolation("a finding's text needs a result that raises a finding",
+                                    field="result")
+            if not (samples or note or files):
+                raise RuleViolation("nothing to record: give a result, a sample, a note or "
+                                    "a file", field="result")
         if files:  # a closed audit refuses before anything is copied into the evidence folder
             with self.core.reading() as uow:
                 uow.open_audit(audit_id)
@@ -101,9 +126,10 @@ class ItemRecords(Part):
                 self.core.writing() as uow:
             audit = uow.open_audit(audit_id)
             row = item_row(uow, audit, ref)
-            uow.set(row, audit.id, Entity.ITEM, ref, "result", value.value)
             finding = None
-            if value in RESULTS_WITH_FINDING:
+            if value is not None:
+                uow.set(row, audit.id, Entity.ITEM, ref, "result", value.value)
+            if value is not None and value in RESULTS_WITH_FINDING:
                 finding = _blank_finding(uow, audit, ref, value)
                 if finding is None:
                     finding = raise_finding(uow, audit, ref, value.value,
@@ -120,6 +146,8 @@ class ItemRecords(Part):
                 uow.set(row, audit.id, Entity.ITEM, ref, "notes", joined)
             for stored in staged:
                 add_evidence(uow, audit, ref=ref, finding=finding, kind="file", stored=stored)
+            for sample in samples:
+                add_sample(uow, audit, ref, sample)
             row.updated_at = uow.now()
             uow.session.add(row)
             uow.touch(audit)

@@ -51,6 +51,10 @@ class Audit(SQLModel, table=True):
     status: str = "planned"
     previous_id: int | None = Field(default=None, foreign_key="audit.id")
     conclusion: str = ""
+    # The audit plan's objectives and criteria (ISO 19011 6.3.2), free text of several
+    # lines; criteria start as the checklist's standard (migration 0004 for older audits).
+    objectives: str = ""
+    criteria: str = ""
     snapshot_id: int = Field(foreign_key="checklist_snapshot.id")
     created_at: datetime
     updated_at: datetime = Field(index=True)
@@ -133,6 +137,45 @@ class Evidence(SQLModel, table=True):
     original_name: str = ""
     size: int | None = None
     sha256: str | None = None
+    created_at: datetime
+
+
+class PlanSession(SQLModel, table=True):
+    """One session of the audit plan: when, how long, where, which refs, who leads it and
+    whom of the auditee's people it meets. `number` counts within the audit and is never
+    handed out twice, also after a removal (the change log names a session by it)."""
+
+    __tablename__ = "plan_session"
+    __table_args__ = (UniqueConstraint("audit_id", "number", name="uq_plan_session_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(foreign_key="audit.id", index=True)
+    number: int
+    start: datetime  # the wall time at the audit's place, to the minute, kept marked UTC
+    minutes: int
+    place: str = ""
+    refs: str = ""  # the checklist refs covered, comma separated, in the order given
+    auditor: str = ""
+    auditee_people: str = ""
+    created_at: datetime
+
+
+class ItemSample(SQLModel, table=True):
+    """A sampling record on an item (ISO 19011 A.6): what population, how large, how many
+    sampled and which. `number` counts within the audit and is never handed out twice."""
+
+    __tablename__ = "item_sample"
+    __table_args__ = (UniqueConstraint("audit_id", "number", name="uq_item_sample_number"),
+                      Index("ix_item_sample_audit_ref", "audit_id", "ref"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(foreign_key="audit.id")
+    ref: str
+    number: int
+    population: str
+    population_size: int | None = None
+    sample_size: int
+    ids: str = ""
     created_at: datetime
 
 

@@ -5,7 +5,7 @@ transitions); callers only ask. Build one with `Store.open(url, evidence_dir, ac
 
 `Store` is a facade over small parts, each of which opens one unit of work per call
 (domain/unit.py): `AuditRegister`, `ItemRecords`, `FindingRegister`, `EvidenceRegister`,
-`Surveillance` and `ChangeTrail`. Their shared engine, clock and actor are the
+`Surveillance`, `ChangeTrail` and `AuditPlan`. Their shared engine, clock and actor are the
 `StoreCore`; where a write takes the lock and where the change log's chain head is read
 are each written once, in `StoreCore.writing` and `ChangeLogWriter.chain_head`.
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from .audit_plan import AuditPlan
 from .audits import AuditRegister, AuditSummary
 from .backup import backup_sqlite, restore_sqlite
 from .base import StoreCore, utcnow
@@ -35,7 +36,7 @@ __all__ = ["AuditSummary", "Grade", "Result", "Store"]
 # The parts, in the order their methods are looked up: each public method of a part is
 # the store's method of the same name (no two parts share a name; tests hold that).
 PARTS = (AuditRegister, ItemRecords, FindingRegister, EvidenceRegister, Surveillance,
-         ChangeTrail)
+         ChangeTrail, AuditPlan)
 
 
 class Store(StoreCore):
@@ -58,6 +59,7 @@ class Store(StoreCore):
         evidence = EvidenceRegister(self)
         surveillance = Surveillance(self)
         trail = ChangeTrail(self, evidence)
+        plan = AuditPlan(self)
         # Bound here, one line each, so that a reader (and mypy) sees every method the
         # facade offers and where it lives.
         self.audit = audits.audit
@@ -76,6 +78,11 @@ class Store(StoreCore):
         self.set_item_text = items.set_item_text
         self.item_history = items.item_history
         self.undo_result = items.undo_result
+        self.samples = items.samples
+        self.sessions = plan.sessions
+        self.session_warnings = plan.session_warnings
+        self.add_session = plan.add_session
+        self.remove_session = plan.remove_session
         self.finding = findings.finding
         self.findings = findings.findings
         self.previous_open_findings = findings.previous_open_findings

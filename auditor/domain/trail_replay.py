@@ -15,17 +15,23 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from .models import Audit, ChangeLog, Evidence, Finding, ItemResult
+from .models import Audit, ChangeLog, Evidence, Finding, ItemResult, ItemSample, PlanSession
 from .vocab import Entity, LogEvent
 
 AUDIT_FIELDS = ("title", "type", "auditee", "scope", "site", "lead_auditor", "team",
                 "planned_start", "planned_end", "actual_start", "actual_end", "status",
-                "previous_id", "conclusion")
+                "previous_id", "conclusion", "objectives", "criteria")
 ITEM_FIELDS = ("result", "notes", "interviewees", "documents")
 FINDING_FIELDS = ("grade", "statement", "requirement", "objective_evidence", "process_area",
                   "root_cause", "correction", "corrective_action", "owner", "due_date",
                   "auditee_comment", "status", "verified_by", "verified_on",
                   "verification_note", "repeat_of")
+# A plan session and a sample are logged whole when added (these fields, as JSON) and
+# whole when removed; their number within the audit names them in the log.
+SESSION_FIELDS = ("start", "minutes", "place", "refs", "auditor", "auditee_people")
+SAMPLE_FIELDS = ("ref", "population", "population_size", "sample_size", "ids")
+# Records logged whole, by the number they have within their audit.
+NUMBERED = (Entity.SESSION, Entity.SAMPLE)
 # Values a field starts with when no log entry set it; anything else reads as empty.
 STARTING: dict[tuple[str, str], str] = {
     (Entity.AUDIT, "status"): "planned", (Entity.ITEM, "result"): "not_assessed",
@@ -36,7 +42,12 @@ CREATED_FIELD: dict[str, str] = {Entity.AUDIT: "title", Entity.FINDING: "grade"}
 
 def planned_header(audit: Audit) -> dict[str, str]:
     """An audit's header as planned, in the log's text form (the `planned` entry)."""
-    return {f: _text(getattr(audit, f)) for f in AUDIT_FIELDS}
+    return logged_fields(audit, AUDIT_FIELDS)
+
+
+def logged_fields(row: Any, names: Iterable[str]) -> dict[str, str]:
+    """The named fields of a record in the log's text form (a record logged whole)."""
+    return {f: _text(getattr(row, f)) for f in names}
 
 
 def _text(value: Any) -> str:
@@ -52,16 +63,25 @@ LastValues = dict[tuple[str, str, str], str]
 
 
 def _last_values(entries: Iterable[ChangeLog], audit_id: int
-                 ) -> tuple[LastValues, dict[str, set[str]]]:
+                 ) -> tuple[LastValues, dict[str, set[str]], dict[str, set[str]]]:
     """(entity, record, field) -> the last value the log gave it (an item's record is its
-    ref within the audit; the others' their id or code); and the records it created."""
+    ref within the audit, a session's or sample's its number within the audit; the
+    others' their id or code); the records it created; and those it removed."""
     last: LastValues = {}
-    created: dict[str, set[str]] = {Entity.FINDING: set(), Entity.EVIDENCE: set()}
+    created: dict[str, set[str]] = {Entity.FINDING: set(), Entity.EVIDENCE: set(),
+                                    Entity.SESSION: set(), Entity.SAMPLE: set()}
+    removed: dict[str, set[str]] = {Entity.SESSION: set(), Entity.SAMPLE: set()}
     for e in entries:
-        if e.entity == Entity.ITEM and e.audit_id != audit_id:
-            continue  # refs repeat across audits; an item is only ever logged under its own
+        if e.entity in (Entity.ITEM, *NUMBERED) and e.audit_id != audit_id:
+            continue  # refs and numbers repeat across audits; logged under their own only
         record = e.entity_id
         field = e.field
+        if e.entity in NUMBERED and field in (LogEvent.ADDED, LogEvent.REMOVED):
+            (created if field == LogEvent.ADDED else removed)[e.entity].add(record)
+            if field == LogEvent.ADDED:
+                for name, value in _whole(e.new).items():
+                    last[(e.entity, record, name)] = _text(value)
+            continue
         if e.entity == Entity.AUDIT and field == LogEvent.PLANNED:
             try:
                 header = json.loads(e.new or "{}")
@@ -75,7 +95,16 @@ def _last_values(entries: Iterable[ChangeLog], audit_id: int
                 created[e.entity].add(record)
             field = CREATED_FIELD.get(e.entity, field)
         last[(e.entity, record, field)] = _text(e.new)
-    return last, created
+    return last, created, removed
+
+
+def _whole(text: str | None) -> dict[str, Any]:
+    """A record logged whole (JSON); nothing when the entry does not hold one."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _compare(problems: list[str], last: LastValues, entity: str,
@@ -98,7 +127,7 @@ def _compare(problems: list[str], last: LastValues, entity: str,
 def record_mismatches(session: Session, audit_id: int) -> list[str]:
     """One line per record field of the audit that the change log does not account for."""
     entries = session.execute(select(ChangeLog).order_by(col(ChangeLog.id))).scalars()
-    last, created = _last_values(entries, audit_id)
+    last, created, removed = _last_values(entries, audit_id)
     problems: list[str] = []
     audit = session.get(Audit, audit_id)
     if audit is None:
@@ -137,4 +166,29 @@ def record_mismatches(session: Session, audit_id: int) -> list[str]:
     for evidence_id in sorted(created[Entity.EVIDENCE] - ids, key=int):
         problems.append(f"evidence {evidence_id}: in the change log but missing from the "
                         "records")
+    for entity, model, fields, what in (
+            (Entity.SESSION, PlanSession, SESSION_FIELDS, "plan session"),
+            (Entity.SAMPLE, ItemSample, SAMPLE_FIELDS, "sample")):
+        _numbered(problems, session, audit_id, last, created[entity] - removed[entity],
+                  entity, model, fields, what)
     return problems
+
+
+def _numbered(problems: list[str], session: Session, audit_id: int, last: LastValues,
+              standing: set[str], entity: str, model: Any, fields: tuple[str, ...],
+              what: str) -> None:
+    """Plan sessions or samples: each row added by the log and not removed, with the
+    fields it logged; each the log says stands, in the records."""
+    numbers = set()
+    for row in session.execute(
+        select(model).where(col(model.audit_id) == audit_id).order_by(col(model.number))
+    ).scalars():
+        record = str(row.number)
+        numbers.add(record)
+        if record not in standing:
+            problems.append(f"{what} {record}: no change-log entry added it (or one removed "
+                            "it): changed outside auditor, or the log was cut short")
+            continue
+        _compare(problems, last, entity, record, f"{what} {record}", row, fields)
+    for record in sorted(standing - numbers, key=lambda r: (len(r), r)):
+        problems.append(f"{what} {record}: in the change log but missing from the records")

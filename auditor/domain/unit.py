@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlmodel import Session, col
 
 from .checklist import Checklist
@@ -177,6 +177,19 @@ class UnitOfWork:
         if not item.assessable:
             raise RuleViolation(f"item {ref!r} is a group heading; record on its items",
                                 field="ref")
+
+    def next_number(self, audit: Audit, entity: Entity, model: Any) -> int:
+        """The next number of a record counted within the audit (a plan session, a
+        sample): past every row and every number the change log ever added, so a number
+        removed is never handed out again (the log names the record by it)."""
+        in_rows = self.session.execute(
+            select(func.max(model.number)).where(model.audit_id == audit.id)).scalar()
+        logged = self.session.execute(
+            select(col(ChangeLog.entity_id)).where(
+                col(ChangeLog.audit_id) == audit.id, col(ChangeLog.entity) == entity.value,
+                col(ChangeLog.field) == LogEvent.ADDED.value)).scalars()
+        numbers = [int(n) for n in logged if n.isascii() and n.isdigit()]
+        return max([0, in_rows or 0, *numbers]) + 1
 
     def touch(self, audit: Audit) -> None:
         """A change to the audit's records: it is in progress from now on."""

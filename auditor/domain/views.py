@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from .models import Audit, Evidence, Finding
+from .audit_plan import PlanWarning, session_end
+from .models import Audit, Evidence, Finding, PlanSession
+from .sampling import sample_dict
 from .store import AuditSummary, Store
 from .unit import ident
 from .vocab import OPEN_STATUSES, Result
@@ -19,7 +21,7 @@ FINDING_FIELDS = (
 AUDIT_FIELDS = (
     "id", "title", "type", "status", "auditee", "scope", "site", "lead_auditor", "team",
     "planned_start", "planned_end", "actual_start", "actual_end", "previous_id", "conclusion",
-    "created_at", "updated_at", "closed_at",
+    "objectives", "criteria", "created_at", "updated_at", "closed_at",
 )
 
 
@@ -47,6 +49,32 @@ def evidence_dict(e: Evidence, codes: dict[int, str]) -> dict[str, Any]:
         "size": e.size,
         "sha256": e.sha256,
     }
+
+
+def session_dict(s: PlanSession) -> dict[str, Any]:
+    """A plan session; times to the minute, as the audit's local wall time."""
+    return {
+        "number": s.number,
+        "start": s.start.strftime("%Y-%m-%dT%H:%M"),
+        "end": session_end(s).strftime("%Y-%m-%dT%H:%M"),
+        "minutes": s.minutes,
+        "place": s.place,
+        "refs": [r for r in s.refs.split(",") if r],
+        "auditor": s.auditor,
+        "auditee_people": s.auditee_people,
+    }
+
+
+def warning_dict(w: PlanWarning) -> dict[str, Any]:
+    return {"kind": w.kind.value, "text": w.text, "sessions": list(w.sessions),
+            "refs": list(w.refs)}
+
+
+def plan_document(store: Store, audit_id: int) -> dict[str, Any]:
+    """The audit plan's sessions in time order, and what to look at before it goes out."""
+    return {"audit": audit_id,
+            "sessions": [session_dict(s) for s in store.sessions(audit_id)],
+            "warnings": [warning_dict(w) for w in store.session_warnings(audit_id)]}
 
 
 def audit_header(audit: Audit) -> dict[str, Any]:
@@ -77,6 +105,7 @@ def audit_document(store: Store, audit_id: int) -> dict[str, Any]:
     results = store.results(audit_id)
     shown = store.effective_results(audit_id)
     findings = store.findings(audit_id)
+    samples = store.samples(audit_id)
     codes = {ident(f): f.code for f in findings}
     items = []
     for item, depth, parent in checklist.walk():
@@ -93,6 +122,7 @@ def audit_document(store: Store, audit_id: int) -> dict[str, Any]:
             "notes": row.notes if row else "",
             "interviewees": row.interviewees if row else "",
             "documents": row.documents if row else "",
+            "samples": [sample_dict(x) for x in samples.get(item.ref, [])],
         })
     assessable = [i for i in items if i["assessable"]]
     doc = audit_header(audit)
@@ -103,6 +133,7 @@ def audit_document(store: Store, audit_id: int) -> dict[str, Any]:
         "total": len(assessable),
     }
     doc["items"] = items
+    doc["sessions"] = [session_dict(s) for s in store.sessions(audit_id)]
     doc["findings"] = [finding_dict(f) for f in findings]
     doc["open_findings"] = sum(1 for f in findings if f.status in OPEN_STATUSES)
     doc["evidence"] = [evidence_dict(e, codes) for e in store.evidence(audit_id)]

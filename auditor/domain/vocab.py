@@ -77,6 +77,8 @@ class Entity(StrEnum):
     ITEM = "item"
     FINDING = "finding"
     EVIDENCE = "evidence"
+    SESSION = "session"          # a plan session; entity_id its number within the audit
+    SAMPLE = "sample"            # a sampling record; entity_id its number within the audit
 
 
 class LogEvent(StrEnum):
@@ -87,7 +89,8 @@ class LogEvent(StrEnum):
     DELETED = "deleted"
     REOPEN_REASON = "reopen_reason"
     NOTE = "note"                # a note given with a finding's status move
-    ADDED = "added"              # evidence attached
+    ADDED = "added"              # evidence attached; a plan session or a sample, as JSON
+    REMOVED = "removed"          # a plan session removed (its fields as JSON, in `old`)
     VERIFIED_IN_AUDIT = "verified_in_audit"
 
 

@@ -26,6 +26,7 @@ from sqlmodel import SQLModel
 from auditor.domain import models  # noqa: F401  - the tables on the metadata
 from auditor.domain.db import KNOWN_REVISIONS, MIGRATIONS_DIR, SCHEMA_HEAD
 from auditor.domain.errors import DatabaseProblem
+from auditor.domain.sampling import parse_sample
 from auditor.domain.store import Store
 from auditor.domain.trail import entry_hash
 
@@ -355,5 +356,28 @@ def test_an_upgrade_from_0002_keeps_the_data_and_the_old_entries_verify(old_db):
         report = store.verify_audit(1, seal=closing)
         assert log_problems(report) == [] and report["macs"] == 3
         assert report["before_macs"] == len(LOG_ROWS) + 1
+    finally:
+        store.close()
+
+
+def test_an_upgrade_from_0003_gives_audits_their_checklists_standard_as_criteria(old_db):
+    """0004: objectives (empty) and criteria (the snapshot's standard) on every audit,
+    and the plan's sessions and the items' samples as new tables; the audit still
+    verifies: its planned entry never held criteria, so they are not held against it."""
+    build_at(old_db, "0003")
+    store = open_store(old_db)
+    try:
+        assert len(sorted(old_db.parent.glob("old.db.pre-0003-*.bak"))) == 1
+        audit = store.audit(1)
+        assert (audit.objectives, audit.criteria) == ("", "ISO 9001:2015")
+        assert store.sessions(1) == [] and store.samples(1) == {}
+        report = store.verify_audit(1)
+        assert not [p for p in report["problems"] if "criteria" in p or "objectives" in p]
+        store.update_audit(1, {"criteria": "ISO 9001:2015\nQM-01"})
+        store.add_session(1, start="2025-03-02 09:00", minutes=60, refs="4")
+        store.record_result(1, "4.2", None, samples=[parse_sample("releases|4|R-1")])
+        report = store.verify_audit(1)
+        assert not [p for p in report["problems"] if "criteria" in p or "session" in p
+                    or "sample" in p]
     finally:
         store.close()

@@ -1,0 +1,92 @@
+"""Sampling records on an item (ISO 19011 A.6, 6.3.4): the population looked at, its
+size when known, how many were sampled and which. An audit's conclusions rest on
+samples; the report states them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import RuleViolation
+from .models import Audit, ItemSample
+from .trail_replay import SAMPLE_FIELDS, logged_fields
+from .unit import UnitOfWork, ident
+from .vocab import Entity, LogEvent
+
+SAMPLE_FORMAT = "POPULATION|SIZE|IDS or POPULATION|SIZE|IDS|N"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A sample as recorded: `sample_size` is how many were looked at."""
+
+    population: str
+    population_size: int | None
+    sample_size: int
+    ids: str
+
+
+def _count(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if text.isdigit() and text.isascii() else None
+
+
+def parse_sample(text: str) -> Sample:
+    """`POPULATION|SIZE|IDS` or `POPULATION|SIZE|IDS|N`: SIZE (the population's size) may
+    be empty; IDS are comma separated; the sample size is N when given, else the number
+    of ids. One line saying the format when it is not."""
+    parts = text.split("|") if isinstance(text, str) else []
+    problem = None
+    if len(parts) not in (3, 4):
+        problem = f"has {len(parts)} part{'s' if len(parts) != 1 else ''}"
+    elif not parts[0].strip():
+        problem = "names no population"
+    elif parts[1].strip() and _count(parts[1]) is None:
+        problem = f"population size {parts[1].strip()!r} is not a whole number"
+    elif len(parts) == 4 and _count(parts[3]) is None:
+        problem = f"sample size {parts[3].strip()!r} is not a whole number"
+    if problem is not None:
+        raise RuleViolation(f"sample {text!r} {problem}: write it as {SAMPLE_FORMAT} (SIZE "
+                            "may be empty, IDS comma separated, N the sample size when it "
+                            "is not the number of ids)", field="samples")
+    ids = [i.strip() for i in parts[2].split(",") if i.strip()]
+    size = _count(parts[3]) if len(parts) == 4 else len(ids)
+    return check_sample(Sample(population=" ".join(parts[0].split()),
+                               population_size=_count(parts[1]) if parts[1].strip() else None,
+                               sample_size=size or 0, ids=", ".join(ids)))
+
+
+def check_sample(sample: Sample) -> Sample:
+    """The rules of a sample: a population named, at least one sampled, and no more than
+    the population holds."""
+    if not sample.population.strip():
+        raise RuleViolation("a sample names the population it was drawn from",
+                            field="samples")
+    if sample.sample_size < 1:
+        raise RuleViolation(f"sample of {sample.population!r}: give the ids sampled, or "
+                            "the sample size", field="samples")
+    size = sample.population_size
+    if size is not None and sample.sample_size > size:
+        raise RuleViolation(f"sample of {sample.population!r}: {sample.sample_size} sampled "
+                            f"from a population of {size}", field="samples")
+    return sample
+
+
+def add_sample(uow: UnitOfWork, audit: Audit, ref: str, sample: Sample) -> ItemSample:
+    """A sampling record on the item (its ref already checked), logged whole."""
+    row = ItemSample(audit_id=ident(audit), ref=ref,
+                     number=uow.next_number(audit, Entity.SAMPLE, ItemSample),
+                     population=sample.population, population_size=sample.population_size,
+                     sample_size=sample.sample_size, ids=sample.ids, created_at=uow.now())
+    uow.session.add(row)
+    uow.session.flush()
+    uow.record(audit.id, Entity.SAMPLE, row.number, LogEvent.ADDED, None,
+               json.dumps(logged_fields(row, SAMPLE_FIELDS), ensure_ascii=False,
+                          sort_keys=True))
+    return row
+
+
+def sample_dict(row: ItemSample | Sample) -> dict[str, Any]:
+    return {"population": row.population, "population_size": row.population_size,
+            "sample_size": row.sample_size, "ids": row.ids}
