@@ -14,9 +14,11 @@ import pytest
 
 from auditor import config
 from auditor.domain.errors import AuditLocked, RuleViolation
+from auditor.domain.sampling import parse_sample
 from auditor.domain.store import PARTS
 
-TABLES = ("audit", "item_result", "finding", "evidence", "change_log", "finding_counter")
+TABLES = ("audit", "item_result", "finding", "evidence", "change_log", "finding_counter",
+          "plan_session", "item_sample")
 
 
 def dump(db: Path) -> dict[str, list]:
@@ -37,6 +39,7 @@ def closed(store, mini_checklist, tmp_path):
     store.update_finding(nc.code, {"root_cause": "No rule", "corrective_action": "A rule"},
                          by_auditee=True)
     store.set_finding_status(nc.code, "responded", by_auditee=True)
+    store.add_session(audit, start="2026-03-02 09:00", minutes=60, refs="4")
     store.close_audit(audit, "Effective")
     return audit, nc.code, obs.code
 
@@ -66,6 +69,12 @@ def refusals(store, audit, nc, obs, evidence_file):
         ("import an auditor field", lambda: store.apply_auditee_changes(
             audit, {nc: {"owner": "Bo"}, obs: {"statement": "rewritten"}})),
         ("undo a result", lambda: store.undo_result(audit, "4.1", "not_assessed")),
+        ("objectives", lambda: store.update_audit(audit, {"objectives": "other"})),
+        ("plan a session", lambda: store.add_session(audit, start="2026-03-02 11:00",
+                                                     minutes=30, refs="8")),
+        ("remove a session", lambda: store.remove_session(audit, 1)),
+        ("record a sample", lambda: store.record_result(
+            audit, "4.1", None, samples=[parse_sample("releases|5|R-1")])),
     ]
 
 
@@ -82,7 +91,7 @@ def test_a_closed_audit_refuses_every_change_and_changes_nothing(store, closed, 
         assert "closed" in str(refused.value), f"{name}: {refused.value}"
         assert "\n" not in str(refused.value)
         assert dump(db) == before, f"{name} changed the database"
-    assert len(calls) == 18
+    assert len(calls) == 22
 
 
 def test_a_cancelled_finding_of_a_closed_audit_stays_cancelled(store, mini_checklist):
@@ -139,7 +148,7 @@ def test_every_store_method_that_writes_is_covered_here():
     covered = {"create_audit", "update_audit", "close_audit", "reopen_audit", "delete_audit",
                "record_result", "set_item_text", "raise_finding", "update_finding",
                "set_finding_status", "apply_auditee_changes", "add_evidence",
-               "verify_previous_finding", "undo_result"}
+               "verify_previous_finding", "undo_result", "add_session", "remove_session"}
     writers = {
         name for part in PARTS
         for name, member in inspect.getmembers(part, inspect.isfunction)
