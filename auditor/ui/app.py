@@ -34,6 +34,14 @@ class AuditorApp(App):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        # Moving between fields is taken the moment tab arrives, before the keys typed
+        # after it are handed to a field: as Textual binds it (not first), "Internal audit
+        # 2026<tab>Acme Soft" typed at full speed landed whole in the title. The keys
+        # typed before it are already in the field they were typed in.
+        Binding("tab", "focus_next", "Next field", show=False, priority=True,
+                id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True,
+                id="app.focus_previous"),
     ]
 
     def __init__(self, store, settings=None, open_audit: int | None = None) -> None:

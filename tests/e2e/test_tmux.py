@@ -146,3 +146,27 @@ def test_ctrl_q_at_once_after_typing_a_note_keeps_it(terminal, env):
     terminal.keys("C-q", pause=0)
     terminal.wait_closed()
     assert items(env, audit_id)["4.1"]["notes"] == note
+
+
+def _line(screen: str, label: str) -> str:
+    return next((x for x in screen.splitlines() if x.strip().startswith(label)), "")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_typing_on_after_tab_goes_to_the_next_field(terminal, env, size):
+    """Title, tab and auditee typed in one go, as a fast typist does: the auditee went
+    into the title ("Internal audit 2026Acme Soft") because tab was taken after the keys
+    typed behind it had reached the title field."""
+    terminal.start(*AUDITOR, size=size)
+    terminal.wait_for("No audits yet")
+    terminal.keys("n", pause=0)
+    terminal.wait_for("Choose a checklist")
+    terminal.tmux("send-keys", "-t", terminal.session, "Internal audit 2026", "Tab",
+                  "Acme Soft")
+    shown = terminal.wait_for("Acme Soft")
+    time.sleep(0.3)  # let anything still queued arrive
+    shown = terminal.screen()
+    assert "2026Acme" not in shown, shown
+    assert "Internal audit 2026" in _line(shown, "Title"), shown
+    assert "Acme Soft" in _line(shown, "Auditee"), shown
+

@@ -36,6 +36,9 @@ def summary_fields(s: AuditSummary) -> tuple[str, ...]:
 
 class HomeScreen(Screen):
     COMMANDS = Screen.COMMANDS | {TextSearch}
+    # The table has the keys from the first frame: Textual would focus the filter (the
+    # first field) until on_mount moves it, and an early `n` was typed into the filter.
+    AUTO_FOCUS = "#audits"
 
     BINDINGS = [
         Binding("n", "new_audit", "New audit", id="home.new"),
