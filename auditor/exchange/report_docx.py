@@ -30,7 +30,8 @@ def _runs(paragraph, text: str, *, bold: bool = False) -> None:
     lines = xml_safe(text).split("\n")
     for number, line in enumerate(lines):
         run = paragraph.add_run(line)
-        run.bold = bold or None
+        if bold:
+            run.bold = True
         if number < len(lines) - 1:
             run.add_break(WD_BREAK.LINE)
 

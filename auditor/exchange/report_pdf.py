@@ -43,6 +43,7 @@ _PLAIN = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": 
           "\u2022": "-", "\u20ac": "EUR", "\u2192": "->", "\u2190": "<-",
           "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": ""}
 LINE = 5.0
+FACT_LABEL = 36.0  # the width of a fact's label
 
 
 def find_font(folders: Iterable[Path] = FONT_FOLDERS) -> Path | None:
@@ -73,6 +74,7 @@ class _ReportPDF(FPDF):
     def __init__(self, report: AuditReport, font: Path | None) -> None:
         super().__init__(format="A4")
         self.report = report
+        self._widths: dict[tuple[str, str, float], dict[str, float]] = {}
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(18, 16, 18)
         if font is not None:
@@ -115,10 +117,52 @@ class _ReportPDF(FPDF):
     # -- blocks -------------------------------------------------------------------------
 
     def text_block(self, text: str, *, style: str = "", size: float = 10,
-                   h: float = LINE) -> None:
+                   h: float = LINE, indent: float = 0) -> None:
+        """Text from the left margin (`indent` further right), broken into lines."""
         self.set_font(self.face, style, size)
-        self.multi_cell(0, h, text=self.fit(text.replace("\t", "    ")), align="L",
-                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for line in self.lines(self.fit(text.replace("\t", "    ")), indent):
+            self.set_x(self.l_margin + indent)
+            self.cell(0, h, text=line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def lines(self, text: str, indent: float = 0) -> list[str]:
+        """`text` broken into lines that fit between the margins: at spaces, and a word
+        wider than the line where the line ends. (fpdf2's `multi_cell` measures the line
+        again for every character it adds: 200 findings took seconds.)"""
+        key = (self.font_family, self.font_style, self.font_size_pt)
+        widths = self._widths.setdefault(key, {})
+
+        def width(chars: str) -> float:
+            total = 0.0
+            for ch in chars:
+                w = widths.get(ch)
+                if w is None:
+                    w = widths[ch] = self.get_string_width(ch)
+                total += w
+            return total
+
+        room = self.epw - indent - 2 * self.c_margin - 0.01
+        space = width(" ")
+        out: list[str] = []
+        for paragraph in text.split("\n"):
+            line, used = "", 0.0
+            for word in paragraph.split(" "):
+                wide = width(word)
+                if line and used + space + wide <= room:
+                    line, used = f"{line} {word}", used + space + wide
+                    continue
+                if line:
+                    out.append(line)
+                line, used = word, wide
+                while used > room:  # a word longer than the line
+                    cut, taken = 0, 0.0
+                    while cut < len(line) and (taken + widths[line[cut]] <= room or not cut):
+                        taken += widths[line[cut]]
+                        cut += 1
+                    out.append(line[:cut])
+                    line = line[cut:]
+                    used = width(line)
+            out.append(line)
+        return out
 
     def heading(self, text: str, level: int) -> None:
         size = {0: 17, 1: 14, 2: 12, 3: 10.5}[level]
@@ -137,8 +181,9 @@ class _ReportPDF(FPDF):
               size: float = 8) -> None:
         """A table of short cells (counts, labels); user text in it is shortened."""
         self.set_font(self.face, "", size)
-        with self.table(col_widths=widths, text_align="LEFT", line_height=size * 0.5,
-                           first_row_as_headings=True) as table:
+        with self.table(col_widths=widths, width=min(sum(widths), self.epw),
+                        align="LEFT", text_align="LEFT", line_height=size * 0.5,
+                        first_row_as_headings=True) as table:
             for cells in [header, *rows]:
                 row = table.row()
                 for cell in cells:
@@ -175,8 +220,9 @@ def render_pdf(report: AuditReport, font: Path | None | str = AUTO) -> bytes:
     pdf.heading("The audit", 1)
     for fact in report.facts:
         pdf.set_font(pdf.face, "B", 10)
-        pdf.cell(40, LINE, text=fact.label)
-        pdf.text_block(fact.value)
+        pdf.cell(FACT_LABEL, LINE, text=fact.label)
+        pdf.set_x(pdf.l_margin)
+        pdf.text_block(fact.value, indent=FACT_LABEL)
 
     s = report.summary
     pdf.heading("Executive summary", 1)
@@ -188,7 +234,7 @@ def render_pdf(report: AuditReport, font: Path | None | str = AUTO) -> bytes:
     pdf.count_table(["Clause", "Title", *s.result_labels, "Items"],
               [[shorten(c.ref, 12), shorten(c.title, 60), *map(str, c.counts), str(c.total)]
                for c in s.by_clause],
-              (12, 44, *(10,) * results, 10), size=7)
+              (13, 41, *(15,) * results, 15), size=7)
     pdf.heading("Findings by grade", 2)
     pdf.count_table(["Grade", "Findings"], [[c.label, str(c.count)] for c in s.findings_by_grade],
               (60, 20))
