@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from .checklist import Checklist, ChecklistItem
 from .derived import is_open_status
-from .models import Audit, Evidence, Finding
+from .models import Audit, Evidence, Finding, ItemSample, PlanSession
 from .summary import GRADE_ORDER, RESULT_ORDER, STATUS_ORDER, count_audit
 from .vocab import (
     GRADE_LABELS,
@@ -178,6 +178,19 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class SamplingRecord:
+    """A sample taken on an item: the population, its size when known, how many and
+    which were looked at."""
+
+    ref: str
+    item_title: str
+    population: str
+    population_size: str     # "" when not known
+    sample_size: int
+    ids: str
+
+
+@dataclass(frozen=True)
 class AuditReport:
     audit_id: int
     title: str
@@ -186,6 +199,8 @@ class AuditReport:
     seal: str | None
     generated_at: str
     facts: tuple[Fact, ...]
+    objectives: str
+    criteria: str
     summary: Summary
     findings: tuple[ReportFinding, ...]        # nonconformities and observations
     good_practices: tuple[ReportFinding, ...]
@@ -194,6 +209,7 @@ class AuditReport:
     previous_audit: str                         # "" when the audit follows none
     previous_findings: tuple[PreviousFinding, ...]
     follow_up: tuple[FollowUp, ...]
+    sampling: tuple[SamplingRecord, ...]
     sampling_statement: str
     confidentiality: str
     distribution: tuple[str, ...]
@@ -225,7 +241,17 @@ def _top_level(checklist: Checklist) -> list[tuple[ChecklistItem, list[Checklist
     return groups
 
 
-def _facts(audit: Audit, checklist: Checklist) -> tuple[Fact, ...]:
+def _participants(sessions: list[PlanSession]) -> str:
+    """The auditee's people met in the plan's sessions, each name once, in plan order."""
+    seen: dict[str, None] = {}
+    for session in sorted(sessions, key=lambda x: (x.start, x.number)):
+        for name in report_text(session.auditee_people).replace("\n", ",").split(","):
+            if name.strip():
+                seen.setdefault(" ".join(name.split()), None)
+    return ", ".join(seen)
+
+
+def _facts(audit: Audit, checklist: Checklist, participants: str) -> tuple[Fact, ...]:
     facts = [
         Fact("Audit", f"{report_text(audit.title)} (no. {audit.id})"),
         Fact("Auditee", report_text(audit.auditee)),
@@ -237,6 +263,7 @@ def _facts(audit: Audit, checklist: Checklist) -> tuple[Fact, ...]:
         Fact("Held", _span(audit.actual_start, audit.actual_end)),
         Fact("Lead auditor", report_text(audit.lead_auditor)),
         Fact("Audit team", report_text(audit.team)),
+        Fact("Auditee participants", participants),
         Fact("Checklist", f"{report_text(checklist.title)} (version "
                           f"{report_text(checklist.version)})"),
         Fact("Standard", report_text(checklist.standard)),
@@ -286,6 +313,7 @@ def build_report(store: Store, audit_id: int) -> AuditReport:
     evidence_rows = store.evidence(audit_id)
     return assemble_report(
         audit, checklist, shown, findings, evidence_rows,
+        samples=store.samples(audit_id), sessions=store.sessions(audit_id),
         previous=store.audit(audit.previous_id) if audit.previous_id else None,
         previous_findings=store.findings(audit.previous_id) if audit.previous_id else [],
         generated_at=store.now())
@@ -293,6 +321,7 @@ def build_report(store: Store, audit_id: int) -> AuditReport:
 
 def assemble_report(audit: Audit, checklist: Checklist, shown: dict[str, Result],
                     findings: list[Finding], evidence_rows: list[Evidence], *,
+                    samples: dict[str, list[ItemSample]], sessions: list[PlanSession],
                     previous: Audit | None, previous_findings: list[Finding],
                     generated_at: datetime) -> AuditReport:
     """The report from what was read (no store): the pure part of `build_report`."""
@@ -353,6 +382,14 @@ def assemble_report(audit: Audit, checklist: Checklist, shown: dict[str, Result]
                  corrective_action=report_text(f.corrective_action))
         for f in live if is_open_status(f.status))
 
+    sampling = tuple(
+        SamplingRecord(
+            ref=report_text(item.ref), item_title=report_text(item.title),
+            population=report_text(row.population),
+            population_size="" if row.population_size is None else str(row.population_size),
+            sample_size=row.sample_size, ids=report_text(row.ids))
+        for item in checklist.all_items() for row in samples.get(item.ref, ()))
+
     closed = audit.status == AuditStatus.CLOSED
     auditee = report_text(audit.auditee)
     lead = report_text(audit.lead_auditor)
@@ -363,7 +400,9 @@ def assemble_report(audit: Audit, checklist: Checklist, shown: dict[str, Result]
         draft=not closed,
         seal=audit.seal if closed and audit.seal else None,
         generated_at=generated_at.isoformat(timespec="seconds"),
-        facts=_facts(audit, checklist),
+        facts=_facts(audit, checklist, _participants(sessions)),
+        objectives=report_text(audit.objectives),
+        criteria=report_text(audit.criteria),
         summary=summary,
         findings=tuple(f for f in made if Grade(f.grade) not in GRADES_APART),
         good_practices=tuple(f for f in made if f.grade == Grade.GOOD_PRACTICE),
@@ -373,6 +412,7 @@ def assemble_report(audit: Audit, checklist: Checklist, shown: dict[str, Result]
                         if previous is not None else ""),
         previous_findings=earlier,
         follow_up=follow_up,
+        sampling=sampling,
         sampling_statement=SAMPLING_STATEMENT,
         confidentiality=(f"Confidential: for {auditee or 'the auditee'} and the audit team. "
                          "Do not pass it on without the auditee's consent."),

@@ -111,6 +111,9 @@ def render_docx(report: AuditReport) -> bytes:
 
     _heading(doc, "The audit", 1)
     _table(doc, ["", ""], [[fact.label, fact.value] for fact in report.facts])
+    _heading(doc, "Objectives and criteria", 1)
+    for label, text in (("Objectives", report.objectives), ("Criteria", report.criteria)):
+        _para(doc, text if text.strip() else "Not given.", bold_label=f"{label}: ")
 
     s = report.summary
     _heading(doc, "Executive summary", 1)
@@ -176,6 +179,13 @@ def render_docx(report: AuditReport) -> bytes:
 
     _heading(doc, "Sampling", 1)
     _para(doc, report.sampling_statement)
+    if not report.sampling:
+        _para(doc, "No sampling records were kept.", italic=True)
+    else:
+        _table(doc, ["Clause", "Item", "Population", "Population size", "Sampled",
+                     "Items sampled"],
+               [[r.ref, one_line(r.item_title), r.population, r.population_size or "not known",
+                 str(r.sample_size), r.ids] for r in report.sampling])
     _heading(doc, "Distribution and confidentiality", 1)
     _para(doc, report.confidentiality)
     _para(doc, "Distribution:")

@@ -86,6 +86,9 @@ def render_markdown(report: AuditReport) -> str:
     out += ["## The audit", ""]
     out += _table(["", ""], [[f"**{fact.label}**", inline(fact.value)]
                              for fact in report.facts])
+    out += ["## Objectives and criteria", ""]
+    for label, text in (("Objectives", report.objectives), ("Criteria", report.criteria)):
+        out += [f"**{label}:**", "", block(text) if text.strip() else "*Not given.*", ""]
 
     s = report.summary
     out += ["## Executive summary", "",
@@ -149,6 +152,14 @@ def render_markdown(report: AuditReport) -> str:
                         inline(u.corrective_action)] for u in report.follow_up])
 
     out += ["## Sampling", "", inline(report.sampling_statement), ""]
+    if not report.sampling:
+        out += ["*No sampling records were kept.*", ""]
+    else:
+        out += _table(["Clause", "Item", "Population", "Population size", "Sampled",
+                       "Items sampled"],
+                      [[inline(r.ref), inline(r.item_title), inline(r.population),
+                        r.population_size or "not known", str(r.sample_size), inline(r.ids)]
+                       for r in report.sampling])
     out += ["## Distribution and confidentiality", "", inline(report.confidentiality), "",
             "Distribution:", ""]
     out += [f"- {inline(line)}" for line in report.distribution] + [""]

@@ -224,6 +224,10 @@ def render_pdf(report: AuditReport, font: Path | None | str = AUTO) -> bytes:
         pdf.set_x(pdf.l_margin)
         pdf.text_block(fact.value, indent=FACT_LABEL)
 
+    pdf.heading("Objectives and criteria", 1)
+    for label, text in (("Objectives", report.objectives), ("Criteria", report.criteria)):
+        pdf.field(label, text if text.strip() else "Not given.")
+
     s = report.summary
     pdf.heading("Executive summary", 1)
     pdf.text_block(f"{s.assessed} of {s.assessable} assessable items assessed; "
@@ -288,6 +292,14 @@ def render_pdf(report: AuditReport, font: Path | None | str = AUTO) -> bytes:
 
     pdf.heading("Sampling", 1)
     pdf.text_block(report.sampling_statement)
+    if not report.sampling:
+        pdf.text_block("No sampling records were kept.", style="I")
+    for r in report.sampling:
+        size = r.population_size or "size not known"
+        pdf.text_block(f"{one_line(r.ref)} {one_line(r.item_title)}: {r.sample_size} of "
+                       f"{one_line(r.population)} ({size})", style="B")
+        if r.ids.strip():
+            pdf.text_block(f"Sampled: {r.ids}", indent=4)
     pdf.heading("Distribution and confidentiality", 1)
     pdf.text_block(report.confidentiality)
     pdf.text_block("Distribution:")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from auditor.domain.report import DRAFT_MARK, SAMPLING_STATEMENT, build_report, report_text
+from auditor.domain.sampling import parse_sample
 from auditor.exchange.report_docx import render_docx
 from auditor.exchange.report_file import write_report
 from auditor.exchange.report_md import render_markdown
@@ -78,7 +79,12 @@ def surveillance(store, mini_checklist, tmp_path):
         mini_checklist, title="Surveillance 2026", auditee="Acme Soft", type="surveillance",
         previous_id=first.id, scope="Software development", site="Leeds",
         lead_auditor="R. Auditor", team="S. Second", planned_start=date(2026, 3, 2),
-        planned_end=date(2026, 3, 3))
+        planned_end=date(2026, 3, 3), objectives="Confirm the QMS\nVerify last year's NCs",
+        criteria="ISO 9001:2015; the quality manual QM-01")
+    store.add_session(audit.id, start="2026-03-02 09:00", minutes=90, refs="4",
+                      auditee_people="CEO, Quality manager")
+    store.add_session(audit.id, start="2026-03-02 11:00", minutes=60, refs="8",
+                      auditee_people="Dev lead, Quality manager")
     repeat = store.verify_previous_finding(audit.id, old.code, effective=False,
                                            note="Still no record of the review")
     shot = tmp_path / "review screenshot.png"
@@ -86,7 +92,8 @@ def surveillance(store, mini_checklist, tmp_path):
     _, minor = store.record_result(
         audit.id, "8.3.4", "minor", statement="No design review for release 4.2",
         requirement="ISO 9001:2015 8.3.4 b)", objective_evidence="PR 812 merged unreviewed",
-        process_area="Development", files=[shot])
+        process_area="Development", files=[shot],
+        samples=[parse_sample("Releases of 2025|12|4.9, 4.11")])
     store.update_finding(minor.code, {"owner": "Dev lead", "due_date": date(2026, 4, 30),
                                       "corrective_action": "Review gate in CI"})
     _, ofi = store.record_result(audit.id, "4.2", "ofi", statement="Survey customers yearly")
@@ -116,6 +123,13 @@ def test_the_model_holds_every_section(store, surveillance):
     assert facts["Lead auditor"] == "R. Auditor" and facts["Audit team"] == "S. Second"
     assert facts["Standard"] == "ISO 9001:2015"
     assert facts["Checklist"].startswith("Mini checklist for tests")
+    assert facts["Auditee participants"] == "CEO, Quality manager, Dev lead"
+    assert report.objectives == "Confirm the QMS\nVerify last year's NCs"
+    assert report.criteria == "ISO 9001:2015; the quality manual QM-01"
+    [sample] = report.sampling
+    assert (sample.ref, sample.item_title, sample.population, sample.population_size,
+            sample.sample_size, sample.ids) == (
+        "8.3.4", "Design and development controls", "Releases of 2025", "12", 2, "4.9, 4.11")
 
     summary = report.summary
     clauses = {c.ref: dict(zip(summary.result_labels, c.counts)) for c in summary.by_clause}
@@ -192,13 +206,16 @@ def test_markdown_written_and_read_back(store, surveillance, tmp_path):
                     "### Results by clause", "## Findings", "## Good practices",
                     "## Opportunities for improvement", "## Areas not covered",
                     "## Previous findings verified", "## Follow-up agreed", "## Sampling",
+                    "## Objectives and criteria",
                     "## Distribution and confidentiality"):
         assert f"\n{heading}\n" in "\n" + text, heading
     rendered = _html(text)
     for statement in ("No design review for release 4.2", "Survey customers yearly",
                       "Interested parties register kept current", "Still no record of the "
-                      "review", "Review gate in CI", surveillance["sha"][:12]):
-        assert statement in rendered, statement
+                      "review", "Review gate in CI", surveillance["sha"][:12],
+                      "Verify last year's NCs", "the quality manual QM-01",
+                      "Releases of 2025", "4.9, 4.11", SAMPLING_STATEMENT):
+        assert statement in html.unescape(rendered), statement
     assert "## Seal" not in text
     assert oct(target.stat().st_mode & 0o777) == "0o600"
 
@@ -211,6 +228,8 @@ def test_word_written_and_read_back(store, surveillance, tmp_path):
     for statement in ("No design review for release 4.2", "PR 812 merged unreviewed",
                       "Survey customers yearly", "Interested parties register kept current",
                       "Dev lead", "2026-04-30", "Review gate in CI", SAMPLING_STATEMENT,
+                      "Verify last year's NCs", "Releases of 2025", "4.9, 4.11",
+                      "CEO, Quality manager, Dev lead",
                       f"review screenshot.png (SHA-256 {surveillance['sha'][:12]}"):
         assert statement in body, statement
 
@@ -231,7 +250,9 @@ def test_pdf_written_and_read_back(store, surveillance, font):
     every = squeeze("".join(pages))
     for statement in ("No design review for release 4.2", "PR 812 merged unreviewed",
                       "Survey customers yearly", "Dev lead", "2026-04-30",
-                      surveillance["sha"][:12], "Areas not covered", "Sampling"):
+                      surveillance["sha"][:12], "Areas not covered", "Sampling",
+                      "Verify last year's NCs", "Releases of 2025", "4.9, 4.11",
+                      SAMPLING_STATEMENT):
         assert squeeze(statement) in every, statement
 
     closed = store.close_audit(surveillance["audit"], "Done.")
@@ -251,7 +272,10 @@ def test_latin1_fallback_simplifies_rather_than_fails():
 def hostile(store, mini_checklist):
     audit = store.create_audit(mini_checklist, title=HOSTILE["markdown"],
                                auditee=HOSTILE["html"], scope=HOSTILE["controls"],
-                               lead_auditor=HOSTILE["formula"], team=HOSTILE["rtl"])
+                               lead_auditor=HOSTILE["formula"], team=HOSTILE["rtl"],
+                               objectives=HOSTILE["markdown"], criteria=HOSTILE["html"])
+    store.record_result(audit.id, "8.6", None, samples=[
+        parse_sample("<b>PRs</b> `x` [a](javascript:b)||#1, *2*, <i>3</i>")])
     codes = {}
     for ref, (name, text) in zip(("4.1", "4.2", "8.3.4", "8.6"),
                                  [(n, HOSTILE[n]) for n in ("markdown", "html", "formula",
@@ -288,8 +312,11 @@ def test_hostile_text_stays_text_in_markdown(store, hostile):
     assert "=1+1" in plain and "مراجعة الإجراء" in plain
     assert LONG.split()[-1] in plain
     # The follow-up table keeps its columns: a `|` in a cell is escaped.
-    table = rendered.split("Follow-up agreed")[1]
-    assert all(row.count("<td>") == 7 for row in table.split("<tr>")[2:])
+    table = rendered.split("Follow-up agreed")[1].split("<h2>Sampling")[0]
+    assert [row.count("<td>") for row in table.split("<tr>")[2:]] == [7] * 4
+    samples = rendered.split("<h2>Sampling")[1].split("<h2>")[0]
+    assert [row.count("<td>") for row in samples.split("<tr>")[2:]] == [6]
+    assert "<b>PRs</b> `x` [a](javascript:b)" in plain and "#1, *2*, <i>3</i>" in plain
 
 
 def test_hostile_text_stays_text_in_word(store, hostile):
@@ -299,6 +326,7 @@ def test_hostile_text_stays_text_in_word(store, hostile):
     assert "bell nul escape[31m vt ff c1 del end" in body
     assert "مراجعة الإجراء أ שלום" in body
     assert LONG in body
+    assert "<b>PRs</b> `x` [a](javascript:b)" in body and "#1, *2*, <i>3</i>" in body
     assert DRAFT_MARK in headers[0]
 
 
@@ -308,7 +336,8 @@ def test_hostile_text_stays_text_in_pdf(store, hostile, font):
     assert all("DRAFT" in page for page in pages)
     every = squeeze("".join(pages))
     for text in ("[click](javascript:alert(1))", "<script>alert('x')</script>", "=1+1",
-                 "bellnulescape[31mvtffc1delend", "x" * 1_000):
+                 "bellnulescape[31mvtffc1delend", "x" * 1_000,
+                 "<b>PRs</b> `x` [a](javascript:b)", "#1, *2*, <i>3</i>"):
         assert squeeze(text) in every, text
     if font is not None:
         assert "שלום" in "".join(pages) or "םולש" in "".join(pages)
