@@ -167,6 +167,8 @@ class _ReportPDF(FPDF):
     def heading(self, text: str, level: int) -> None:
         size = {0: 17, 1: 14, 2: 12, 3: 10.5}[level]
         self.ln(3 if level else 0)
+        if level and self.will_page_break(size * 0.5 + 3 * LINE):
+            self.add_page()  # a heading goes with the first lines under it
         self.text_block(one_line(text), style="B", size=size, h=size * 0.5)
         self.ln(1)
 
@@ -219,6 +221,8 @@ def render_pdf(report: AuditReport, font: Path | None | str = AUTO) -> bytes:
 
     pdf.heading("The audit", 1)
     for fact in report.facts:
+        if pdf.will_page_break(LINE):  # the label on the page of its value
+            pdf.add_page()
         pdf.set_font(pdf.face, "B", 10)
         pdf.cell(FACT_LABEL, LINE, text=fact.label)
         pdf.set_x(pdf.l_margin)
