@@ -950,3 +950,33 @@ def test_every_row_shows_the_store_after_a_step_and_after_the_form(store, audit,
             assert cell(table, d.code, "status") == "open"
 
     run(go())
+
+
+def test_at_80x24_the_confirmation_and_its_button_are_in_sight(store, audit, several,
+                                                               text_of):
+    """With an incomplete audit (blank findings, items not assessed) the list of what is
+    incomplete pushed 'Press y...' and the Confirm close button below the dialog's edge
+    at 80x24; what is above the buttons scrolls now, and the question is scrolled to."""
+    for ref in ("4.2", "8.6"):
+        store.record_result(audit.id, ref, "observation")  # no statement: incomplete
+
+    async def go():
+        app = Host(lambda: CloseAuditScreen(store, audit.id))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"Conforming system, " * 12)
+            await pilot.press("ctrl+s")
+            await pilot.pause(0.3)
+            screen = app.screen
+            shown = text_of(app)
+            assert "Still incomplete" in str(screen.query_one("#close-confirm").render())
+            assert "Press y or Confirm close to close it" in shown, shown
+            button = screen.query_one("#close-confirm-button")
+            dialog = screen.query_one("#close-audit").region
+            assert button.region.height and dialog.contains_region(button.region), shown
+            await pilot.press("y")
+            await pilot.pause()
+        return app
+
+    app = run(go())
+    assert app.results == [True]
+    assert store.audit(audit.id).status == AuditStatus.CLOSED

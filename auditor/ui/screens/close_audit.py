@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
@@ -63,14 +63,17 @@ class CloseAuditScreen(ModalScreen[bool]):
         with Vertical(id="close-audit", classes="dialog"):
             yield Static(f"Close audit {self.audit.id}: {self.audit.title}",
                          classes="dialog-title", markup=False)
-            yield Static("\n".join(summary_lines(self.counts)), id="close-summary",
-                         markup=False)
-            yield Label("Conclusion", classes="field-label")
-            yield TextArea(self.audit.conclusion, id="conclusion", soft_wrap=True,
-                           tab_behavior="focus", compact=True,
-                           placeholder="Overall conclusion: conformity, effectiveness, "
-                                       "main strengths and weaknesses")
-            yield Static("", id="close-confirm", markup=False)
+            # The buttons stay in sight at 80x24 whatever the summary and the list of
+            # what is incomplete hold: what is above them scrolls.
+            with VerticalScroll(id="close-body"):
+                yield Static("\n".join(summary_lines(self.counts)), id="close-summary",
+                             markup=False)
+                yield Label("Conclusion", classes="field-label")
+                yield TextArea(self.audit.conclusion, id="conclusion", soft_wrap=True,
+                               tab_behavior="focus", compact=True,
+                               placeholder="Overall conclusion: conformity, effectiveness, "
+                                           "main strengths and weaknesses")
+                yield Static("", id="close-confirm", markup=False)
             yield Static("", id="close-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close audit…", variant="primary", id="close-start", compact=True)
@@ -119,6 +122,7 @@ class CloseAuditScreen(ModalScreen[bool]):
         confirm = self.query_one("#close-confirm", Static)
         confirm.update(text)
         confirm.add_class("shown")
+        self.call_after_refresh(confirm.scroll_visible, animate=False)
         self.query_one("#close-confirm-button", Button).display = True
         self.query_one("#close-confirm-button", Button).focus()
         self.refresh_bindings()
