@@ -31,7 +31,7 @@ from textual.screen import ModalScreen
 
 from auditor import config
 from auditor.domain.store import Store
-from auditor.domain.text import escape_controls
+from auditor.domain.text import escape_controls, one_line, shorten
 from auditor.exchange.checklist_yaml import parse_checklist
 from auditor.ui.app import AuditorApp
 from auditor.ui.plain import controls_shown, markup_safe
@@ -85,10 +85,18 @@ def markup_clean(text: str) -> bool:
     """Whether `markup_safe` keeps the text as it is. It does not always (see
     `test_markup_safe_defect`): a text it breaks is left out of the property, for the
     fields shown through it (titles, auditee, checklist titles and refs, statements)."""
-    try:
-        return Content.from_markup(markup_safe(text)).plain == controls_shown(text)
+    try:  # inside our own markup, as the audit screen's heading has it
+        shown = Content.from_markup(f"[b]{markup_safe(text)}[/b] x").plain
+        return shown == controls_shown(text) + " x"
     except MarkupError:
         return False
+
+
+def heading_clean(text: str) -> bool:
+    """`markup_clean` also for each shortened form the audit screen's heading may show of
+    a long title or auditee (cut anywhere from 12 to 120 characters)."""
+    return markup_clean(text) and all(
+        markup_clean(shorten(text, k)) for k in range(12, min(len(one_line(text)), 120)))
 
 
 def _statement_clean(text: str) -> bool:
@@ -118,9 +126,9 @@ class Texts:
 
 texts = st.builds(
     Texts,
-    title=hostile().filter(_not_blank).filter(markup_clean),
-    follow_title=hostile(long=False).filter(_not_blank).filter(markup_clean),
-    auditee=hostile().filter(_not_blank).filter(markup_clean),
+    title=hostile().filter(_not_blank).filter(heading_clean),
+    follow_title=hostile(long=False).filter(_not_blank).filter(heading_clean),
+    auditee=hostile().filter(_not_blank).filter(heading_clean),
     scope=hostile(newlines=True),
     statement=hostile(newlines=True).filter(_not_blank).filter(_statement_clean),
     requirement=hostile(),
@@ -526,10 +534,25 @@ MARKUP_DEFECTS = [
                      "markup_safe (textual.markup.escape) leaves '[b' before an escaped "
                      "tag: Content.from_markup raises MarkupError 'Expected markup value' "
                      "and the audit screen does not open (the app stops)"))),
+    pytest.param("Q3 audit of the release management process [link=https://x.test/a] and "
+                 "more", id="crash-when-shortened",
+                 marks=pytest.mark.xfail(strict=True, reason=(
+                     "AuditScreen._heading shortens a long title before markup_safe: the cut "
+                     "'[link=https://x.t…' is left unescaped and MarkupError stops the app "
+                     "when the audit screen is laid out (on_resize)"))),
     pytest.param("[$text-warning]Q3", id="variable-read-as-markup",
                  marks=pytest.mark.xfail(strict=True, reason=(
                      "markup_safe does not escape a '[$variable]' tag: the heading shows "
                      "'Q3', the '[$text-warning]' typed is lost"))),
+    pytest.param("Q3 \\", id="trailing-backslash",
+                 marks=pytest.mark.xfail(strict=True, reason=(
+                     "markup_safe leaves a trailing backslash, which then escapes the "
+                     "heading's own closing tag: 'Q3 \\' is shown as 'Q3 \\[/b]' and the "
+                     "bold runs on"))),
+    pytest.param("Q3 \\[b] draft", id="escaped-bracket-doubled",
+                 marks=pytest.mark.xfail(strict=True, reason=(
+                     "markup_safe doubles a backslash typed before a tag: 'Q3 \\[b] draft' "
+                     "is shown as 'Q3 \\\\[b] draft'"))),
     pytest.param("Q3 [b[/b]", id="backslash-shown",
                  marks=pytest.mark.xfail(strict=True, reason=(
                      "markup_safe escapes the tag after a lone '[b' with a backslash that "
@@ -546,4 +569,4 @@ def test_markup_safe_defect(title, text_of):
             await pilot.pause()
             return text_of(app)
 
-    assert title in run(replace(PLAIN, follow_title=title), heading)
+    assert f"{title}  ·  {PLAIN.auditee}" in run(replace(PLAIN, follow_title=title), heading)
