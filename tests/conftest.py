@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,14 +20,21 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FIXED_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def log_key(tmp_path_factory, monkeypatch):
+@pytest.fixture(autouse=True, scope="session")
+def log_key(tmp_path_factory):
     """Every test (and every process it starts, which inherits the environment) writes
-    change logs with a key of its own, in a folder of its own: never the user's real key
-    (`~/.config/auditor/log.key`), never a file in tmp_path that a test counts."""
+    change logs with one key of the run's own, never the user's real key
+    (`~/.config/auditor/log.key`); one for the whole run, so that a database a
+    module-scoped fixture made still verifies in every test. Tests of the key itself set
+    AUDITOR_KEY_FILE for themselves."""
     path = tmp_path_factory.mktemp("key") / "log.key"
-    monkeypatch.setenv("AUDITOR_KEY_FILE", str(path))
-    return path
+    before = os.environ.get("AUDITOR_KEY_FILE")
+    os.environ["AUDITOR_KEY_FILE"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("AUDITOR_KEY_FILE", None)
+    else:
+        os.environ["AUDITOR_KEY_FILE"] = before
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from auditor import config
 from auditor.domain.errors import AuditLocked, RuleViolation
 from auditor.domain.sampling import parse_sample
 from auditor.domain.store import PARTS
+from auditor.domain.views import audit_document
 
 TABLES = ("audit", "item_result", "finding", "evidence", "change_log", "finding_counter",
           "plan_session", "item_sample")
@@ -148,7 +149,8 @@ def test_every_store_method_that_writes_is_covered_here():
     covered = {"create_audit", "update_audit", "close_audit", "reopen_audit", "delete_audit",
                "record_result", "set_item_text", "raise_finding", "update_finding",
                "set_finding_status", "apply_auditee_changes", "add_evidence",
-               "verify_previous_finding", "undo_result", "add_session", "remove_session"}
+               "verify_previous_finding", "undo_result", "add_session", "remove_session",
+               "sweep_orphans"}
     writers = {
         name for part in PARTS
         for name, member in inspect.getmembers(part, inspect.isfunction)
@@ -157,6 +159,23 @@ def test_every_store_method_that_writes_is_covered_here():
     assert writers, "no writing method found: the test looks in the wrong place"
     assert writers <= covered, f"not covered by tests/unit/test_locked_audit.py: " \
                                f"{sorted(writers - covered)}"
+
+
+def test_sweeping_orphans_never_takes_a_closed_audits_files(store, mini_checklist, tmp_path):
+    """The sweep takes only files no record names: a closed audit's evidence stays, and
+    its audit is left as it was."""
+    audit = store.create_audit(mini_checklist, title="Closed", auditee="Acme Soft").id
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(b"kept with its closed audit")
+    store.record_result(audit, "4.1", "conform", files=[photo])
+    store.close_audit(audit, "Effective")
+    stray = store.evidence_dir / ("0" * 64)
+    stray.write_bytes(b"named by nothing")
+    before = audit_document(store, audit)
+    assert store.sweep_orphans() == ["0" * 64]
+    [item] = store.evidence(audit)
+    assert store.evidence_path(item).read_bytes() == b"kept with its closed audit"
+    assert audit_document(store, audit) == before
 
 
 def test_deleting_a_closed_audit_needs_confirming_twice(store, closed):

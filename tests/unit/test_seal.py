@@ -59,6 +59,15 @@ def verify(cli, audit, *more):
     return r.code, r.err.strip().splitlines(), r.out
 
 
+@pytest.fixture(autouse=True)
+def log_key(tmp_path_factory, monkeypatch):
+    """A key of each test's own: these tests rewrite, chmod and hide it (the run's shared
+    key, in the root conftest, is for everyone else)."""
+    path = tmp_path_factory.mktemp("key") / "log.key"
+    monkeypatch.setenv("AUDITOR_KEY_FILE", str(path))
+    return path
+
+
 @pytest.fixture
 def sealed(cli):
     """A closed audit with notes, two minor NCs and an observation; its seal as printed."""
