@@ -11,6 +11,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.types import NoActiveAppError
 from textual.widgets import Static, Tree
@@ -23,7 +24,7 @@ from auditor.domain.vocab import AuditStatus, Result
 from auditor.ui.attach_file import attach_file
 from auditor.ui.commands import ClauseCommands, TextSearch
 from auditor.ui.compat import breakpoint_classes
-from auditor.ui.plain import markup_safe
+from auditor.ui.plain import templated
 from auditor.ui.result_undo import UndoStack, change_of
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.audit_status import FILTER_ORDER, AuditStatusLine
@@ -84,7 +85,7 @@ class AuditScreen(Screen):
 
     # -- layout ---------------------------------------------------------------------------
 
-    def _heading(self, width: int = 0) -> str:
+    def _heading(self, width: int = 0) -> Content:
         """Title, auditee, type, checklist and number on one line; when the line is too
         narrow the auditee and then the title are shortened, never the facts after them."""
         a = self.audit
@@ -95,7 +96,8 @@ class AuditScreen(Screen):
         if len(title) + len(auditee) > room:
             auditee = shorten(auditee, max(12, room - len(title)))
             title = shorten(title, max(16, room - len(auditee)))
-        return f"[b]{markup_safe(title)}[/b]{sep}{markup_safe(auditee)}{markup_safe(tail)}"
+        return templated("[b]$title[/b]$sep$auditee$tail", title=title, sep=sep,
+                         auditee=auditee, tail=tail)
 
     def on_resize(self) -> None:
         self.query_one("#audit-heading", Static).update(self._heading(self.size.width))

@@ -18,6 +18,7 @@ from auditor.domain.closing import audit_gaps, plural
 from auditor.domain.errors import AuditorError
 from auditor.domain.summary import AuditCounts, audit_counts
 from auditor.domain.vocab import GRADE_LABELS, RESULT_LABELS, AuditStatus, field_label
+from auditor.ui.plain import controls_shown, editable
 from auditor.ui.typing_order import after_typed_keys
 from auditor.ui.widgets.key_bar import KeyBar
 
@@ -61,7 +62,7 @@ class CloseAuditScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="close-audit", classes="dialog"):
-            yield Static(f"Close audit {self.audit.id}: {self.audit.title}",
+            yield Static(controls_shown(f"Close audit {self.audit.id}: {self.audit.title}"),
                          classes="dialog-title", markup=False)
             # The buttons stay in sight at 80x24 whatever the summary and the list of
             # what is incomplete hold: what is above them scrolls.
@@ -69,7 +70,7 @@ class CloseAuditScreen(ModalScreen[bool]):
                 yield Static("\n".join(summary_lines(self.counts)), id="close-summary",
                              markup=False)
                 yield Label("Conclusion", classes="field-label")
-                yield TextArea(self.audit.conclusion, id="conclusion", soft_wrap=True,
+                yield TextArea(editable(self.audit.conclusion), id="conclusion", soft_wrap=True,
                                tab_behavior="focus", compact=True,
                                placeholder="Overall conclusion: conformity, effectiveness, "
                                            "main strengths and weaknesses")

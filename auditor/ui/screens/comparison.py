@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Static
 from auditor.domain.compare import CHANGE_LABELS, Change, Comparison, compare_audits
 from auditor.domain.vocab import RESULT_LABELS, Result, grade_label, status_label
 from auditor.ui.background import deliver
+from auditor.ui.plain import controls_shown
 from auditor.ui.widgets.key_bar import KeyBar
 from auditor.ui.widgets.row_table import Column, FitTable
 
@@ -90,7 +91,7 @@ class ComparisonScreen(Screen):
     def show_problem(self, message: str) -> None:
         if not self.is_attached:  # the user left before the worker finished
             return
-        self.query_one("#comparison-summary", Static).update(message)
+        self.query_one("#comparison-summary", Static).update(controls_shown(message))
         self.add_class("-refused")
         self.notify(message, severity="error")
 
@@ -103,13 +104,13 @@ class ComparisonScreen(Screen):
                     "(matched by ref)" if result.versions_differ
                     else f"{c.checklist_id} {c.checklist_version}")
         counts = "  ".join(f"{CHANGE_LABELS[k]} {s[k.value]}" for k in Change)
-        self.query_one("#comparison-summary", Static).update(
+        self.query_one("#comparison-summary", Static).update(controls_shown(
             f"Audit {p.id} {p.title} ({p.date or 'undated'}) → audit {c.id} {c.title} "
             f"({c.date or 'undated'}) · {c.auditee} · {versions}\n"
             f"{counts}\nRepeat findings {s['repeat_findings']}  ·  previous findings "
             f"{s['previous_findings']}, {s['previous_findings_open']} still open, "
             f"{s['previous_findings_closed']} closed"
-        )
+        ))
         self._fill_findings(result)
         self._fill_items()
 

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from auditor.ui.plain import controls_shown
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses True for yes, False for no. `y` and `n` answer from anywhere."""
@@ -28,8 +30,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.message, id="confirm-message", markup=False)
+            yield Static(controls_shown(self.title_text), classes="dialog-title", markup=False)
+            yield Static(controls_shown(self.message), id="confirm-message", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", id="yes",
                              variant="error" if self.danger else "primary", compact=True)

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.models import Audit
+from auditor.ui.plain import editable
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.new_audit import field_row
 from auditor.ui.typing_order import after_typed_keys
@@ -53,7 +54,7 @@ class EditAuditScreen(Screen[bool]):
         self.store = store
         self.audit_id = audit_id
         self.audit = store.audit(audit_id)
-        self.start = {name: _shown(self.audit, name) for name, _label, _hint in FIELDS}
+        self.start = {name: editable(_shown(self.audit, name)) for name, _label, _hint in FIELDS}
 
     def compose(self) -> ComposeResult:
         yield Static(f"Audit {self.audit_id}: details", classes="screen-title", markup=False)

@@ -26,7 +26,7 @@ from auditor.domain.vocab import (
     status_label,
 )
 from auditor.ui.attach_file import attach_file
-from auditor.ui.plain import controls_shown
+from auditor.ui.plain import controls_shown, editable
 from auditor.ui.typing_order import after_typed_keys
 from auditor.ui.widgets.key_bar import KeyBar
 
@@ -91,7 +91,8 @@ class FindingFormScreen(ModalScreen[Finding | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="finding-form", classes="dialog"):
-            yield Static(self._heading(), id="finding-form-title", classes="dialog-title",
+            yield Static(controls_shown(self._heading()), id="finding-form-title",
+                         classes="dialog-title",
                          markup=False)
             if self.repeat is not None:
                 yield Static(self._repeat_text(), id="repeat-notice", markup=False)
@@ -127,7 +128,7 @@ class FindingFormScreen(ModalScreen[Finding | None]):
     def _fields(self, layout) -> ComposeResult:
         for name, label, multi_line, placeholder in layout:
             if self.finding is not None:
-                value = _as_text(getattr(self.finding, name))
+                value = editable(_as_text(getattr(self.finding, name)))
             else:
                 value = self.requirement if name == "requirement" else ""
             read_only = self._read_only(name)

@@ -99,7 +99,7 @@ class FindingsScreen(Screen):
 
     def on_mount(self) -> None:
         audit = self.store.audit(self.audit_id)
-        self.title = f"Findings · audit {audit.id} {audit.title}"
+        self.title = controls_shown(f"Findings · audit {audit.id} {audit.title}")
         table = self.query_one(DataTable)
         for key, label in COLUMNS:
             table.add_column(label, key=key)

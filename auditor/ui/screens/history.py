@@ -68,7 +68,7 @@ class HistoryScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history", classes="dialog"):
-            yield Static(self.heading, classes="dialog-title", markup=False)
+            yield Static(controls_shown(self.heading), classes="dialog-title", markup=False)
             # When, which field and the new value always; who and the old value as room
             # allows (the line below shows the highlighted change whole).
             yield FitTable(Column("When"), Column("Who", drop=2, most=16), Column("Field"),

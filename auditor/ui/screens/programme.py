@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Static
 from auditor.domain.programme import Programme, programme
 from auditor.domain.vocab import RESULT_LABELS, Result
 from auditor.ui.background import deliver
+from auditor.ui.plain import controls_shown
 from auditor.ui.widgets.key_bar import KeyBar
 from auditor.ui.widgets.row_table import Column, FitTable
 
@@ -52,7 +53,7 @@ class ProgrammeScreen(Screen):
         yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
-        self.title = f"Programme: {self.auditee}"
+        self.title = controls_shown(f"Programme: {self.auditee}")
         self.query_one("#programme-items", DataTable).focus()
         self.compute()
 
@@ -66,7 +67,7 @@ class ProgrammeScreen(Screen):
     def show_problem(self, message: str) -> None:
         if not self.is_attached:
             return
-        self.query_one("#programme-summary", Static).update(message)
+        self.query_one("#programme-summary", Static).update(controls_shown(message))
         self.notify(message, severity="error")
 
     def show(self, plan: Programme) -> None:
@@ -76,11 +77,11 @@ class ProgrammeScreen(Screen):
         s = plan.summary
         groups = "  ".join(f"{g.ref} {g.covered}/{g.total}"
                            for c in plan.checklists for g in c.groups)
-        self.query_one("#programme-summary", Static).update(
+        self.query_one("#programme-summary", Static).update(controls_shown(
             f"{plan.auditee}: cycle {plan.cycle_start} to {plan.today} ({plan.years} "
             f"year{'s' if plan.years > 1 else ''}), {s['audits_in_cycle']} audit(s) in the "
             f"cycle, {s['covered']}/{s['items']} items covered\nBy clause: {groups or '—'}"
-        )
+        ))
         self._fill()
 
     def _fill(self) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.models import Finding
+from auditor.ui.plain import controls_shown, editable
 from auditor.ui.typing_order import after_typed_keys
 
 
@@ -50,10 +51,10 @@ class ReviewFindingScreen(ModalScreen[Finding | None]):
     def compose(self) -> ComposeResult:
         f = self.finding
         with Vertical(id="review-finding", classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(controls_shown(self.title_text), classes="dialog-title", markup=False)
             if self.step == "verify":
                 yield Label("Verified by", classes="field-label")
-                yield Input(f.verified_by or self.actor, id="verified_by", compact=True)
+                yield Input(editable(f.verified_by or self.actor), id="verified_by", compact=True)
                 yield Label("Verified on", classes="field-label")
                 yield Input((f.verified_on or self.today).isoformat(), id="verified_on",
                             placeholder="YYYY-MM-DD", compact=True)
@@ -62,7 +63,7 @@ class ReviewFindingScreen(ModalScreen[Finding | None]):
             else:
                 label, text = "Why is the plan rejected? (the auditee reads this)", ""
             yield Label(label, classes="field-label")
-            yield TextArea(text, id="review-note", soft_wrap=True, tab_behavior="focus",
+            yield TextArea(editable(text), id="review-note", soft_wrap=True, tab_behavior="focus",
                            compact=True)
             yield Static("", id="review-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -23,13 +24,18 @@ from auditor.domain.checklist import ChecklistItem
 from auditor.domain.models import Evidence, Finding
 from auditor.domain.progress import NodeStatus
 from auditor.domain.vocab import RESULT_LABELS, Result, grade_label, status_label
-from auditor.ui.plain import markup_safe
+from auditor.ui.plain import joined, templated
 
 from .item_notes import ItemNotes
 
 
-def _bullets(lines: Iterable[str]) -> str:
-    return "\n".join(f"• {markup_safe(line)}" for line in lines)
+def _bullets(lines: Iterable[str]) -> Content:
+    return joined([templated("• $line", line=line) for line in lines])
+
+
+def _section(heading: str, body: Content) -> Content:
+    """A section of the detail: our bold heading over its text."""
+    return joined([Content.from_markup(f"[b]{heading}[/b]"), body])
 
 
 def _size(size: int | None) -> str:
@@ -65,7 +71,7 @@ class ItemDetail(VerticalScroll):
         self.read_only = read_only
         self.on_saved = on_saved
         self.ref: str | None = None
-        self._shown: dict[str, str] = {}
+        self._shown: dict[str, Content] = {}
         self._finding_lines: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
@@ -80,7 +86,7 @@ class ItemDetail(VerticalScroll):
     def notes(self) -> ItemNotes:
         return self.query_one(ItemNotes)
 
-    def _set(self, widget_id: str, text: str, *, one_line: bool = False) -> None:
+    def _set(self, widget_id: str, text: Content, *, one_line: bool = False) -> None:
         """Update a part only when its text changed: each update costs a re-layout,
         except for one-line parts whose height never changes. An empty part takes no
         room (a class, so that the stylesheet still hides a group's item parts)."""
@@ -91,14 +97,15 @@ class ItemDetail(VerticalScroll):
         widget.update(text, layout=not one_line)
         widget.set_class(not text, "-empty")
 
-    def _set_text(self, previous: str, sections: Iterable[str]) -> None:
+    def _set_text(self, previous: str, sections: Iterable[Content | None]) -> None:
         """What the auditor reads: last time's result, then each section after a blank
         line."""
-        lines = [f"[$text-warning]{markup_safe(previous)}[/]"] if previous else []
+        lines = [templated("[$text-warning]$previous[/]", previous=previous)] \
+            if previous else []
         for section in sections:
             if section:
-                lines += ["", section]
-        self._set("item-text", "\n".join(lines))
+                lines += [Content(""), section]
+        self._set("item-text", joined(lines))
 
     # -- showing --------------------------------------------------------------------------
 
@@ -107,17 +114,19 @@ class ItemDetail(VerticalScroll):
                   previous: str = "") -> None:
         self.ref = item.ref
         self.set_class(False, "-group")
-        self._set("item-title", f"[b]{markup_safe(item.ref)}[/b]  {markup_safe(item.title)}")
+        self._set("item-title", templated("[b]$ref[/b]  $title", ref=item.ref,
+                                          title=item.title))
         self.show_result(status, findings, evidence)
         self._set_text(previous, (
-            f"[b]Ask[/b]\n{_bullets(item.prompts)}" if item.prompts else "",
-            f"[b]Look at[/b]\n{_bullets(item.evidence)}" if item.evidence else "",
-            f"[b]Guidance[/b]\n{markup_safe(item.guidance)}" if item.guidance else "",
+            _section("Ask", _bullets(item.prompts)) if item.prompts else None,
+            _section("Look at", _bullets(item.evidence)) if item.evidence else None,
+            _section("Guidance", templated("$text", text=item.guidance))
+            if item.guidance else None,
             # The SoA notes say what to expect of the control in the Statement of
             # Applicability; the related refs, where else the auditor should look.
-            f"[b]In the SoA[/b]\n{markup_safe(item.soa)}" if item.soa else "",
-            "[b]Related[/b]\n" + ", ".join(markup_safe(r) for r in item.related)
-            if item.related else "",
+            _section("In the SoA", templated("$text", text=item.soa)) if item.soa else None,
+            _section("Related", templated("$refs", refs=", ".join(item.related)))
+            if item.related else None,
         ))
         self.notes.show(item.ref, texts)
         self.scroll_home(animate=False)
@@ -126,21 +135,22 @@ class ItemDetail(VerticalScroll):
                     evidence: list[Evidence]) -> None:
         """The parts that change when a result is recorded; the texts are left alone."""
         result = status.result or Result.NOT_ASSESSED
-        self._set("item-result",
+        self._set("item-result", Content.from_markup(
                   f"Result: [b]{RESULT_LABELS[result]}[/b]"
-                  + (f"  ·  {len(findings)} finding(s)" if findings else ""), one_line=True)
+                  + (f"  ·  {len(findings)} finding(s)" if findings else "")), one_line=True)
         files = [e for e in evidence if e.sha256]
         lines = [(f.code, finding_line(f)) for f in findings]
-        self._set("item-files", "Files\n" + ("\n".join(
-            f"• {markup_safe(e.original_name)}  {_size(e.size)}  sha256 {e.sha256[:12]}"
-            for e in files) or "none yet: a to attach one")
-            + ("\n\nFindings" if lines else ""))
+        listed = [templated("• $name  $size  sha256 $sha", name=e.original_name,
+                            size=_size(e.size), sha=(e.sha256 or "")[:12]) for e in files]
+        self._set("item-files", joined([
+            Content("Files"), *(listed or [Content("none yet: a to attach one")]),
+            *([Content(""), Content("Findings")] if lines else [])]))
         if lines != self._finding_lines:
             self._finding_lines = lines
             self._show_findings(lines)
 
     def _show_findings(self, lines: list[tuple[str, str]]) -> None:
-        options = [Option(markup_safe(line), id=code) for code, line in lines]
+        options = [Option(templated("$line", line=line), id=code) for code, line in lines]
         found = self.query("#item-findings")
         if not found:
             if options:
@@ -156,15 +166,18 @@ class ItemDetail(VerticalScroll):
         self.ref = item.ref
         self.notes.flush(retry_now=False)
         self.set_class(True, "-group")
-        self._set("item-title", f"[b]{markup_safe(item.ref)}[/b]  {markup_safe(item.title)}")
+        self._set("item-title", templated("[b]$ref[/b]  $title", ref=item.ref,
+                                          title=item.title))
         worst = RESULT_LABELS[status.worst] if status.worst else "nothing found yet"
         # Two lines: a narrow pane cut "worst:" from its value on one.
-        self._set("item-result",
+        self._set("item-result", Content(
                   f"{status.assessed} of {status.total} items assessed\nworst: {worst}"
-                  + (f"  ·  {status.findings} finding(s)" if status.findings else ""))
-        children = [f"{markup_safe(c.ref)}  {markup_safe(c.title)}" for c in item.children]
-        self._set_text("", ("[b]Items[/b]\n" + "\n".join(children),
-                            markup_safe(item.guidance) if item.guidance else ""))
+                  + (f"  ·  {status.findings} finding(s)" if status.findings else "")))
+        children = [templated("$ref  $title", ref=c.ref, title=c.title)
+                    for c in item.children]
+        self._set_text("", (_section("Items", joined(children)),
+                            templated("$text", text=item.guidance) if item.guidance
+                            else None))
         self.scroll_home(animate=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

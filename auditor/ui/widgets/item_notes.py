@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Static, TextArea
 
 from auditor.domain.errors import AuditorError
+from auditor.ui.plain import editable
 from auditor.ui.storage import NotWritten
 
 SAVE_AFTER = 0.3  # seconds of quiet typing before the text is written
@@ -73,7 +74,9 @@ class ItemNotes(Vertical):
         Texts of this item that the database refused so far are shown, not the saved."""
         self.flush(retry_now=False)
         self.ref = ref
-        self._saved = {name: values.get(name, "") or "" for name in FIELDS}
+        # What the fields can show (plain.editable); it counts as saved, so that looking
+        # at an item never writes it.
+        self._saved = {name: editable(values.get(name, "") or "") for name in FIELDS}
         shown = {**self._saved, **self._pending.get(ref, {})}
         area = self.query_one("#notes", TextArea)
         if area.text != shown["notes"]:
