@@ -36,6 +36,14 @@ def escape_controls(text: object) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
 
 
+def without_controls(text: str) -> str:
+    """Text kept as it came in, less what no screen or document can show: control and
+    format characters (an escape sequence, a bell, a bidi override), line breaks and tabs
+    aside. Where text from a file is taken in (the auditee's workbook) and where stored
+    text goes into a field the user edits."""
+    return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+
+
 def one_line(text: str) -> str:
     """Runs of white space, line breaks included, as one space."""
     return " ".join(text.split())

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from auditor.domain.errors import AuditorError, NotFound
 from auditor.domain.files import not_a_file
 from auditor.domain.models import Audit, Finding
+from auditor.domain.text import without_controls
 from auditor.domain.vocab import AUDITEE_STATUSES, FindingStatus
 
 from . import workbook_layout as layout
@@ -379,6 +380,12 @@ def _compare(finding: Finding, header: str, raw: Any, exported_hash: str | None,
         current = getattr(finding, name)
     if text_hash(shown) == exported_hash:
         return  # as exported: the auditee did not touch it
+    if isinstance(new, str) and without_controls(new) != new:
+        # A cell's _x001B_ is an ESC once read: it would drive the auditor's terminal
+        # and break every document the answer goes into. Taken in without it, said.
+        new = without_controls(new)
+        plan.warnings.append(f"{cell}: {header} of {finding.code} held control characters; "
+                             "they are left out")
     if new == current or (isinstance(new, str) and new == workbook_text(current)):
         return
     if name == "status" and new not in AUDITEE_STATUSES:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.markup import escape
 
-from auditor.domain.text import escape_controls
+from auditor.domain.text import escape_controls, without_controls
 
 
 def controls_shown(text: object) -> str:
@@ -22,7 +22,7 @@ def editable(text: object) -> str:
     its escape instead would save the escape as typed text: what cannot be shown is left
     out of the field (line breaks and tabs are text), and is gone once the field is
     saved."""
-    return "".join(ch for ch in str(text) if ch in "\n\t" or ch.isprintable())
+    return without_controls(str(text))
 
 
 def markup_safe(text: object) -> str:

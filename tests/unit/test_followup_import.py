@@ -445,3 +445,24 @@ def test_a_closed_findings_auditee_answers_are_final(setup, tmp_path):
         plan.errors
     assert any(f"{code} is closed: its corrective action is final" in e for e in plan.errors)
     assert store.finding(code).root_cause == "No owner"
+
+
+def test_control_characters_in_an_answer_are_left_out_and_said(setup, tmp_path):
+    """A cell's _x001B_ and _x0007_ were decoded into a real ESC and BEL and stored; the
+    findings screen then retitled and cleared the auditor's terminal. They are taken in
+    without them, the cell named in a warning; tabs and line breaks are text."""
+    store, aid, codes, path = setup
+    fill(path, tmp_path / "1.xlsx", {
+        (codes["major"], "Root cause"): "Rush _x001B_]0;pwned_x0007_ before\tthe release",
+        (codes["major"], "Corrective action"): "Gate\nin CI"})
+    plan = plan_followup(store, aid, tmp_path / "1.xlsx")
+    assert not plan.errors
+    new = {c.field: c.new for c in plan.changes}
+    assert new["root_cause"] == "Rush ]0;pwned before\tthe release"
+    assert new["corrective_action"] == "Gate\nin CI"
+    assert [w for w in plan.warnings if "control characters" in w] == [
+        f"Findings!I3: Root cause of {codes['major']} held control characters; they are "
+        "left out"]
+    apply_followup(store, aid, plan)
+    stored = store.finding(codes["major"]).root_cause
+    assert "\x1b" not in stored and "\x07" not in stored
