@@ -220,13 +220,18 @@ def render_pdf(report: AuditReport, font: Path | None | str = AUTO) -> bytes:
     pdf.text_block(report.confidentiality, size=9)
 
     pdf.heading("The audit", 1)
+    # The labels' column as wide as the widest label ("Auditee participants" ran into
+    # its value in a fixed one), at least FACT_LABEL.
+    pdf.set_font(pdf.face, "B", 10)
+    label_width = max([FACT_LABEL, *(pdf.get_string_width(f.label) + 4
+                                     for f in report.facts)])
     for fact in report.facts:
         if pdf.will_page_break(LINE):  # the label on the page of its value
             pdf.add_page()
         pdf.set_font(pdf.face, "B", 10)
-        pdf.cell(FACT_LABEL, LINE, text=fact.label)
+        pdf.cell(label_width, LINE, text=fact.label)
         pdf.set_x(pdf.l_margin)
-        pdf.text_block(fact.value, indent=FACT_LABEL)
+        pdf.text_block(fact.value, indent=label_width)
 
     pdf.heading("Objectives and criteria", 1)
     for label, text in (("Objectives", report.objectives), ("Criteria", report.criteria)):
