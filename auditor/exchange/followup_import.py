@@ -6,7 +6,8 @@ first limit of `xlsx_limits`, see `xlsx_reader`) and works out every change with
 writing anything;
 `apply_followup` applies a plan in one transaction through the store. Columns are found
 by header name and findings by id, so reordered columns and sorted, filtered or hidden
-rows are fine. Each problem names the sheet and cell.
+rows are fine. Each problem names the sheet and cell. What one edited cell asks for
+(a due date, a status, a text) is worked out in `followup_cells`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,42 +23,24 @@ from openpyxl.utils import get_column_letter
 
 from auditor.domain.errors import AuditorError, NotFound
 from auditor.domain.files import not_a_file
-from auditor.domain.models import Audit, Finding
-from auditor.domain.text import without_controls
-from auditor.domain.vocab import AUDITEE_STATUSES, FindingStatus
+from auditor.domain.models import Finding
 
 from . import workbook_layout as layout
 from . import xlsx_limits as limits
-from .xlsx_reader import BadDate, Refused, WorkbookReader, open_workbook
-from .xlsx_text import read_text, text_hash, workbook_text
+from .followup_cells import FieldChange, compare_cell, due_window
+from .xlsx_reader import Refused, WorkbookReader, open_workbook
+from .xlsx_text import read_text, text_hash
 
 MAX_FILE_BYTES = limits.MAX_FILE_BYTES
 MAX_UNPACKED_BYTES = limits.MAX_UNPACKED_BYTES
 MAX_PARTS = limits.MAX_PARTS
-# A due date from the first day of the year before the audit (an action the auditee
-# already took before the report came) to the last day of the tenth year after it (an
-# action that needs a budget, a rebuild, a new system; certification cycles are three
-# years). Outside that it is a typing slip (2062 for 2026, a serial of -5, year 1).
 # Unknown finding ids named one by one (each needs a look in the other audits), and rows
 # without an id warned of one by one; the rest are counted in one line, so a sheet of
 # 10,000 made-up ids or answers without ids costs no more than this, and reads shortly.
 MAX_UNKNOWN_LISTED = 20
-DUE_YEARS_BEFORE = 1
-DUE_YEARS_AFTER = 10
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 HEADER_SEARCH_ROWS = 20
 SHEET = layout.FINDINGS_SHEET
-AUDITEE_CHOICES = " or ".join(s.value for s in FindingStatus if s in AUDITEE_STATUSES)
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    finding: str
-    field: str
-    header: str
-    cell: str
-    old: Any
-    new: Any
 
 
 @dataclass
@@ -90,7 +73,7 @@ def plan_followup(store, audit_id: int, path: Path) -> FollowupPlan:
     if rows is None:
         return plan
     exported, findings_rows = rows
-    _read_findings(store, audit_id, findings_rows, exported, plan, _due_window(audit))
+    _read_findings(store, audit_id, findings_rows, exported, plan, due_window(audit))
     if plan.changes:
         _check_with_store(store, audit_id, plan)
     return plan
@@ -271,12 +254,6 @@ def _columns(row: tuple, number: int, plan: FollowupPlan) -> dict[str, int]:
     return found
 
 
-def _due_window(audit: Audit) -> tuple[date, date]:
-    """The due dates the import accepts: see DUE_YEARS_BEFORE and DUE_YEARS_AFTER."""
-    day = audit.actual_start or audit.planned_start or audit.created_at.date()
-    return date(day.year - DUE_YEARS_BEFORE, 1, 1), date(day.year + DUE_YEARS_AFTER, 12, 31)
-
-
 def _read_findings(store, audit_id: int, rows: list[tuple],
                    exported: dict[str, dict[str, str]], plan: FollowupPlan,
                    window: tuple[date, date]) -> None:
@@ -333,7 +310,7 @@ def _read_findings(store, audit_id: int, rows: list[tuple],
         before = exported.get(code) or _hashes_now(finding, checklist)
         for header in compared:
             cell = f"{SHEET}!{get_column_letter(columns[header] + 1)}{offset}"
-            _compare(finding, header, cells[header], before.get(header), cell, plan, window)
+            compare_cell(finding, header, cells[header], before.get(header), cell, plan, window)
     if len(unknown) > MAX_UNKNOWN_LISTED:
         more = len(unknown) - MAX_UNKNOWN_LISTED
         plan.errors.append(f"{unknown[MAX_UNKNOWN_LISTED]}: and {more:,} more finding ids "
@@ -352,94 +329,6 @@ def _unknown(store, code: str, audit_id: int) -> str:
 def _hashes_now(finding: Finding, checklist) -> dict[str, str]:
     values = layout.finding_values(finding, checklist)
     return {h: text_hash(layout.shown_text(v)) for h, v in zip(layout.HEADERS[1:], values[1:])}
-
-
-def _compare(finding: Finding, header: str, raw: Any, exported_hash: str | None, cell: str,
-             plan: FollowupPlan, window: tuple[date, date]) -> None:
-    if text_hash(read_text(raw)) == exported_hash:
-        return  # as exported: the auditee did not touch it
-    name = layout.FIELD_OF.get(header)
-    if name is None:
-        plan.warnings.append(f"{cell}: {header} of {finding.code} was edited; auditor "
-                             "columns are not imported, the audit keeps its own")
-        return
-    new: Any
-    current: Any
-    if name == "due_date":
-        day = _due_date(raw, cell, plan, window)
-        if day is False or day is True:
-            return
-        new, shown, current = day, day.isoformat() if day else "", finding.due_date
-    elif name == "status":
-        new = _status(raw, finding, cell, plan)
-        if new is None:
-            return
-        shown, current = new, finding.status
-    else:
-        new = shown = read_text(raw)
-        current = getattr(finding, name)
-    if text_hash(shown) == exported_hash:
-        return  # as exported: the auditee did not touch it
-    if isinstance(new, str) and without_controls(new) != new:
-        # A cell's _x001B_ is an ESC once read: it would drive the auditor's terminal
-        # and break every document the answer goes into. Taken in without it, said.
-        new = without_controls(new)
-        plan.warnings.append(f"{cell}: {header} of {finding.code} held control characters; "
-                             "they are left out")
-    if new == current or (isinstance(new, str) and new == workbook_text(current)):
-        return
-    if name == "status" and new not in AUDITEE_STATUSES:
-        plan.errors.append(f"{cell}: status {new!r} may be set only by the auditor")
-        return
-    plan.changes.append(FieldChange(finding.code, name, header, cell, current, new))
-
-
-def _due_date(raw: Any, cell: str, plan: FollowupPlan,
-              window: tuple[date, date]) -> date | None | bool:
-    """The cell as a date, None when empty, False (after an error) when not a date or
-    outside the window."""
-    if isinstance(raw, BadDate):
-        plan.errors.append(f"{cell}: due date serial {str(raw.serial)[:40]} is not a date "
-                           "any calendar holds; enter a date such as 2026-04-30")
-        return False
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    day: date | None = None
-    if isinstance(raw, datetime):
-        day = raw.date()
-    elif isinstance(raw, date):
-        day = raw
-    elif isinstance(raw, str):
-        try:
-            day = date.fromisoformat(raw.strip())
-        except ValueError:
-            pass
-    if day is None:
-        shown = read_text(raw)[:40]
-        plan.errors.append(f"{cell}: due date {shown!r} is not a date; enter a date such "
-                           "as 2026-04-30")
-        return False
-    first, last = window
-    if not first <= day <= last:
-        plan.errors.append(f"{cell}: due date {day.isoformat()} is outside {first.isoformat()}"
-                           f" to {last.isoformat()} (from the year before the audit to ten "
-                           "years after it); enter the date the action is due")
-        return False
-    return day
-
-
-def _status(raw: Any, finding: Finding, cell: str, plan: FollowupPlan) -> str | None:
-    text = read_text(raw).strip()
-    if not text:
-        plan.warnings.append(f"{cell}: status of {finding.code} is empty; it stays "
-                             f"{finding.status}")
-        return None
-    try:
-        return FindingStatus(text.casefold()).value
-    except ValueError:
-        plan.errors.append(f"{cell}: {text[:40]!r} is not a status; the auditee may set "
-                           f"{AUDITEE_CHOICES}")
-        return None
 
 
 def _check_with_store(store, audit_id: int, plan: FollowupPlan) -> None:
