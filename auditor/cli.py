@@ -19,6 +19,7 @@ from auditor.commands import (
     maintenance,
     plan,
     report,
+    soa,
     surveillance,
     tui,
     with_hint,
@@ -26,7 +27,7 @@ from auditor.commands import (
 from auditor.domain.errors import AuditorError
 from auditor.domain.files import way_out
 
-GROUPS = (checklists, audits, plan, findings, exchange, report, surveillance, maintenance,
+GROUPS = (checklists, audits, plan, findings, exchange, report, soa, surveillance, maintenance,
           tui)
 
 
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(soa.with_show(sys.argv[1:] if argv is None else list(argv)))
     ctx = Context.from_args(args)
     handler = getattr(args, "handler", None) or tui.home
     try:

@@ -24,6 +24,7 @@ from .models import (
     ItemResult,
     ItemSample,
     PlanSession,
+    SoaEntry,
 )
 from .trail_replay import planned_header
 from .unit import ident
@@ -261,7 +262,7 @@ class AuditRegister(Part):
                 uow.set(follower, follower.id, Entity.AUDIT, follower.id, "previous_id", None)
                 session.add(follower)
             session.flush()
-            for model in (Evidence, Finding, ItemResult, ItemSample, PlanSession):
+            for model in (Evidence, Finding, ItemResult, ItemSample, PlanSession, SoaEntry):
                 for row in session.execute(
                     select(model).where(col(model.audit_id) == audit_id)
                 ).scalars():

@@ -179,6 +179,24 @@ class ItemSample(SQLModel, table=True):
     created_at: datetime
 
 
+class SoaEntry(SQLModel, table=True):
+    """The auditee's Statement of Applicability line for one Annex A control of the
+    audit's checklist: applicable or excluded and why, how far it is implemented, and
+    the auditee's references (policy ids). None: not stated yet."""
+
+    __tablename__ = "soa_entry"
+    __table_args__ = (UniqueConstraint("audit_id", "ref", name="uq_soa_entry_audit_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(foreign_key="audit.id")
+    ref: str
+    applicable: bool | None = None
+    justification: str = ""
+    status: str = ""  # an ImplementationStatus value, or "" while not stated
+    refs: str = ""
+    updated_at: datetime
+
+
 class ChangeLog(SQLModel, table=True):
     """Append-only trail; each entry's hash covers the entry and the hash before it, and
     its MAC (`KEYID:HMAC`, None on entries from before MACs were kept) covers the entry

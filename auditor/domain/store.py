@@ -5,9 +5,10 @@ transitions); callers only ask. Build one with `Store.open(url, evidence_dir, ac
 
 `Store` is a facade over small parts, each of which opens one unit of work per call
 (domain/unit.py): `AuditRegister`, `ItemRecords`, `FindingRegister`, `EvidenceRegister`,
-`Surveillance`, `ChangeTrail` and `AuditPlan`. Their shared engine, clock and actor are the
-`StoreCore`; where a write takes the lock and where the change log's chain head is read
-are each written once, in `StoreCore.writing` and `ChangeLogWriter.chain_head`.
+`Surveillance`, `ChangeTrail`, `AuditPlan` and `Applicability` (the SoA). Their shared
+engine, clock and actor are the `StoreCore`; where a write takes the lock and where the
+change log's chain head is read are each written once, in `StoreCore.writing` and
+`ChangeLogWriter.chain_head`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .errors import AuditorError
 from .evidence import EvidenceRegister
 from .findings import FindingRegister
 from .items import ItemRecords
+from .soa import Applicability
 from .surveillance import Surveillance
 from .vocab import Grade, Result
 
@@ -36,7 +38,7 @@ __all__ = ["AuditSummary", "Grade", "Result", "Store"]
 # The parts, in the order their methods are looked up: each public method of a part is
 # the store's method of the same name (no two parts share a name; tests hold that).
 PARTS = (AuditRegister, ItemRecords, FindingRegister, EvidenceRegister, Surveillance,
-         ChangeTrail, AuditPlan)
+         ChangeTrail, AuditPlan, Applicability)
 
 
 class Store(StoreCore):
@@ -60,6 +62,7 @@ class Store(StoreCore):
         surveillance = Surveillance(self)
         trail = ChangeTrail(self, evidence)
         plan = AuditPlan(self)
+        soa = Applicability(self)
         # Bound here, one line each, so that a reader (and mypy) sees every method the
         # facade offers and where it lives.
         self.audit = audits.audit
@@ -83,6 +86,9 @@ class Store(StoreCore):
         self.session_warnings = plan.session_warnings
         self.add_session = plan.add_session
         self.remove_session = plan.remove_session
+        self.soa = soa.soa
+        self.soa_entries = soa.soa_entries
+        self.set_soa_entry = soa.set_soa_entry
         self.finding = findings.finding
         self.findings = findings.findings
         self.previous_open_findings = findings.previous_open_findings

@@ -15,7 +15,16 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from .models import Audit, ChangeLog, Evidence, Finding, ItemResult, ItemSample, PlanSession
+from .models import (
+    Audit,
+    ChangeLog,
+    Evidence,
+    Finding,
+    ItemResult,
+    ItemSample,
+    PlanSession,
+    SoaEntry,
+)
 from .vocab import Entity, LogEvent
 
 AUDIT_FIELDS = ("title", "type", "auditee", "scope", "site", "lead_auditor", "team",
@@ -30,6 +39,8 @@ FINDING_FIELDS = ("grade", "statement", "requirement", "objective_evidence", "pr
 # whole when removed; their number within the audit names them in the log.
 SESSION_FIELDS = ("start", "minutes", "place", "refs", "auditor", "auditee_people")
 SAMPLE_FIELDS = ("ref", "population", "population_size", "sample_size", "ids")
+# A Statement of Applicability entry: each field logged as set, the control's ref naming it.
+SOA_FIELDS = ("applicable", "justification", "status", "refs")
 # Records logged whole, by the number they have within their audit.
 NUMBERED = (Entity.SESSION, Entity.SAMPLE)
 # Values a field starts with when no log entry set it; anything else reads as empty.
@@ -72,7 +83,7 @@ def _last_values(entries: Iterable[ChangeLog], audit_id: int
                                     Entity.SESSION: set(), Entity.SAMPLE: set()}
     removed: dict[str, set[str]] = {Entity.SESSION: set(), Entity.SAMPLE: set()}
     for e in entries:
-        if e.entity in (Entity.ITEM, *NUMBERED) and e.audit_id != audit_id:
+        if e.entity in (Entity.ITEM, Entity.SOA, *NUMBERED) and e.audit_id != audit_id:
             continue  # refs and numbers repeat across audits; logged under their own only
         record = e.entity_id
         field = e.field
@@ -166,6 +177,7 @@ def record_mismatches(session: Session, audit_id: int) -> list[str]:
     for evidence_id in sorted(created[Entity.EVIDENCE] - ids, key=int):
         problems.append(f"evidence {evidence_id}: in the change log but missing from the "
                         "records")
+    _soa(problems, session, audit_id, last)
     for entity, model, fields, what in (
             (Entity.SESSION, PlanSession, SESSION_FIELDS, "plan session"),
             (Entity.SAMPLE, ItemSample, SAMPLE_FIELDS, "sample")):
@@ -192,3 +204,18 @@ def _numbered(problems: list[str], session: Session, audit_id: int, last: LastVa
         _compare(problems, last, entity, record, f"{what} {record}", row, fields)
     for record in sorted(standing - numbers, key=lambda r: (len(r), r)):
         problems.append(f"{what} {record}: in the change log but missing from the records")
+
+
+def _soa(problems: list[str], session: Session, audit_id: int, last: LastValues) -> None:
+    """Statement of Applicability entries: each field as the log last set it; a ref the
+    log gave a value must have its entry."""
+    refs = set()
+    for row in session.execute(
+        select(SoaEntry).where(col(SoaEntry.audit_id) == audit_id).order_by(col(SoaEntry.ref))
+    ).scalars():
+        refs.add(row.ref)
+        _compare(problems, last, Entity.SOA, row.ref, f"SoA entry {row.ref}", row, SOA_FIELDS)
+    logged = {record for (entity, record, _f), value in last.items()
+              if entity == Entity.SOA and value}
+    for ref in sorted(logged - refs):
+        problems.append(f"SoA entry {ref}: in the change log but missing from the records")

@@ -9,6 +9,7 @@ from typing import Any
 from .audit_plan import PlanWarning, session_end
 from .models import Audit, Evidence, Finding, PlanSession
 from .sampling import sample_dict
+from .soa import SoaRow
 from .store import AuditSummary, Store
 from .unit import ident
 from .vocab import OPEN_STATUSES, Result
@@ -75,6 +76,21 @@ def plan_document(store: Store, audit_id: int) -> dict[str, Any]:
     return {"audit": audit_id,
             "sessions": [session_dict(s) for s in store.sessions(audit_id)],
             "warnings": [warning_dict(w) for w in store.session_warnings(audit_id)]}
+
+
+def soa_row_dict(row: SoaRow) -> dict[str, Any]:
+    """A Statement of Applicability row; `applicable` and `status` null while not stated."""
+    return {"ref": row.ref, "title": row.title, "applicable": row.applicable,
+            "justification": row.justification, "status": row.status or None,
+            "references": row.references, "result": row.result.value,
+            "findings": list(row.findings), "flags": [f.value for f in row.flags]}
+
+
+def soa_document(store: Store, audit_id: int) -> dict[str, Any]:
+    """The audit's Statement of Applicability: its rows, and how many are flagged."""
+    rows = [soa_row_dict(r) for r in store.soa(audit_id)]
+    return {"audit": audit_id, "rows": rows,
+            "flagged": sum(1 for r in rows if r["flags"])}
 
 
 def audit_header(audit: Audit) -> dict[str, Any]:

@@ -70,6 +70,23 @@ class EvidenceKind(StrEnum):
     FILE = "file"
 
 
+class ImplementationStatus(StrEnum):
+    """How far an applicable Annex A control is implemented (the SoA's status column)."""
+
+    IMPLEMENTED = "implemented"
+    PARTIAL = "partially_implemented"
+    PLANNED = "planned"
+    NOT_IMPLEMENTED = "not_implemented"
+
+
+IMPLEMENTATION_LABELS: dict[ImplementationStatus, str] = {
+    ImplementationStatus.IMPLEMENTED: "Implemented",
+    ImplementationStatus.PARTIAL: "Partially implemented",
+    ImplementationStatus.PLANNED: "Planned",
+    ImplementationStatus.NOT_IMPLEMENTED: "Not implemented",
+}
+
+
 class Entity(StrEnum):
     """What a change-log entry is about (its `entity`; `entity_id` says which one)."""
 
@@ -79,6 +96,7 @@ class Entity(StrEnum):
     EVIDENCE = "evidence"
     SESSION = "session"          # a plan session; entity_id its number within the audit
     SAMPLE = "sample"            # a sampling record; entity_id its number within the audit
+    SOA = "soa"                  # a Statement of Applicability entry; entity_id its ref
 
 
 class LogEvent(StrEnum):

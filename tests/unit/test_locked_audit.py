@@ -19,7 +19,7 @@ from auditor.domain.store import PARTS
 from auditor.domain.views import audit_document
 
 TABLES = ("audit", "item_result", "finding", "evidence", "change_log", "finding_counter",
-          "plan_session", "item_sample")
+          "plan_session", "item_sample", "soa_entry")
 
 
 def dump(db: Path) -> dict[str, list]:
@@ -76,6 +76,8 @@ def refusals(store, audit, nc, obs, evidence_file):
         ("remove a session", lambda: store.remove_session(audit, 1)),
         ("record a sample", lambda: store.record_result(
             audit, "4.1", None, samples=[parse_sample("releases|5|R-1")])),
+        ("state an SoA entry", lambda: store.set_soa_entry(audit, "A.5.1", applicable="no",
+                                                           justification="x")),
     ]
 
 
@@ -92,7 +94,7 @@ def test_a_closed_audit_refuses_every_change_and_changes_nothing(store, closed, 
         assert "closed" in str(refused.value), f"{name}: {refused.value}"
         assert "\n" not in str(refused.value)
         assert dump(db) == before, f"{name} changed the database"
-    assert len(calls) == 22
+    assert len(calls) == 23
 
 
 def test_a_cancelled_finding_of_a_closed_audit_stays_cancelled(store, mini_checklist):
@@ -150,7 +152,7 @@ def test_every_store_method_that_writes_is_covered_here():
                "record_result", "set_item_text", "raise_finding", "update_finding",
                "set_finding_status", "apply_auditee_changes", "add_evidence",
                "verify_previous_finding", "undo_result", "add_session", "remove_session",
-               "sweep_orphans"}
+               "sweep_orphans", "set_soa_entry"}
     writers = {
         name for part in PARTS
         for name, member in inspect.getmembers(part, inspect.isfunction)
