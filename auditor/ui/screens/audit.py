@@ -11,24 +11,20 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import Screen
 from textual.types import NoActiveAppError
 from textual.widgets import Static, Tree
 
-from auditor.domain.errors import AuditorError
 from auditor.domain.models import Evidence, Finding, ItemResult
 from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
-from auditor.domain.text import shorten
-from auditor.domain.vocab import AuditStatus, Result
-from auditor.ui.attach_file import attach_file
+from auditor.domain.vocab import AuditStatus
+from auditor.ui import audit_navigation as navigation
+from auditor.ui import audit_recording as recording
 from auditor.ui.commands import ClauseCommands, TextSearch
 from auditor.ui.compat import breakpoint_classes
-from auditor.ui.plain import templated
-from auditor.ui.result_undo import UndoStack, change_of
-from auditor.ui.screens.help import HelpScreen
+from auditor.ui.result_undo import UndoStack
 from auditor.ui.widgets.audit_status import FILTER_ORDER, AuditStatusLine
-from auditor.ui.widgets.clause_tree import RESULT_KEYS, ClauseTree
+from auditor.ui.widgets.clause_tree import ClauseTree
 from auditor.ui.widgets.item_detail import ItemDetail
 from auditor.ui.widgets.key_bar import KeyBar
 from auditor.ui.widgets.previous_findings import PreviousFindingsPanel
@@ -85,26 +81,14 @@ class AuditScreen(Screen):
 
     # -- layout ---------------------------------------------------------------------------
 
-    def _heading(self, width: int = 0) -> Content:
-        """Title, auditee, type, checklist and number on one line; when the line is too
-        narrow the auditee and then the title are shortened, never the facts after them."""
-        a = self.audit
-        sep = "  ·  " if not width or width >= 100 else " · "
-        tail = f"{sep}{a.type}{sep}{self.checklist.id} {self.checklist.version}{sep}audit {a.id}"
-        title, auditee = a.title, a.auditee
-        room = (width or 10_000) - 2 - len(tail) - len(sep)
-        if len(title) + len(auditee) > room:
-            auditee = shorten(auditee, max(12, room - len(title)))
-            title = shorten(title, max(16, room - len(auditee)))
-        return templated("[b]$title[/b]$sep$auditee$tail", title=title, sep=sep,
-                         auditee=auditee, tail=tail)
-
     def on_resize(self) -> None:
-        self.query_one("#audit-heading", Static).update(self._heading(self.size.width))
+        self.query_one("#audit-heading", Static).update(
+            navigation.audit_heading(self.audit, self.checklist, self.size.width))
 
     def compose(self) -> ComposeResult:
         a = self.audit
-        yield Static(self._heading(), id="audit-heading", markup=True)
+        yield Static(navigation.audit_heading(self.audit, self.checklist), id="audit-heading",
+                     markup=True)
         if self.read_only:
             closed = a.closed_at.date().isoformat() if a.closed_at else ""
             yield Static(
@@ -152,7 +136,7 @@ class AuditScreen(Screen):
     def _show_filter(self) -> None:
         self.query_one(AuditStatusLine).show_filter(self.tree.item_filter)
 
-    def _item_findings(self, ref: str) -> list[Finding]:
+    def item_findings(self, ref: str) -> list[Finding]:
         return [f for f in self.findings if f.ref == ref]
 
     def _show(self, ref: str | None) -> None:
@@ -169,7 +153,7 @@ class AuditScreen(Screen):
         texts = {name: getattr(row, name) for name in ("notes", "interviewees", "documents")
                  } if row else {}
         previous = self.previous.get(ref)
-        self.detail.show_item(item, status, texts, self._item_findings(ref),
+        self.detail.show_item(item, status, texts, self.item_findings(ref),
                               [e for e in self.evidence if e.ref == ref],
                               previous.label if previous is not None else "")
 
@@ -188,18 +172,18 @@ class AuditScreen(Screen):
 
     # -- after a change -------------------------------------------------------------------
 
-    def _item_changed(self, ref: str, reread_findings: bool = True) -> None:
+    def item_changed(self, ref: str, reread_findings: bool = True) -> None:
         """Repaint the item and its groups, after re-reading the findings (one query)
         unless the change could not touch them."""
         if reread_findings:
             self.findings = self.store.findings(self.audit_id)
         row = self.rows.get(ref)
-        live = [LiveFinding(f.code, f.grade, f.status) for f in self._item_findings(ref)]
+        live = [LiveFinding(f.code, f.grade, f.status) for f in self.item_findings(ref)]
         changed = self.progress.update(ref, row.result if row else None, live)
         self.tree.refresh_refs(changed)
         self._show_counts()
         if self.detail.ref == ref:
-            self.detail.show_result(self.progress.status(ref), self._item_findings(ref),
+            self.detail.show_result(self.progress.status(ref), self.item_findings(ref),
                                     [e for e in self.evidence if e.ref == ref])
 
     def reload(self) -> None:
@@ -220,9 +204,9 @@ class AuditScreen(Screen):
             self.detail.ref = None
             self._show(ref)
 
-    # -- result keys ----------------------------------------------------------------------
+    # -- result keys (audit_recording) ----------------------------------------------------
 
-    def _writable_ref(self) -> str | None:
+    def writable_ref(self) -> str | None:
         """The item under the cursor if a result may be recorded on it, else says why."""
         if self.read_only:
             self.notify(f"Audit {self.audit_id} is closed and read-only.", severity="warning")
@@ -237,82 +221,26 @@ class AuditScreen(Screen):
         return ref
 
     def action_record(self, result: str) -> None:
-        ref = self._writable_ref()
-        if ref is None:
-            return
-        before = self.rows[ref].result if ref in self.rows else Result.NOT_ASSESSED.value
-        findings_before = self._item_findings(ref)
-        try:
-            row, finding = self.store.record_result(self.audit_id, ref, result)
-        except AuditorError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.rows[ref] = row
-        if finding is not None:
-            self.findings = [f for f in self.findings if f.code != finding.code] + [finding]
-        # Only clearing a result can cancel findings; the other keys leave them or return
-        # the one they raised.
-        self._item_changed(ref, reread_findings=result == Result.NOT_ASSESSED)
-        change = change_of(ref, before, findings_before, self._item_findings(ref))
-        self.undo.push(change)
-        if change.revive:
-            self.notify(f"{', '.join(change.revive)} cancelled with the result; "
-                        "ctrl+z undoes it", severity="warning")
+        recording.record_result(self, result)
 
     def action_undo(self) -> None:
-        change = self.undo.pop()
-        if change is None:
-            self.notify("Nothing to undo: ctrl+z undoes the result keys of this session.")
-            return
-        try:
-            self.store.undo_result(self.audit_id, change.ref, change.before,
-                                   revive=change.revive, cancel=change.cancel)
-        except AuditorError as exc:
-            self.notify(f"Not undone: {exc}", severity="error")
-            return
-        self.rows = self.store.results(self.audit_id)
-        self._item_changed(change.ref)
-        self.go_to(change.ref)
-        self.notify(f"Undone: {change.describe()}")
+        recording.undo_result(self)
 
     def action_raise_nonconformity(self, grade: str) -> None:
-        ref = self._writable_ref()
+        ref = self.writable_ref()
         if ref is not None:
-            self._open_finding_form(ref, grade=grade)
+            recording.open_finding_form(self, ref, grade=grade)
 
     def action_new_finding(self) -> None:
-        ref = self._writable_ref()
+        ref = self.writable_ref()
         if ref is not None:
-            self._open_finding_form(ref, grade="minor")
+            recording.open_finding_form(self, ref, grade="minor")
 
     def action_edit_finding(self, code: str | None = None) -> None:
-        ref = self.tree.current_ref
-        if code is None and ref is not None:
-            found = [f for f in self._item_findings(ref) if f.status != "cancelled"]
-            blank = [f for f in found if not f.statement.strip()]
-            code = (blank or found)[-1].code if found else None
-        if code is None:
-            self.notify("No finding on this item yet: f raises one.", severity="warning")
-            return
-        finding = next((f for f in self.findings if f.code == code), None)
-        self._open_finding_form(finding.ref if finding else ref, code=code)
+        recording.edit_finding(self, code)
 
     def on_item_detail_edit_finding(self, event: ItemDetail.EditFinding) -> None:
         self.action_edit_finding(event.code)
-
-    def _open_finding_form(self, ref: str, grade: str = "minor",
-                           code: str | None = None) -> None:
-        from auditor.ui.screens.finding_form import FindingFormScreen
-
-        def done(finding) -> None:
-            if finding is None:
-                return  # cancelled: nothing was recorded
-            self.rows = self.store.results(self.audit_id)
-            self._item_changed(finding.ref)
-            self.tree.focus()
-
-        self.app.push_screen(FindingFormScreen(self.store, self.audit_id, ref, grade=grade,
-                                               code=code), done)
 
     def action_next_not_assessed(self) -> None:
         ref = self.progress.next_not_assessed(self.tree.current_ref)
@@ -338,17 +266,9 @@ class AuditScreen(Screen):
     # -- attaching files ------------------------------------------------------------------
 
     def action_attach_file(self) -> None:
-        ref = self._writable_ref()
-        if ref is not None:
-            attach_file(self, self.store, self.audit_id, ref, self._evidence_added)
+        recording.attach_to_item(self)
 
-    def _evidence_added(self, item: Evidence) -> None:
-        self.evidence.append(item)
-        self.notify(f"Attached {item.original_name} to {item.ref}", markup=False)
-        if item.ref is not None:
-            self._item_changed(item.ref)
-
-    # -- filters, other screens -----------------------------------------------------------
+    # -- filters, other screens (audit_navigation) ----------------------------------------
 
     def action_set_filter(self, kind: str) -> None:
         item_filter = ItemFilter(kind)
@@ -370,10 +290,7 @@ class AuditScreen(Screen):
         self.action_set_filter(FILTER_ORDER[(position + 1) % len(FILTER_ORDER)].value)
 
     def action_findings(self) -> None:
-        from auditor.ui.screens.findings import FindingsScreen
-
-        self.app.push_screen(FindingsScreen(self.store, self.audit_id),
-                             lambda _result: self.reload())
+        navigation.open_findings(self)
 
     def action_export(self) -> None:
         self.flush()  # the notes typed a moment ago belong in the report
@@ -384,55 +301,15 @@ class AuditScreen(Screen):
         import_followup(self.app, self.store, self.audit_id, self.reload)
 
     def action_close_audit(self) -> None:
-        if self.read_only:
-            self.notify(f"Audit {self.audit_id} is already closed.")
-            return
-        from auditor.ui.screens.close_audit import CloseAuditScreen
-
-        self.flush()
-
-        def done(closed) -> None:
-            if closed:
-                self.app.switch_screen(AuditScreen(self.store, self.audit_id))
-
-        self.app.push_screen(CloseAuditScreen(self.store, self.audit_id), done)
+        navigation.close_audit(self)
 
     def action_history(self) -> None:
-        from auditor.ui.screens.history import HistoryScreen
-
-        ref = self.tree.current_ref
-        if ref is None:
-            return
-        self.flush()
-        item = self.checklist.item(ref)
-        self.app.push_screen(HistoryScreen(
-            self.store, "item", ref, f"History of {ref} {item.title if item else ''}",
-            audit_id=self.audit_id))
-
+        navigation.open_history(self)
     def action_compare_previous(self) -> None:
-        if self.audit.previous_id is None:
-            self.notify("This audit follows no previous audit.")
-            return
-        from auditor.ui.screens.comparison import ComparisonScreen
-
-        self.app.push_screen(ComparisonScreen(self.store, self.audit.previous_id,
-                                              self.audit_id))
+        navigation.compare_previous(self)
 
     def action_edit_audit(self) -> None:
-        from auditor.ui.screens.edit_audit import EditAuditScreen
-
-        if self.read_only:
-            self.notify(f"Audit {self.audit_id} is closed: its details are read-only.")
-            return
-
-        def edited(saved: bool | None) -> None:
-            if saved:
-                self.audit = self.store.audit(self.audit_id)
-                self.query_one("#audit-heading", Static).update(
-                    self._heading(self.size.width))
-
-        self.app.push_screen(EditAuditScreen(self.store, self.audit_id), edited)
-
+        navigation.edit_audit(self)
     def action_previous_findings(self) -> None:
         panels = self.query("PreviousFindingsPanel")
         if not panels:
@@ -453,14 +330,7 @@ class AuditScreen(Screen):
         self.query_one("#audit-left").set_class(verifying, "-verifying")
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen("audit", self.help_sections()))
-
-    def help_sections(self):
-        sections = [("Clause tree", RESULT_KEYS), ("Audit screen", self.BINDINGS)]
-        if self.audit.previous_id is not None:
-            sections.append(("Previous findings", PreviousFindingsPanel.BINDINGS))
-        sections.append(("Everywhere", self.app.help_bindings()))
-        return sections
+        navigation.open_help(self)
 
     def action_back(self) -> None:
         if not self.tree.has_focus:

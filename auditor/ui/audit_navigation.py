@@ -1,0 +1,113 @@
+"""The audit screen's heading, and the screens the audit screen opens: the findings, the
+close, an item's history, the comparison with the previous audit, the audit's details
+and the keys' help.
+
+Plain functions of the `AuditScreen` they act for; each screen but the help is imported
+when opened, so opening the audit screen loads none of them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.widgets import Static
+
+from auditor.domain.text import shorten
+from auditor.ui.plain import templated
+from auditor.ui.screens.help import HelpScreen
+from auditor.ui.widgets.clause_tree import RESULT_KEYS
+from auditor.ui.widgets.previous_findings import PreviousFindingsPanel
+
+if TYPE_CHECKING:
+    from auditor.domain.checklist import Checklist
+    from auditor.domain.models import Audit
+    from auditor.ui.screens.audit import AuditScreen
+
+
+def audit_heading(audit: Audit, checklist: Checklist, width: int = 0) -> Content:
+    """Title, auditee, type, checklist and number on one line; when the line is too
+    narrow the auditee and then the title are shortened, never the facts after them."""
+    sep = "  ·  " if not width or width >= 100 else " · "
+    tail = f"{sep}{audit.type}{sep}{checklist.id} {checklist.version}{sep}audit {audit.id}"
+    title, auditee = audit.title, audit.auditee
+    room = (width or 10_000) - 2 - len(tail) - len(sep)
+    if len(title) + len(auditee) > room:
+        auditee = shorten(auditee, max(12, room - len(title)))
+        title = shorten(title, max(16, room - len(auditee)))
+    return templated("[b]$title[/b]$sep$auditee$tail", title=title, sep=sep,
+                     auditee=auditee, tail=tail)
+
+
+def open_findings(screen: AuditScreen) -> None:
+    from auditor.ui.screens.findings import FindingsScreen
+
+    screen.app.push_screen(FindingsScreen(screen.store, screen.audit_id),
+                           lambda _result: screen.reload())
+
+
+def close_audit(screen: AuditScreen) -> None:
+    if screen.read_only:
+        screen.notify(f"Audit {screen.audit_id} is already closed.")
+        return
+    from auditor.ui.screens.audit import AuditScreen
+    from auditor.ui.screens.close_audit import CloseAuditScreen
+
+    screen.flush()
+
+    def done(closed) -> None:
+        if closed:
+            screen.app.switch_screen(AuditScreen(screen.store, screen.audit_id))
+
+    screen.app.push_screen(CloseAuditScreen(screen.store, screen.audit_id), done)
+
+
+def open_history(screen: AuditScreen) -> None:
+    from auditor.ui.screens.history import HistoryScreen
+
+    ref = screen.tree.current_ref
+    if ref is None:
+        return
+    screen.flush()
+    item = screen.checklist.item(ref)
+    screen.app.push_screen(HistoryScreen(
+        screen.store, "item", ref, f"History of {ref} {item.title if item else ''}",
+        audit_id=screen.audit_id))
+
+
+def compare_previous(screen: AuditScreen) -> None:
+    if screen.audit.previous_id is None:
+        screen.notify("This audit follows no previous audit.")
+        return
+    from auditor.ui.screens.comparison import ComparisonScreen
+
+    screen.app.push_screen(ComparisonScreen(screen.store, screen.audit.previous_id,
+                                            screen.audit_id))
+
+
+def edit_audit(screen: AuditScreen) -> None:
+    from auditor.ui.screens.edit_audit import EditAuditScreen
+
+    if screen.read_only:
+        screen.notify(f"Audit {screen.audit_id} is closed: its details are read-only.")
+        return
+
+    def edited(saved: bool | None) -> None:
+        if saved:
+            screen.audit = screen.store.audit(screen.audit_id)
+            screen.query_one("#audit-heading", Static).update(
+                audit_heading(screen.audit, screen.checklist, screen.size.width))
+
+    screen.app.push_screen(EditAuditScreen(screen.store, screen.audit_id), edited)
+
+
+def open_help(screen: AuditScreen) -> None:
+    screen.app.push_screen(HelpScreen("audit", help_sections(screen)))
+
+
+def help_sections(screen: AuditScreen):
+    sections = [("Clause tree", RESULT_KEYS), ("Audit screen", screen.BINDINGS)]
+    if screen.audit.previous_id is not None:
+        sections.append(("Previous findings", PreviousFindingsPanel.BINDINGS))
+    sections.append(("Everywhere", screen.app.help_bindings()))
+    return sections
