@@ -61,7 +61,18 @@ def answer(source: Path, target: Path, edits: dict[tuple[str, str], object]) -> 
 
 
 async def settle(pilot) -> None:
+    """The worker done and its rows laid out: a table sizes its columns to new rows on a
+    later refresh, and under load one pause was not always enough (the rows showed cut to
+    their headers' widths)."""
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    for _ in range(20):
+        table = pilot.app.screen.query("#followup-changes")
+        if not table or all(c.get_render_width(table.first()) > len(str(c.label)) + 2
+                            for c in table.first().ordered_columns) \
+                or not table.first().row_count:
+            break
+        await pilot.pause(0.05)
     await pilot.pause()
 
 
