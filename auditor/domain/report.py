@@ -14,7 +14,6 @@ rest for its format.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -23,6 +22,7 @@ from .checklist import Checklist, ChecklistItem
 from .derived import is_open_status
 from .models import Audit, Evidence, Finding, ItemSample, PlanSession
 from .summary import GRADE_ORDER, RESULT_ORDER, STATUS_ORDER, count_audit
+from .text import without_controls
 from .vocab import (
     GRADE_LABELS,
     RESULT_LABELS,
@@ -37,11 +37,6 @@ from .vocab import (
 if TYPE_CHECKING:
     from .store import Store
 
-# C0 controls but TAB and LF, DEL, C1 controls, lone surrogates, the non-characters
-# U+FFFE/U+FFFF, and the bidirectional embedding, override and isolate controls.
-_DROPPED = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
-    "\u202a-\u202e\u2066-\u2069]")
 SHA_PREFIX = 12  # hex digits of an evidence file's SHA-256 named in the report
 
 # The statement that every audit's conclusions rest on samples (ISO 19011 6.5.1).
@@ -58,11 +53,12 @@ AUDIT_TYPE_LABELS = {"internal": "Internal", "gap": "Gap analysis",
 
 def report_text(value: object) -> str:
     """User text as a report holds it: CR and CRLF and the Unicode line and paragraph
-    separators as LF, and without the characters no document should carry."""
+    separators as LF, and without the characters no document should carry (the one
+    rule, text.without_controls: controls, bidi overrides, surrogates, non-characters)."""
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    return _DROPPED.sub("", text)
+    return without_controls(text)
 
 
 def _day(value: date | datetime | None) -> str:

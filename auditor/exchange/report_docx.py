@@ -8,21 +8,21 @@ mark in the header of every page; a closed audit's seal is in the footer of ever
 from __future__ import annotations
 
 import io
-import re
 
 from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt, RGBColor
 
 from auditor.domain.report import AuditReport, ReportFinding
-from auditor.domain.text import one_line
+from auditor.domain.text import one_line, without_controls
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 RED = RGBColor(0xC0, 0x00, 0x00)
 
 
 def xml_safe(text: str) -> str:
-    return _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # the model's text is clean already (report_text); what XML cannot hold is a
+    # subset of what the one rule leaves out
+    return without_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _runs(paragraph, text: str, *, bold: bool = False) -> None:
