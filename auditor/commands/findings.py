@@ -65,7 +65,9 @@ def record(ctx, args) -> int:
                   "finding": finding_dict(finding) if finding else None,
                   "samples": [sample_dict(s) for s in samples]})
         return 0
-    line = f"{row.ref}: {row.result}"
+    from auditor.domain.vocab import RESULT_LABELS, Result
+
+    line = f"{row.ref}: {RESULT_LABELS[Result(row.result)]}"
     if finding is not None:
         line += f", finding {finding.code}"
         if finding.repeat_of:

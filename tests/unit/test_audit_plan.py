@@ -301,6 +301,9 @@ def test_record_samples_alone_or_with_the_result(run, planned):
     assert r.json()["result"] == "not_assessed" and r.json()["finding"] is None
     assert r.json()["samples"][1] == {"population": "hotfixes", "population_size": None,
                                       "sample_size": 4, "ids": "see export"}
+    # The line a person reads names the result in words, not the stored value.
+    r = run("record", planned, "8.6", "--sample", "tickets|3|T-9")
+    assert r.code == 0 and r.out.startswith("8.6: not assessed, 1 sample(s)"), r.out
     r = run("record", planned, "8.6", "--result", "conform", "--sample", "tickets|3|T-1")
     assert r.code == 0 and "1 sample(s) recorded" in r.out
     item = next(i for i in run("audits", "show", planned, "--json").json()["items"]
@@ -311,6 +314,7 @@ def test_record_samples_alone_or_with_the_result(run, planned):
          "ids": "R-1, R-2, R-3"},
         {"population": "hotfixes", "population_size": None, "sample_size": 4,
          "ids": "see export"},
+        {"population": "tickets", "population_size": 3, "sample_size": 1, "ids": "T-9"},
         {"population": "tickets", "population_size": 3, "sample_size": 1, "ids": "T-1"}]
     assert run("audits", "verify", planned).code == 0
 
