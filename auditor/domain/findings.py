@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from .base import Part
 from .checks import check_day, check_grade, check_status, check_text
 from .errors import AuditLocked, RuleViolation
+from .identity import block_code
 from .models import Audit, Finding, FindingCounter
 from .unit import UnitOfWork, ident
 from .vocab import (
@@ -51,8 +52,13 @@ def _check_field_value(name: str, value: Any) -> Any:
 # -- raising --------------------------------------------------------------------------
 
 
-def next_code(uow: UnitOfWork, grade: Grade) -> str:
+def next_code(uow: UnitOfWork, grade: Grade, audit: Audit | None = None) -> str:
     prefix = GRADE_PREFIX[grade]
+    if audit is not None:
+        # A team member's copy of an audit numbers from the block its lead handed it.
+        from_block = block_code(uow, audit, prefix)
+        if from_block is not None:
+            return from_block
     year = uow.now().year
     counter = uow.session.get(FindingCounter, (prefix, year))
     if counter is None:
@@ -74,7 +80,7 @@ def raise_finding(uow: UnitOfWork, audit: Audit, ref: str, grade: str, *,
     uow.require_ref(audit, ref)
     now = uow.now()
     finding = Finding(
-        code=next_code(uow, g),
+        code=next_code(uow, g, audit),
         audit_id=ident(audit),
         ref=ref,
         grade=g.value,

@@ -6,10 +6,16 @@ test checks that these models and the migrated schema agree.
 
 from __future__ import annotations
 
+import uuid as _uuid
 from datetime import date, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+
+def new_uuid() -> str:
+    """A record's identity on every copy of its audit (bundles, docs/teams.md)."""
+    return str(_uuid.uuid4())
 
 
 class ChecklistSnapshot(SQLModel, table=True):
@@ -37,6 +43,7 @@ class Audit(SQLModel, table=True):
     __tablename__ = "audit"
 
     id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, index=True, unique=True)
     title: str
     type: str
     auditee: str = Field(index=True)
@@ -84,6 +91,7 @@ class Finding(SQLModel, table=True):
     __table_args__ = (Index("ix_finding_audit_ref", "audit_id", "ref"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, index=True, unique=True)
     code: str = Field(unique=True)
     audit_id: int = Field(foreign_key="audit.id")
     ref: str
@@ -128,6 +136,7 @@ class Evidence(SQLModel, table=True):
     __tablename__ = "evidence"
 
     id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, index=True, unique=True)
     audit_id: int = Field(foreign_key="audit.id", index=True)
     ref: str | None = None
     finding_id: int | None = Field(default=None, foreign_key="finding.id")
@@ -151,6 +160,7 @@ class PlanSession(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     audit_id: int = Field(foreign_key="audit.id", index=True)
     number: int
+    uuid: str = Field(default_factory=new_uuid, index=True, unique=True)
     start: datetime  # the wall time at the audit's place, to the minute, kept marked UTC
     minutes: int
     place: str = ""
@@ -172,6 +182,7 @@ class ItemSample(SQLModel, table=True):
     audit_id: int = Field(foreign_key="audit.id")
     ref: str
     number: int
+    uuid: str = Field(default_factory=new_uuid, index=True, unique=True)
     population: str
     population_size: int | None = None
     sample_size: int
@@ -216,6 +227,9 @@ class ChangeLog(SQLModel, table=True):
     prev_hash: str = ""
     hash: str = ""
     mac: str | None = None
+    # An entry taken in from a bundle: the hash it had in the chain it was first written
+    # in, which names it on every copy (its own hash is of this chain). Not hashed.
+    origin: str | None = None
 
 
 class LogAnchor(SQLModel, table=True):
@@ -228,3 +242,20 @@ class LogAnchor(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     macs_after: str
     mac: str
+
+
+class FindingBlock(SQLModel, table=True):
+    """Finding numbers a lead handed this database for one audit (by its UUID), received
+    in a bundle: findings raised here on that audit take their numbers from the block, so
+    no two copies of the audit ever hand out the same human id (docs/teams.md)."""
+
+    __tablename__ = "finding_block"
+    __table_args__ = (UniqueConstraint("audit_uuid", "prefix", "year", name="uq_finding_block"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_uuid: str
+    prefix: str
+    year: int
+    first: int
+    last: int
+    used: int
