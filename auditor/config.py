@@ -37,6 +37,11 @@ class Settings:
     # that a bad value is one line from the command that needs it
     evidence_max_mb: str = ""
 
+    @property
+    def checklist_index(self) -> Path:
+        """The index of installed checklists (a short cut, rebuilt when it is not ours)."""
+        return self.data_dir / "checklist-index.json"
+
 
 def evidence_max_bytes(settings: Settings) -> int | None:
     """The largest evidence file the store copies in, from AUDITOR_EVIDENCE_MAX_MB

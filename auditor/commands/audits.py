@@ -120,7 +120,8 @@ def new_audit(ctx, args) -> int:
     from auditor.domain.views import audit_header
     from auditor.exchange import library
 
-    checklist = library.find(args.checklist, ctx.settings.user_checklists)
+    checklist = library.find(args.checklist, ctx.settings.user_checklists,
+                             ctx.settings.checklist_index)
     audit = ctx.store.create_audit(
         checklist,
         title=args.title,

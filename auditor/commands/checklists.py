@@ -26,35 +26,33 @@ def register(commands) -> None:
 def list_checklists(ctx, args) -> int:
     from auditor.exchange import library
 
-    found, problems = library.installed(ctx.settings.user_checklists)
-    rows = []
-    for entry in found:
-        c = entry.checklist
-        items = c.all_items()
-        assessable = [i for i in items if i.assessable]
-        rows.append({
-            "id": c.id,
-            "version": c.version,
-            "title": c.title,
-            "standard": c.standard,
-            "items": len(items),
-            "assessable": len(assessable),
-            "prompts": sum(len(i.prompts) for i in assessable),
-            "evidence": sum(len(i.evidence) for i in items),
-            "source": "shipped" if entry.shipped else str(entry.path),
-        })
+    found, problems = library.catalogue(ctx.settings.user_checklists,
+                                        ctx.settings.checklist_index)
+    rows = [{
+        "id": s.id,
+        "version": s.version,
+        "title": s.title,
+        "standard": s.standard,
+        "items": s.items,
+        "assessable": s.assessable,
+        "prompts": s.prompts,
+        "evidence": s.evidence,
+        "source": "shipped" if s.shipped else s.path,
+    } for s in found]
     if args.json:
         ctx.json(rows)
     else:
         from rich.table import Table
+        from rich.text import Text  # a checklist's title is not rich markup
 
         table = Table(title="Installed checklists")
         for name in ("id", "version", "title", "items", "assessable", "prompts", "evidence"):
             table.add_column(name, justify="right" if name in
                              ("items", "assessable", "prompts", "evidence") else "left")
         for r in rows:
-            table.add_row(r["id"], r["version"], r["title"], str(r["items"]),
-                          str(r["assessable"]), str(r["prompts"]), str(r["evidence"]))
+            table.add_row(Text(str(r["id"])), Text(str(r["version"])), Text(str(r["title"])),
+                          str(r["items"]), str(r["assessable"]), str(r["prompts"]),
+                          str(r["evidence"]))
         ctx.print(table)
     for problem in problems:
         ctx.err(f"{problem} (checklist skipped)")

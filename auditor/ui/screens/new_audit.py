@@ -7,6 +7,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
@@ -97,19 +98,21 @@ class NewAuditScreen(Screen[int | None]):
 
     @work(thread=True, exclusive=True, group="checklists")
     def load_checklists(self) -> None:
-        """Reading every checklist file takes a noticeable moment: not on the UI thread."""
-        from auditor.exchange.library import installed
+        """The installed checklists from their index (a folder of converted frameworks
+        changed since the last look is read again): not on the UI thread."""
+        from auditor.exchange.library import catalogue
 
         user_dir = self.settings.user_checklists if self.settings else None
-        found, problems = installed(user_dir)
+        index = self.settings.checklist_index if self.settings else None
+        found, problems = catalogue(user_dir, index)
         self.app.call_from_thread(self._checklists_loaded, found, problems)
 
     def _checklists_loaded(self, found, problems) -> None:
-        self.checklists = {entry.checklist.id: entry.checklist for entry in found}
+        self.checklists = {summary.id: summary for summary in found}
         select = self.query_one("#checklist", Select)
         select.set_options([
-            (f"{c.id}  {c.title} ({len(c.assessable_items())} items)", c.id)
-            for c in self.checklists.values()
+            (Content(f"{s.id}  {s.title} ({s.assessable} items)"), s.id)
+            for s in self.checklists.values()
         ])
         select.prompt = "Choose a checklist"
         select.disabled = False
@@ -199,8 +202,13 @@ class NewAuditScreen(Screen[int | None]):
             first = next(n for n in FIELD_ORDER if n in check.problems)
             self.query_one(f"#{first}").focus()
             return
-        checklist = self.checklists[raw["checklist"]]
+        from auditor.exchange.library import find
+
         try:
+            # The list came from the index; the audit is made from the file itself.
+            checklist = find(raw["checklist"],
+                             self.settings.user_checklists if self.settings else None,
+                             self.settings.checklist_index if self.settings else None)
             audit = self.store.create_audit(checklist, **check.values)
         except AuditorError as exc:
             # The rule names its field; a form input of that name shows the message.
