@@ -218,6 +218,33 @@ def plan_warnings(checklist: Checklist, sessions: Iterable[PlanSession], *, lead
     return warnings
 
 
+def session_at(sessions: Iterable[PlanSession], now: datetime) -> PlanSession | None:
+    """The session running at `now` (wall time, as the sessions' starts are kept): the
+    one started last when two overlap; None between sessions."""
+    wall = now.replace(second=0, microsecond=0, tzinfo=UTC)
+    running = [s for s in sessions if s.start <= wall < session_end(s)]
+    return max(running, key=lambda s: (s.start, s.number)) if running else None
+
+
+def session_scope(checklist: Checklist, refs: str | Iterable[str]) -> set[str]:
+    """The refs the audit screen shows for a session: each ref it names, every item
+    below a group it names, and their groups up to the top (to reach them in the tree)."""
+    named = set(split_refs(refs))
+    parents = checklist.parents()
+    shown: set[str] = set()
+    for item in checklist.all_items():
+        ref: str | None = item.ref
+        while ref is not None and ref not in named:
+            ref = parents.get(ref)
+        if ref is None:
+            continue
+        up: str | None = item.ref
+        while up is not None and up not in shown:
+            shown.add(up)
+            up = parents.get(up)
+    return shown
+
+
 # -- the store's part ----------------------------------------------------------------------
 
 
@@ -277,6 +304,43 @@ class AuditPlan(Part):
             audit.updated_at = uow.now()
             uow.session.add(audit)
             return row
+
+    def update_session(self, audit_id: int, number: int, *, start: Any = None,
+                       minutes: Any = None, refs: Any = None, auditor: str | None = None,
+                       auditee_people: str | None = None,
+                       place: str | None = None) -> PlanSession:
+        """Change a session: what is given (not None) is checked as `add_session` checks
+        it and written, each changed field one change-log entry; the rest stays. Moving a
+        session is giving it another start. Nothing changed writes nothing."""
+        given: dict[str, Any] = {}
+        if start is not None:
+            given["start"] = check_start(start)
+        if minutes is not None:
+            given["minutes"] = check_minutes(minutes)
+        for name, value in (("auditor", auditor), ("auditee_people", auditee_people),
+                            ("place", place)):
+            if value is not None:
+                given[name] = check_text(name, value).strip()
+        with self.core.writing() as uow:
+            audit = uow.open_audit(audit_id)
+            row = _session(uow, audit_id, number)
+            if refs is not None:
+                given["refs"] = ",".join(check_refs(uow.checklist(audit), refs))
+            changed = False
+            for name in SESSION_FIELDS:  # logged in one order, whatever was given
+                if name in given:
+                    changed = uow.set(row, audit_id, Entity.SESSION, row.number, name,
+                                      given[name]) or changed
+            if changed:
+                uow.session.add(row)
+                audit.updated_at = uow.now()
+                uow.session.add(audit)
+            uow.session.flush()
+            return row
+
+    def move_session(self, audit_id: int, number: int, start: Any) -> PlanSession:
+        """The session at another start, its length, refs and people kept."""
+        return self.update_session(audit_id, number, start=start)
 
     def remove_session(self, audit_id: int, number: int) -> PlanSession:
         with self.core.writing() as uow:

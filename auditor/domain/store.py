@@ -86,6 +86,8 @@ class Store(StoreCore):
         self.session_warnings = plan.session_warnings
         self.add_session = plan.add_session
         self.remove_session = plan.remove_session
+        self.update_session = plan.update_session
+        self.move_session = plan.move_session
         self.soa = soa.soa
         self.soa_entries = soa.soa_entries
         self.set_soa_entry = soa.set_soa_entry

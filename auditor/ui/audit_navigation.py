@@ -101,6 +101,13 @@ def edit_audit(screen: AuditScreen) -> None:
     screen.app.push_screen(EditAuditScreen(screen.store, screen.audit_id), edited)
 
 
+def open_plan(screen: AuditScreen) -> None:
+    from auditor.ui.screens.plan import PlanScreen
+
+    screen.flush()
+    screen.app.push_screen(PlanScreen(screen.store, screen.audit_id))
+
+
 def open_help(screen: AuditScreen) -> None:
     screen.app.push_screen(HelpScreen("audit", help_sections(screen)))
 

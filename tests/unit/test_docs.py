@@ -189,6 +189,8 @@ KEY_SECTIONS = {
     "HistoryScreen": "Dialogs",
     "ReviewFindingScreen": "Dialogs",
     "HelpScreen": "Dialogs",
+    "PlanScreen": "Audit plan screen",
+    "SessionFormScreen": "Session form",
 }
 KEY_NAMES = {"question_mark": "?", "slash": "/", "plus": "+", "minus": "-",
              "equals_sign": "="}

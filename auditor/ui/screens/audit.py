@@ -53,6 +53,7 @@ class AuditScreen(Screen):
                 id="audit.edit_audit"),
         Binding("d", "compare_previous", "Compare with previous audit", show=False,
                 id="audit.compare_previous"),
+        Binding("P", "plan", "Audit plan", key_display="P", show=False, id="audit.plan"),
         *workbook_bindings("audit"),
     ]
 
@@ -307,6 +308,9 @@ class AuditScreen(Screen):
         navigation.open_history(self)
     def action_compare_previous(self) -> None:
         navigation.compare_previous(self)
+
+    def action_plan(self) -> None:
+        navigation.open_plan(self)
 
     def action_edit_audit(self) -> None:
         navigation.edit_audit(self)

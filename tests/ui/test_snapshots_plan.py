@@ -1,0 +1,92 @@
+"""The audit plan's screens at 80x24 and 120x40: the plan of the demo's current audit with
+four sessions (one led by someone outside the team, two at once, an item left out), the
+form to add a session, and the form to move one. Fixed clock and UTC as in
+test_snapshots_screens.py; look at the pictures before committing them."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from auditor.domain import unit
+from auditor.domain.demo import fill_demo
+from auditor.exchange.library import find
+from auditor.ui.app import AuditorApp
+
+FIXED_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+
+
+class LogClock(datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return FIXED_NOW.replace(tzinfo=None) if tz is None else FIXED_NOW.astimezone(tz)
+
+
+@pytest.fixture(autouse=True)
+def fixed_time(monkeypatch):
+    monkeypatch.setattr(unit, "datetime", LogClock)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def planned(store):
+    demo = fill_demo(store, find("iso9001-2015"), today=date(2026, 3, 2))
+    audit = demo.current_id
+    store.add_session(audit, start="2026-03-02 09:00", minutes=30, refs="4,5",
+                      auditee_people="CEO, QA manager", place="Board room")
+    store.add_session(audit, start="2026-03-02 09:30", minutes=90, refs="7.1,7.2,7.5",
+                      auditee_people="HR lead; Head of engineering",
+                      place="https://meet.example.com/acme-audit")
+    store.add_session(audit, start="2026-03-02 10:00", minutes=60, refs="8.4",
+                      auditor="Sam Okafor", auditee_people="Purchasing", place="Room 2")
+    store.add_session(audit, start="2026-03-02 10:30", minutes=60, refs="8.3,8.5,9,10",
+                      auditor="Alex Reviewer", auditee_people="Engineering managers",
+                      place="Room 2")
+    return audit
+
+
+@pytest.fixture
+def app_on(store, settings, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    relative = dataclasses.replace(settings, exports_dir=Path("exports"))
+
+    def make(open_audit=None):
+        return AuditorApp(store, settings=relative, open_audit=open_audit)
+
+    return make
+
+
+def snap(snap_compare, app, size, *pressed: str) -> bool:
+    async def run(pilot) -> None:
+        await pilot.pause()
+        await pilot.press(*pressed)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+
+    return snap_compare(app, terminal_size=size, run_before=run)
+
+
+@SIZES
+def test_plan(snap_compare, app_on, planned, size):
+    assert snap(snap_compare, app_on(planned), size, "P")
+
+
+@SIZES
+def test_session_form_new(snap_compare, app_on, planned, size):
+    assert snap(snap_compare, app_on(planned), size, "P", "n")
+
+
+@SIZES
+def test_session_form_move(snap_compare, app_on, planned, size):
+    assert snap(snap_compare, app_on(planned), size, "P", "down", "m")
