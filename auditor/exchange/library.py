@@ -77,10 +77,10 @@ def find(checklist_id: str, user_dir: Path | None = None, index: Path | None = N
         # An id the index does not know (or places wrongly) is looked for the slow way
         # below: an error path, where being right matters more than being quick.
         listed, _problems = catalogue(user_dir, index)
-        path = next((s.path for s in listed if s.id == checklist_id), None)
-        if path is not None:
+        indexed = next((s.path for s in listed if s.id == checklist_id), None)
+        if indexed is not None:
             try:
-                checklist = load_checklist(path)
+                checklist = load_checklist(indexed)
             except ChecklistError:
                 checklist = None
             if checklist is not None and checklist.id == checklist_id:
