@@ -1,6 +1,9 @@
-"""`auditor plan add | show | remove`: the audit plan's sessions."""
+"""`auditor plan add | show | remove | export`: the audit plan's sessions, and the plan as a
+document for the auditee."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from auditor.commands import actions, audit_id, bold, command
 from auditor.domain.errors import AuditorError
@@ -27,6 +30,11 @@ def register(commands) -> None:
     p = command(sub, "remove", "remove a session from the audit plan", remove_session,
                 audit=True)
     p.add_argument("session", metavar="SESSION", help="the session's number")
+    p = command(sub, "export", "write the audit plan for the auditee (.md, .docx or .pdf)",
+                export_plan, audit=True)
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", required=True,
+                   help="where to write it; the name's end chooses the format: "
+                        ".md, .docx or .pdf (an existing file is never overwritten)")
 
 
 def _session_number(value: str) -> int:
@@ -87,4 +95,19 @@ def remove_session(ctx, args) -> int:
     number = audit_id(args.audit)
     session = ctx.store.remove_session(number, _session_number(args.session))
     ctx.print(f"session {session.number} removed from the plan of audit {number}")
+    return 0
+
+
+def export_plan(ctx, args) -> int:
+    from auditor.exchange.plan_file import FORMATS, check_plan_target, write_plan
+
+    check_plan_target(args.output)  # a bad name is refused before the database opens
+    number = audit_id(args.audit)
+    plan = write_plan(ctx.store, number, args.output)
+    state = (f"draft ({len(plan.warnings)} point(s) to settle, listed at its end)"
+             if plan.draft else "ready to send")
+    ctx.print(f"audit {number}: {FORMATS[args.output.suffix.lower()]} plan, {state}, with "
+              f"{len(plan.sessions)} session(s) written to {args.output}")
+    for line in plan.warnings:
+        ctx.err(f"warning: {line}")
     return 0

@@ -15,14 +15,16 @@ rest for its format.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .checklist import Checklist, ChecklistItem
 from .derived import is_open_status
+from .document_text import AUDIT_TYPE_LABELS, Fact, given, participants, report_text
+from .document_text import day as _day
+from .document_text import span as _span
 from .models import Audit, Evidence, Finding, ItemSample, PlanSession
 from .summary import GRADE_ORDER, RESULT_ORDER, STATUS_ORDER, count_audit
-from .text import without_controls
 from .vocab import (
     GRADE_LABELS,
     RESULT_LABELS,
@@ -46,39 +48,6 @@ SAMPLING_STATEMENT = (
     "implied.")
 DRAFT_MARK = "DRAFT: the audit is not closed; this report may still change"
 GRADES_APART = (Grade.GOOD_PRACTICE, Grade.OFI)
-AUDIT_TYPE_LABELS = {"internal": "Internal", "gap": "Gap analysis",
-                     "surveillance": "Surveillance", "recertification": "Recertification",
-                     "supplier": "Supplier"}
-
-
-def report_text(value: object) -> str:
-    """User text as a report holds it: CR and CRLF and the Unicode line and paragraph
-    separators as LF, and without the characters no document should carry (the one
-    rule, text.without_controls: controls, bidi overrides, surrogates, non-characters)."""
-    text = "" if value is None else str(value)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    return without_controls(text)
-
-
-def _day(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
-
-
-def _span(start: date | None, end: date | None) -> str:
-    if start and end and start != end:
-        return f"{start.isoformat()} to {end.isoformat()}"
-    return _day(start or end)
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One line of the audit's facts: a label of ours and the user's value."""
-
-    label: str
-    value: str
 
 
 @dataclass(frozen=True)
@@ -237,16 +206,6 @@ def _top_level(checklist: Checklist) -> list[tuple[ChecklistItem, list[Checklist
     return groups
 
 
-def _participants(sessions: list[PlanSession]) -> str:
-    """The auditee's people met in the plan's sessions, each name once, in plan order."""
-    seen: dict[str, None] = {}
-    for session in sorted(sessions, key=lambda x: (x.start, x.number)):
-        for name in report_text(session.auditee_people).replace("\n", ",").split(","):
-            if name.strip():
-                seen.setdefault(" ".join(name.split()), None)
-    return ", ".join(seen)
-
-
 def _facts(audit: Audit, checklist: Checklist, participants: str) -> tuple[Fact, ...]:
     facts = [
         Fact("Audit", f"{report_text(audit.title)} (no. {audit.id})"),
@@ -264,7 +223,7 @@ def _facts(audit: Audit, checklist: Checklist, participants: str) -> tuple[Fact,
                           f"{report_text(checklist.version)})"),
         Fact("Standard", report_text(checklist.standard)),
     ]
-    return tuple(f if f.value else Fact(f.label, "not given") for f in facts)
+    return given(facts)
 
 
 def _evidence_files(rows: list[Evidence]) -> tuple[EvidenceFile, ...]:
@@ -396,7 +355,7 @@ def assemble_report(audit: Audit, checklist: Checklist, shown: dict[str, Result]
         draft=not closed,
         seal=audit.seal if closed and audit.seal else None,
         generated_at=generated_at.isoformat(timespec="seconds"),
-        facts=_facts(audit, checklist, _participants(sessions)),
+        facts=_facts(audit, checklist, participants(sessions)),
         objectives=report_text(audit.objectives),
         criteria=report_text(audit.criteria),
         summary=summary,

@@ -1,68 +1,21 @@
-"""The audit report as a Word document (python-docx).
+"""The audit report as a Word document (python-docx), from the blocks in `docx_blocks`.
 
-User text is only ever the text of runs (never parsed as anything), less the characters
-XML 1.0 cannot hold; a line break in it is a line break of the run. A draft carries its
-mark in the header of every page; a closed audit's seal is in the footer of every page.
+A draft carries its mark in the header of every page; a closed audit's seal is in the
+footer of every page.
 """
 
 from __future__ import annotations
 
-import io
-
-from docx import Document
-from docx.enum.text import WD_BREAK
-from docx.shared import Pt, RGBColor
-
 from auditor.domain.report import AuditReport, ReportFinding
-from auditor.domain.text import one_line, without_controls
+from auditor.domain.text import one_line
 
-RED = RGBColor(0xC0, 0x00, 0x00)
+from .docx_blocks import bullet, docx_bytes, mark_paragraph, new_document, xml_safe
+from .docx_blocks import heading as _heading
+from .docx_blocks import para as _para
+from .docx_blocks import runs as _runs
+from .docx_blocks import table as _table
 
-
-def xml_safe(text: str) -> str:
-    # the model's text is clean already (report_text); what XML cannot hold is a
-    # subset of what the one rule leaves out
-    return without_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def _runs(paragraph, text: str, *, bold: bool = False) -> None:
-    """Text as runs: one per line, a line break between."""
-    lines = xml_safe(text).split("\n")
-    for number, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        if bold:
-            run.bold = True
-        if number < len(lines) - 1:
-            run.add_break(WD_BREAK.LINE)
-
-
-def _para(doc, text: str, *, bold_label: str = "", italic: bool = False):
-    p = doc.add_paragraph()
-    if bold_label:
-        p.add_run(bold_label).bold = True
-    _runs(p, text)
-    if italic:
-        for run in p.runs:
-            run.italic = True
-    return p
-
-
-def _heading(doc, text: str, level: int) -> None:
-    h = doc.add_heading(level=level)
-    h.add_run(xml_safe(one_line(text)))
-
-
-def _table(doc, header: list[str], rows: list[list[str]]) -> None:
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = ""
-        _runs(cell.paragraphs[0], text, bold=True)
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row):
-            _runs(cell.paragraphs[0], text)
-    doc.add_paragraph()
+__all__ = ["render_docx", "xml_safe"]
 
 
 def _finding(doc, f: ReportFinding) -> None:
@@ -85,28 +38,12 @@ def _finding(doc, f: ReportFinding) -> None:
 
 
 def render_docx(report: AuditReport) -> bytes:
-    doc = Document()
-    doc.core_properties.title = xml_safe(one_line(f"Audit report: {report.title}"))[:250]
-    doc.core_properties.author = "auditor"
-    section = doc.sections[0]
-    if report.draft:
-        header = section.header.paragraphs[0]
-        run = header.add_run(report.draft_mark)
-        run.bold = True
-        run.font.color.rgb = RED
-        run.font.size = Pt(11)
-    footer = section.footer.paragraphs[0]
-    footer.add_run(xml_safe(one_line(
-        f"Audit report: {report.title}" + (f". {report.seal_line}" if report.seal
-                                           else ""))))
-    footer.runs[0].font.size = Pt(8)
-
+    doc = new_document(f"Audit report: {report.title}", mark=report.draft_mark,
+                       footer=f"Audit report: {report.title}"
+                       + (f". {report.seal_line}" if report.seal else ""))
     _heading(doc, f"Audit report: {report.title}", 0)
     if report.draft:
-        p = doc.add_paragraph()
-        run = p.add_run(report.draft_mark)
-        run.bold = True
-        run.font.color.rgb = RED
+        mark_paragraph(doc, report.draft_mark)
     _para(doc, report.confidentiality, italic=True)
 
     _heading(doc, "The audit", 1)
@@ -147,7 +84,7 @@ def render_docx(report: AuditReport) -> bytes:
     for group in report.not_covered:
         _heading(doc, f"{group.ref} {group.title}", 2)
         for ref, title in group.items:
-            _runs(doc.add_paragraph(style="List Bullet"), one_line(f"{ref} {title}"))
+            bullet(doc, f"{ref} {title}")
 
     if report.previous_audit:
         _heading(doc, "Previous findings verified", 1)
@@ -190,12 +127,10 @@ def render_docx(report: AuditReport) -> bytes:
     _para(doc, report.confidentiality)
     _para(doc, "Distribution:")
     for line in report.distribution:
-        _runs(doc.add_paragraph(style="List Bullet"), one_line(line))
+        bullet(doc, line)
     if report.seal:
         _heading(doc, "Seal", 1)
         _para(doc, report.seal_line)
     _para(doc, f"Written by auditor on {report.generated_at}.", italic=True)
 
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return docx_bytes(doc)

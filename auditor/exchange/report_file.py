@@ -10,28 +10,19 @@ imported only for the format asked for.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from auditor.domain.errors import AuditorError
-from auditor.domain.files import replacing, way_out
 from auditor.domain.report import AuditReport, build_report
+
+from .document_file import check_document_target, write_document
 
 FORMATS = {".md": "Markdown", ".docx": "Word", ".pdf": "PDF"}
 
 
 def check_report_target(target: Path) -> None:
     """Refuse, before any work, a target that cannot become the report."""
-    if target.suffix.lower() not in FORMATS:
-        raise AuditorError(f"{target}: the report's name must end in .md, .docx or .pdf")
-    if target.is_dir():
-        raise AuditorError(f"{target}: is a folder; give a file name ending in "
-                           f"{target.suffix.lower()}")
-    if os.path.lexists(target):
-        raise AuditorError(f"{target}: a file of that name is there already; choose "
-                           "another name (a report is never overwritten)")
-    if not target.parent.is_dir():
-        raise AuditorError(f"{target.parent}: no such folder; create it or choose another name")
+    check_document_target(target, "report", FORMATS)
 
 
 def render(report: AuditReport, suffix: str) -> bytes:
@@ -57,15 +48,5 @@ def write_report(store, audit_id: int, target: Path) -> AuditReport:
     target = Path(target)
     check_report_target(target)
     report = build_report(store, audit_id)
-    data = render(report, target.suffix)
-    try:
-        with replacing(target, prefix=".auditor-") as part:
-            part.path.write_bytes(data)
-            if os.path.lexists(target):  # made while the report was rendered
-                part.target = None
-                raise AuditorError(f"{target}: a file of that name appeared meanwhile; "
-                                   "choose another name")
-    except OSError as exc:
-        raise AuditorError(
-            f"{target}: cannot write the report ({exc.strerror}); {way_out(exc)}") from None
+    write_document(target, render(report, target.suffix), "report")
     return report
