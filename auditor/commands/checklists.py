@@ -12,16 +12,23 @@ def register(commands) -> None:
     sub = actions(commands, "checklists", "installed checklists")
     command(sub, "list", "installed checklists with their item counts", list_checklists,
             json=True)
+    from .checklist_mappings import register_mapping
+
+    register_mapping(sub)
     p = command(sub, "validate", "check checklist files (FILE:LINE: message)", validate)
     p.add_argument("files", nargs="+", metavar="FILE", type=Path)
-    p = command(sub, "import-ciso", "convert a CISO Assistant framework library file into a "
-                "checklist", import_ciso)
-    p.add_argument("file", metavar="FILE", type=Path, help="CISO Assistant library (.yaml)")
+    p = command(sub, "import-ciso", "convert CISO Assistant framework library files into "
+                "checklists", import_ciso, json=True)
+    p.add_argument("files", nargs="+", metavar="FILE", type=Path,
+                   help="CISO Assistant library (.yaml), or a folder of them")
     p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path,
-                   help="checklist file to write")
+                   help="checklist file to write; with several libraries or a folder, "
+                        "the folder to write them into (named by checklist id)")
     p.add_argument("--id", dest="checklist_id", metavar="ID",
                    help="checklist id (default: ciso- and the framework's urn)")
-
+    p.add_argument("--lang", metavar="LANG",
+                   help="convert the library's translation into LANG (e.g. en, fr, de) "
+                        "instead of its own language")
 
 def list_checklists(ctx, args) -> int:
     from auditor.exchange import library
@@ -71,25 +78,51 @@ def validate(ctx, args) -> int:
 
 
 def import_ciso(ctx, args) -> int:
-    from rich.text import Text  # plain text: a file name is not rich markup
-
     from auditor.domain.errors import AuditorError
     from auditor.exchange.checklist_yaml import ID_PATTERN
-    from auditor.exchange.ciso import import_ciso as convert
+    from auditor.exchange.ciso import check_lang
 
     if args.checklist_id is not None and not ID_PATTERN.match(args.checklist_id):
         # Checked here, so that the message names the flag whatever the converter says.
         raise AuditorError(f"--id {args.checklist_id!r}: a checklist id is lower-case "
                            "letters, digits, '.', '-' or '_', starting with a letter or "
                            "a digit")
-    result = convert(args.file, args.output, args.checklist_id)
+    check_lang(args.lang)
+    if len(args.files) == 1 and not args.files[0].is_dir():
+        return _import_one(ctx, args)
+    if args.checklist_id is not None:
+        raise AuditorError("--id names one checklist: give it with one library file, "
+                           "not several or a folder")
+    from .checklists_ciso import import_many
+
+    return import_many(ctx, args)
+
+
+def _import_one(ctx, args) -> int:
+    from rich.text import Text  # plain text: a file name is not rich markup
+
+    from auditor.exchange.ciso import import_ciso as convert
+
+    result = convert(args.files[0], args.output, args.checklist_id, args.lang)
+    if args.json:
+        ctx.json([conversion_row(args.files[0], args.output, result)])
+        return 0
     c = result.checklist
-    items = c.all_items()
-    ctx.print(Text(f"{args.output}: checklist {c.id} version {c.version}, {len(items)} items, "
-                   f"{len(c.assessable_items())} assessable ({result.generated_prompts} with a "
-                   "prompt made from the requirement text)"))
-    if result.left_out:
-        ctx.print(f"left out {result.left_out} non-assessable node(s) with nothing "
-                  "assessable below them")
+    ctx.print(Text(f"{args.output}: checklist {c.id} version {c.version}, "
+                   f"{len(c.all_items())} items, {len(c.assessable_items())} assessable, "
+                   f"language {result.language}"))
+    kept, dropped = result.report.kept(), result.report.dropped()
+    if kept:
+        ctx.print(Text("kept: " + "; ".join(kept)))
+    if dropped:
+        ctx.print(Text("dropped: " + "; ".join(dropped)))
     ctx.print(Text(f"to install it, copy it into {ctx.settings.user_checklists}"))
     return 0
+
+
+def conversion_row(source, out, result) -> dict:
+    """One converted library, as `--json` gives it."""
+    c = result.checklist
+    return {"source": str(source), "output": str(out), "id": c.id, "version": c.version,
+            "language": result.language, "items": len(c.all_items()),
+            "assessable": len(c.assessable_items()), **result.report.as_dict()}

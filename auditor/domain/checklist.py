@@ -25,14 +25,25 @@ class ChecklistItem:
     related: tuple[str, ...] = ()
     soa: str = ""
     children: tuple[ChecklistItem, ...] = ()
+    # The answers offered for each prompt, in the prompts' order ("1 Initial" ... "5
+    # Optimised" for a maturity question); a prompt without choices is answered freely.
+    choices: tuple[tuple[str, ...], ...] = ()
 
     @property
     def assessable(self) -> bool:
         return bool(self.prompts)
 
+    def choices_for(self, index: int) -> tuple[str, ...]:
+        """The answers offered for prompt number `index` (from 0), or none."""
+        return self.choices[index] if 0 <= index < len(self.choices) else ()
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"ref": self.ref, "title": self.title}
-        for name in ("prompts", "evidence", "tags", "related"):
+        if self.prompts:
+            data["prompts"] = list(self.prompts)
+        if any(self.choices):   # absent when none: the hash of older snapshots is unchanged
+            data["choices"] = [list(c) for c in self.choices]
+        for name in ("evidence", "tags", "related"):
             value = getattr(self, name)
             if value:
                 data[name] = list(value)
@@ -56,6 +67,7 @@ class ChecklistItem:
             related=tuple(data.get("related", ())),
             soa=data.get("soa", "") or "",
             children=tuple(cls.from_dict(c) for c in data.get("children", ())),
+            choices=tuple(tuple(c) for c in data.get("choices", ())),
         )
 
 

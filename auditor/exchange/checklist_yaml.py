@@ -21,8 +21,8 @@ from auditor.domain.text import escape_controls
 from .yaml_nesting import TooDeep, within_depth
 
 TOP_KEYS = {"id", "title", "standard", "version", "description", "items"}
-ITEM_KEYS = {"ref", "title", "prompts", "evidence", "guidance", "tags", "related", "soa",
-             "children"}
+ITEM_KEYS = {"ref", "title", "prompts", "choices", "evidence", "guidance", "tags", "related",
+             "soa", "children"}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 MAX_BYTES = 20 * 1024 * 1024
 STR_TAG = "tag:yaml.org,2002:str"
@@ -123,6 +123,33 @@ class _Reader:
                 self.problem(element, f"{what} entries must be text, not {_kind(element)}")
         return tuple(values)
 
+    def choices(self, entry: tuple | None, prompts: tuple[str, ...], label: str
+                ) -> tuple[tuple[str, ...], ...]:
+        """One list of answers per prompt, in the prompts' order; `[]` for a prompt
+        answered freely."""
+        if entry is None:
+            return ()
+        what = f"choices of {label}"
+        key_node, node = entry
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what} must be a list with one list of answers per prompt, "
+                               f"not {_kind(node)}")
+            return ()
+        if len(node.value) > len(prompts):
+            self.problem(node, f"{what} gives {len(node.value)} lists of answers for "
+                               f"{len(prompts)} prompt(s): give one list per prompt, in order")
+            return ()
+        found = []
+        for number, element in enumerate(node.value, 1):
+            if isinstance(element, yaml.SequenceNode):
+                found.append(self.texts((key_node, element), f"{what} (prompt {number})"))
+            else:
+                self.problem(element, f"{what} (prompt {number}) must be a list of answers, "
+                                      f"not {_kind(element)}; write [] for none")
+        while found and not found[-1]:
+            found.pop()
+        return tuple(found)
+
     def items(self, entry: tuple, what: str) -> tuple[ChecklistItem, ...]:
         key_node, node = entry
         if not isinstance(node, yaml.SequenceNode):
@@ -151,6 +178,7 @@ class _Reader:
             else:
                 self.seen_refs[ref] = line
         prompts = self.texts(fields.get("prompts"), f"prompts of {label}")
+        choices = self.choices(fields.get("choices"), prompts, label)
         children = self.items(fields["children"], f"children of {label}") \
             if "children" in fields else ()
         if not prompts and "children" not in fields:
@@ -166,6 +194,7 @@ class _Reader:
             related=self.texts(fields.get("related"), f"related of {label}"),
             soa=self.text(fields.get("soa"), f"soa of {label}", required=False),
             children=children,
+            choices=choices,
         )
 
 

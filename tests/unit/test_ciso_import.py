@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from auditor.exchange import ciso
+from auditor.exchange import ciso, ciso_text
 from auditor.exchange.checklist_yaml import load_checklist
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "ciso-mini.yaml"
@@ -51,7 +51,7 @@ def test_tree_follows_parent_urn(converted):
         "GOV.POL-2": "GOV.POL",
         "BLD": None,
         "BLD.REL": "BLD",
-        "bld.rel.sbom": "BLD.REL",
+        "BLD.REL.1": "BLD.REL",   # no ref_id: its parent's ref and its place
     }
     assert max(depth for _i, depth, _p in c.walk()) == 2   # three levels
 
@@ -59,29 +59,33 @@ def test_tree_follows_parent_urn(converted):
 def test_groups_assessable_and_left_out_nodes(converted):
     result, c = converted
     assert [i.ref for i in c.assessable_items()] == ["GOV.POL-1", "GOV.POL-2", "BLD.REL",
-                                                     "bld.rel.sbom"]
+                                                     "BLD.REL.1"]
     assert not c.item("GOV").assessable and not c.item("GOV.POL").assessable
     # an assessable node with children keeps both
     assert c.item("BLD.REL").assessable and c.item("BLD.REL").children
-    # the informational leaf GOV.NOTE has no place in a checklist
-    assert c.item("GOV.NOTE") is None and result.left_out == 1
+    # the informational leaf GOV.NOTE is no item: its text is in its parent's guidance
+    assert c.item("GOV.NOTE") is None
+    assert c.item("GOV").guidance == "GOV.NOTE\nThis section applies to every product team."
+    assert result.report.moved_to_guidance == 1 and result.report.left_out == 0
 
 
 def test_titles_from_name_or_description(converted):
     _result, c = converted
     assert c.item("GOV.POL-1").title == "Secure coding standard"
     assert c.item("GOV.POL").title == "Secure development rules are written down"
-    assert c.item("bld.rel.sbom").title == "Software bill of materials"
+    assert c.item("BLD.REL.1").title == "Software bill of materials"
 
 
-def test_guidance_is_description_then_annotation(converted):
+def test_guidance_is_what_the_prompt_does_not_say(converted):
     _result, c = converted
-    guidance = c.item("BLD.REL").guidance
-    assert guidance == ("Every production release is approved by someone other than its "
-                        "author.\n\nAutomated pipelines count when the approval step is "
-                        "recorded.")
-    assert "Include input handling and secrets." in c.item("GOV.POL-1").guidance
-    assert "\t" not in c.item("GOV.POL-1").guidance
+    # the description is the prompt, so the guidance is the annotation alone
+    assert c.item("BLD.REL").guidance == ("Automated pipelines count when the approval "
+                                          "step is recorded.")
+    # with questions, the description is guidance before the annotation
+    assert c.item("GOV.POL-2").guidance == ("Deviations from the standard are approved and "
+                                            "time-limited.")
+    assert c.item("GOV.POL-1").guidance == ("\u2022 Include input handling and secrets.\n"
+                                            "\u2022 Review it once a year.")
 
 
 def test_typical_evidence_split_into_lines(converted):
@@ -91,28 +95,30 @@ def test_typical_evidence_split_into_lines(converted):
         "Linter rules that enforce part of it",
         "A pull request where a reviewer cited it",
     )
-    assert c.item("bld.rel.sbom").evidence == ("SBOM attached to the last release",
+    assert c.item("BLD.REL.1").evidence == ("SBOM attached to the last release",
                                                "Dependency scan report")
     assert c.item("GOV.POL-2").evidence == ("Exception register",)
 
 
-def test_questions_kept_as_prompts(converted):
-    _result, c = converted
-    assert c.item("GOV.POL-2").prompts == (
+def test_questions_kept_as_prompts_with_their_choices(converted):
+    result, c = converted
+    item = c.item("GOV.POL-2")
+    assert item.prompts == (
         "Who approved the last exception to the coding standard?",
         "When does each open exception expire?",
     )
+    assert item.choices == (("Yes", "No"),)   # the second question is answered freely
+    assert item.choices_for(1) == ()
+    assert result.report.questions == 2 and result.report.questions_with_choices == 1
 
 
-def test_prompt_made_from_description_or_name(converted):
+def test_without_questions_the_requirement_text_is_asked_whole(converted):
     result, c = converted
     assert c.item("GOV.POL-1").prompts == (
-        "Show me how this requirement is met: The team keeps a secure coding standard "
-        "that covers the languages it ships.",
-    )
-    assert c.item("bld.rel.sbom").prompts == (
-        "Show me how you meet \u201cSoftware bill of materials\u201d.",)
-    assert result.generated_prompts == 3
+        "The team keeps a secure coding standard that covers the languages it ships.",)
+    assert c.item("BLD.REL.1").prompts == ("Software bill of materials",)
+    assert result.report.prompts_from_text == 3 and result.report.prompts_made == 0
+    assert not any(p.startswith("Show me") for i in c.all_items() for p in i.prompts)
 
 
 def test_implementation_groups_become_tags(converted):
@@ -130,7 +136,8 @@ def test_legacy_question_block_and_framework_parent(library):
                                        "text": "Is an SBOM produced for every release?"}]}
     nodes[0]["parent_urn"] = data["objects"]["framework"]["urn"]
     c = ciso.convert(data, "lib.yaml").checklist
-    assert c.item("bld.rel.sbom").prompts == ("Is an SBOM produced for every release?",)
+    assert c.item("BLD.REL.1").prompts == ("Is an SBOM produced for every release?",)
+    assert c.item("BLD.REL.1").choices == (("Yes", "No"),)
     assert c.parents()["GOV"] is None
 
 
@@ -149,8 +156,9 @@ def test_long_description_gives_shortened_title():
     c = ciso.convert(data, "lib.yaml").checklist
     assert c.id == "ciso-long-name-2024"
     title = c.item("1").title
-    assert len(title) <= ciso.TITLE_CHARS and title.endswith("\u2026")
+    assert len(title) <= ciso_text.TITLE_CHARS and title.endswith("\u2026")
     assert "Second sentence" not in title
+    assert c.item("1").prompts == (text,)   # the prompt is never cut
 
 
 # --- the command line ---------------------------------------------------------------------
@@ -215,9 +223,10 @@ MALFORMED = {
     "not yaml": (lambda lib: "objects: [unclosed\n  framework: {", "not a YAML file"),
     # Past our own limit (100) and short of libyaml's (1,000 since 0.2.6), so our check speaks.
     "deeply nested yaml": (lambda lib: "[" * 150 + "]" * 150, "nested more than 100 levels"),
-    "yaml list": (lambda lib: "- just\n- a list\n", "no objects.framework"),
+    "yaml list": (lambda lib: "- just\n- a list\n", "holds a list, not a CISO Assistant "
+                  "library; import-ciso takes framework libraries"),
     "no framework": (lambda lib: _break(lib, lambda d: d["objects"].pop("framework")),
-                     "no objects.framework"),
+                     "a CISO Assistant library with no objects in it"),
     "nodes not a list": (lambda lib: _break(lib, lambda d: d["objects"]["framework"].update(
         requirement_nodes={"a": 1})), "requirement_nodes must be a list"),
     "node not a mapping": (lambda lib: _break(lib, lambda d: _nodes(d).append("text")),
@@ -233,8 +242,6 @@ MALFORMED = {
                     "form a cycle"),
     "duplicate ref": (lambda lib: _break(lib, _set(6, "ref_id", "GOV.POL-1")),
                       "ref 'GOV.POL-1' is used by two nodes"),
-    "duplicate derived ref": (lambda lib: _break(lib, _set(3, "ref_id", "bld.rel.sbom")),
-                              "ref 'bld.rel.sbom' is used by two nodes"),
     "no assessable": (lambda lib: _break(lib, _no_assessable), "no assessable requirement"),
     "assessable not bool": (lambda lib: _break(lib, _set(2, "assessable", "maybe")),
                             "assessable must be true or false"),
@@ -291,7 +298,7 @@ def test_deep_tree_is_refused(tmp_path):
                                   "no output folder", "output is a folder"])
 def test_cli_unreadable_input_or_output(cli, tmp_path, monkeypatch, case):
     source, out = FIXTURE, tmp_path / "out.yaml"
-    expected = {"missing": "no such file", "folder": "is a folder",
+    expected = {"missing": "no such file", "folder": "-o is the folder to write",
                 "not utf-8": "not UTF-8", "too large": "larger than 20 MB",
                 "no output folder": "does not exist", "output is a folder": "is a folder"}[case]
     if case == "missing":

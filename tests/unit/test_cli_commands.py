@@ -100,8 +100,8 @@ def test_checklists_validate(run, tmp_path):
     assert r.err.splitlines() == [
         f"{bad}:5: item 1 has neither prompts nor children: give it prompts to make it "
         "assessable",
-        f"{bad}:7: unknown key 'colour' in item (allowed: children, evidence, guidance, "
-        "prompts, ref, related, soa, tags, title)",
+        f"{bad}:7: unknown key 'colour' in item (allowed: children, choices, evidence, "
+        "guidance, prompts, ref, related, soa, tags, title)",
         f"{tmp_path / 'none.yaml'}:1: no such file",
     ]
     assert run("checklists", "validate").code == 2

@@ -33,6 +33,15 @@ def _bullets(lines: Iterable[str]) -> Content:
     return joined([templated("• $line", line=line) for line in lines])
 
 
+def _asked(item: ChecklistItem) -> Content:
+    """The prompts, each with the answers the checklist offers for it."""
+    lines = []
+    for index, prompt in enumerate(item.prompts):
+        lines.append(templated("• $line", line=prompt))
+        lines += [templated("    ◦ $choice", choice=c) for c in item.choices_for(index)]
+    return joined(lines)
+
+
 def _section(heading: str, body: Content) -> Content:
     """A section of the detail: our bold heading over its text."""
     return joined([Content.from_markup(f"[b]{heading}[/b]"), body])
@@ -118,7 +127,7 @@ class ItemDetail(VerticalScroll):
                                           title=item.title))
         self.show_result(status, findings, evidence)
         self._set_text(previous, (
-            _section("Ask", _bullets(item.prompts)) if item.prompts else None,
+            _section("Ask", _asked(item)) if item.prompts else None,
             _section("Look at", _bullets(item.evidence)) if item.evidence else None,
             _section("Guidance", templated("$text", text=item.guidance))
             if item.guidance else None,
