@@ -1,4 +1,4 @@
-"""`auditor soa AUDIT [--json] [-o FILE.xlsx]` and `auditor soa set AUDIT REF ...`: the
+"""`auditor soa AUDIT [--json] [-o FILE.xlsx|FILE.docx]` and `auditor soa set AUDIT REF ...`: the
 Statement of Applicability. `auditor soa AUDIT` is `auditor soa show AUDIT`
 (`cli.main` puts the `show` in)."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.commands import actions, audit_id, bold, command
+from auditor.domain.errors import AuditorError
 
 ACTIONS = ("show", "set")
 
@@ -15,8 +16,9 @@ def register(commands) -> None:
     sub = actions(commands, "soa", "the Statement of Applicability (ISO/IEC 27001 Annex A)")
     p = command(sub, "show", "one row per Annex A control, then the count of flags "
                 "(`auditor soa AUDIT` for short)", show_soa, audit=True, json=True)
-    p.add_argument("-o", "--output", type=Path, metavar="FILE.xlsx",
-                   help="write it as a workbook (a file already there is refused)")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE.xlsx|FILE.docx",
+                   help="write it as a workbook or a Word document, by the name's end (a "
+                   "file already there is refused)")
     p = command(sub, "set", "state a control's applicability, justification, status and "
                 "references", set_entry, audit=True)
     p.add_argument("ref", metavar="REF", help="an Annex A control, e.g. A.5.1")
@@ -51,6 +53,18 @@ def show_soa(ctx, args) -> int:
     from auditor.domain.views import soa_document
 
     number = audit_id(args.audit)
+    if args.output is not None and args.output.suffix.lower() != ".xlsx":
+        from auditor.exchange.soa_docx import check_soa_docx_target, write_soa_docx
+
+        if args.output.suffix.lower() != ".docx":
+            raise AuditorError(f"{args.output}: the Statement of Applicability's name must "
+                               "end in .xlsx or .docx")
+        check_soa_docx_target(args.output)
+        rows = write_soa_docx(ctx.store, number, args.output)
+        flagged = sum(1 for r in rows if r.flags)
+        ctx.print(f"audit {number}: Statement of Applicability, {len(rows)} controls "
+                  f"({flagged} flagged), written to {args.output}")
+        return 0
     if args.output is not None:
         from auditor.domain.files import private_temp
         from auditor.exchange.soa_sheet import write_soa

@@ -130,8 +130,11 @@ def table(doc, header: Sequence[str], rows: Sequence[Sequence[str]], *,
                 shade(cell, FLAG_SHADE)
     if widths:
         grid.autofit = False
+        # Word reads the cells' widths, LibreOffice the grid's: both are set.
         for column, width in zip(grid.columns, widths):
-            for cell in column.cells:
+            column.width = Cm(width)
+        for row in grid.rows:
+            for cell, width in zip(row.cells, widths):
                 cell.width = Cm(width)
     if size is not None:
         for row in grid.rows:
