@@ -100,6 +100,24 @@ class ChangeLogWriter:
         self.session.connection().execute(insert(ChangeLog), entry)
         self._head = entry["hash"]
 
+    def carry(self, at: str, actor: str, audit_id: int | None, entity: str, entity_id: str,
+              field: str, old: str | None, new: str | None, origin: str) -> str:
+        """An entry taken in from another copy's log (a bundle): its own time and actor
+        kept, and the hash it had where it was first written (`origin`, which names it
+        on every copy); chained and MAC'd here, as this database's log accepted it. Its
+        hash here."""
+        prev = self.chain_head()
+        key = self.key()
+        digest = entry_hash(prev, at, actor, audit_id, entity, entity_id, field, old, new)
+        mac = entry_mac(key.secret, key.id, prev, at, actor, audit_id, entity, entity_id,
+                        field, old, new, digest)
+        self.session.connection().execute(insert(ChangeLog), {
+            "at": at, "actor": actor, "audit_id": audit_id, "entity": entity,
+            "entity_id": entity_id, "field": field, "old": old, "new": new,
+            "prev_hash": prev, "hash": digest, "mac": mac, "origin": origin})
+        self._head = digest
+        return digest
+
 
 class DiscardingLog(ChangeLogWriter):
     """A log that keeps nothing: the trial of changes that are never written."""

@@ -28,8 +28,9 @@ from auditor.domain.trail import entry_hash
 
 # Bookkeeping columns: when a row was touched, not what it says. Status moves stamp a
 # `<status>_at` column; the status itself is what the log records. A closed audit's seal
-# is the hash of the entry that closed it: the log holds it already.
-UNLOGGED = {"id", "created_at", "updated_at", "closed_at", "seal", "snapshot_id",
+# is the hash of the entry that closed it: the log holds it already. A UUID is an identity
+# on every copy (docs/teams.md), like the id.
+UNLOGGED = {"id", "uuid", "created_at", "updated_at", "closed_at", "seal", "snapshot_id",
             "responded_at",
             "accepted_at", "rejected_at", "implemented_at", "not_effective_at",
             "cancelled_at", "finding_id", "size", "original_name", "kind", "description",

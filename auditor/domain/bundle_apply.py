@@ -1,0 +1,408 @@
+"""Taking a bundle in: the first import of an audit creates it; a bundle of an audit the
+database has is merged into it (domain/merge.py), all in one transaction of the unit of
+work, or nothing is (docs/teams.md).
+
+Their change-log entries are appended to this database's one chain with their own time
+and actor, the hash they had where they were first written kept as `origin`; the records
+they name by local id (the audit, evidence) and by number (sessions, samples) are named
+by this database's ids. Before the transaction commits, the audit's records are replayed
+against its log (`trail_replay.record_mismatches`): a bundle whose rows are not what its
+log says is refused whole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import SQLModel, col, select
+
+from .base import StoreCore
+from .bundle_rows import BundleContent, BundleRefused, log_dict, row_of
+from .checklist import Checklist
+from .errors import AuditLocked, shown
+from .identity import blocks_of, keep_blocks
+from .merge import (
+    BY_ADDITION,
+    EXISTS,
+    FieldKey,
+    MergePlan,
+    Side,
+    normalize,
+    plan_merge,
+    text,
+)
+from .models import (
+    Audit,
+    ChangeLog,
+    Evidence,
+    Finding,
+    FindingBlock,
+    ItemResult,
+    ItemSample,
+    PlanSession,
+    SoaEntry,
+)
+from .trail_replay import record_mismatches
+from .unit import UnitOfWork, ident
+from .vocab import AuditStatus, Entity, LogEvent
+
+# What a closed audit still takes from a bundle: the follow-up (section 1, step 5).
+FOLLOW_UP = {"root_cause", "correction", "corrective_action", "owner", "due_date",
+             "auditee_comment", "status", "verified_by", "verified_on", "verification_note"}
+NUMBERED: dict[str, type[SQLModel]] = {Entity.SESSION.value: PlanSession,
+                                      Entity.SAMPLE.value: ItemSample}
+
+
+@dataclass
+class ImportOutcome:
+    audit_id: int | None
+    created: bool
+    plan: MergePlan | None = None
+    applied: bool = False
+    entries: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def local_log(uow: UnitOfWork, audit_id: int) -> list[dict[str, Any]]:
+    return [log_dict(e) for e in uow.session.execute(
+        select(ChangeLog).where(col(ChangeLog.audit_id) == audit_id)
+        .order_by(col(ChangeLog.id))).scalars()]
+
+
+def _refuse(content: BundleContent, problem: str) -> BundleRefused:
+    return BundleRefused(f"bundle of audit {shown(str(content.audit.get('title', '')))[:60]!r}"
+                         f": {problem}; nothing was imported")
+
+
+def _model(content: BundleContent, model: type[SQLModel], data: Mapping[str, Any],
+           **override: Any) -> Any:
+    try:
+        return row_of(model, dict(data), **override)
+    except (ValidationError, TypeError, ValueError):
+        raise _refuse(content, f"a {model.__tablename__} row is not in the form auditor "
+                      "writes it") from None
+
+
+def find_audit(uow: UnitOfWork, content: BundleContent) -> Audit | None:
+    return uow.session.execute(
+        select(Audit).where(col(Audit.uuid) == content.audit_uuid)).scalar()
+
+
+def plan_for(uow: UnitOfWork, audit: Audit, content: BundleContent) -> MergePlan:
+    """The merge of the bundle into the audit here, after checking it is the same audit."""
+    mine = local_log(uow, ident(audit))
+    snap = uow.checklist(audit).content_hash()
+    if not mine or not content.log or mine[0]["gid"] != content.log[0]["gid"] or \
+            content.snapshot.get("content_hash") != snap:
+        raise _refuse(content, f"it names audit {audit.id} here by its identity but is "
+                      "another audit (created elsewhere, or on another checklist)")
+    return plan_merge(normalize(mine), normalize(content.log))
+
+
+def apply_bundle(core: StoreCore, uow: UnitOfWork, content: BundleContent,
+                 choices: Mapping[FieldKey, Side] | None = None) -> ImportOutcome:
+    """Create or merge, in the caller's write transaction. With conflicts not all chosen,
+    nothing is written and the outcome holds the plan (applied False)."""
+    audit = find_audit(uow, content)
+    if audit is None:
+        return _create(core, uow, content)
+    plan = plan_for(uow, audit, content)
+    try:
+        values = plan.values(choices or {})
+    except KeyError:
+        return ImportOutcome(ident(audit), False, plan)
+    writer = _Merger(uow, audit, content, plan, values)
+    writer.run()
+    _replay_check(uow, content, ident(audit))
+    return ImportOutcome(ident(audit), False, plan, True, len(plan.new_gids))
+
+
+def _replay_check(uow: UnitOfWork, content: BundleContent, audit_id: int) -> None:
+    uow.session.flush()
+    problems = record_mismatches(uow.session, audit_id)
+    if problems:
+        raise _refuse(content, f"its rows are not what its change log says ({problems[0]})")
+
+
+# -- the first import: the audit is created as the bundle holds it ----------------------
+
+
+def _create(core: StoreCore, uow: UnitOfWork, content: BundleContent) -> ImportOutcome:
+    try:
+        checklist = Checklist.from_json(str(content.snapshot.get("tree_json", "")))
+    except Exception:  # a tree that is not one: the bundle is refused, whatever the cause
+        raise _refuse(content, "its checklist snapshot is not a checklist") from None
+    if checklist.content_hash() != content.snapshot.get("content_hash"):
+        raise _refuse(content, "its checklist snapshot does not match its hash")
+    _no_clash(uow, content)
+    previous = None
+    if content.previous_uuid:
+        previous = uow.session.execute(
+            select(Audit.id).where(col(Audit.uuid) == content.previous_uuid)).scalar()
+    audit = _model(content, Audit, content.audit, snapshot_id=core.snapshot_id(uow, checklist),
+                   previous_id=previous, seal=None)
+    uow.session.add(audit)
+    uow.session.flush()
+    local = ident(audit)
+    for rows, model in ((content.items, ItemResult), (content.findings, Finding),
+                        (content.sessions, PlanSession), (content.samples, ItemSample),
+                        (content.soa, SoaEntry)):
+        uow.session.add_all(_model(content, model, r, audit_id=local) for r in rows)
+    uow.session.flush()
+    findings = {f.uuid: f.id for f in uow.session.execute(
+        select(Finding).where(col(Finding.audit_id) == local)).scalars()}
+    evidence_ids: dict[str, str] = {}
+    for r in content.evidence:
+        row = _model(content, Evidence, r, audit_id=local,
+                     finding_id=findings.get(str(r.get("finding_uuid"))))
+        uow.session.add(row)
+        uow.session.flush()
+        evidence_ids[str(r.get("id"))] = str(row.id)
+    sender = content.audit.get("id")
+    for e in content.log:
+        entity_id = e["entity_id"]
+        if e["entity"] == Entity.AUDIT:
+            entity_id = str(local)
+        elif e["entity"] == Entity.EVIDENCE:
+            entity_id = evidence_ids.get(entity_id, f"?{entity_id}")
+        old, new = _local_values(uow, e, sender, local)
+        digest = uow.log.carry(e["at"], e["actor"], local, e["entity"], entity_id,
+                               e["field"], old, new, e["gid"])
+        _seal_if_closing(audit, e, digest)
+    if content.blocks:
+        keep_blocks(uow, audit, content.blocks)
+    _replay_check(uow, content, local)
+    return ImportOutcome(local, True, None, True, len(content.log))
+
+
+def _no_clash(uow: UnitOfWork, content: BundleContent) -> None:
+    codes = [str(f.get("code")) for f in content.findings]
+    for start in range(0, len(codes), 500):
+        taken = uow.session.execute(select(Finding.code).where(
+            col(Finding.code).in_(codes[start:start + 500]))).scalars().first()
+        if taken is not None:
+            raise _refuse(content, f"finding {shown(taken)} is already in this database, in "
+                          "another audit (its human id was handed out twice)")
+
+
+def _local_values(uow: UnitOfWork, e: Mapping[str, Any], sender: Any,
+                  local: int) -> tuple[str | None, str | None]:
+    """An entry's values as this database names things: an audit's previous audit by
+    its id here (none when this database does not hold it)."""
+    old, new = e["old"], e["new"]
+    if e["entity"] != Entity.AUDIT:
+        return old, new
+    if e["field"] == LogEvent.PLANNED:
+        try:
+            header = json.loads(new or "{}")
+        except ValueError:
+            return old, new
+        if isinstance(header, dict) and header.get("previous_id"):
+            header["previous_id"] = _previous_here(uow, local)
+            new = json.dumps(header, ensure_ascii=False, sort_keys=True)
+    elif e["field"] == "previous_id":
+        old, new = (None if old is None else _previous_here(uow, local),
+                    None if new is None else _previous_here(uow, local))
+    return old, new
+
+
+def _previous_here(uow: UnitOfWork, local: int) -> str:
+    audit = uow.session.get(Audit, local)
+    return "" if audit is None or audit.previous_id is None else str(audit.previous_id)
+
+
+def _seal_if_closing(audit: Audit, e: Mapping[str, Any], digest: str) -> None:
+    if e["entity"] == Entity.AUDIT and e["field"] == "status":
+        if e["new"] == AuditStatus.CLOSED and audit.status == AuditStatus.CLOSED:
+            audit.seal = digest
+        elif e["new"] != AuditStatus.CLOSED:
+            audit.seal = None
+
+
+# -- merging into the audit here ---------------------------------------------------------
+
+
+class _Merger:
+    """The writes of one merge, in order: new records, their entries, the values taken,
+    removals, and the entries that say which value stands where theirs did not."""
+
+    def __init__(self, uow: UnitOfWork, audit: Audit, content: BundleContent,
+                 plan: MergePlan, values: dict[FieldKey, str]) -> None:
+        self.uow, self.audit, self.content, self.plan = uow, audit, content, plan
+        self.values = values
+        self.local = ident(audit)
+        self.new = set(plan.new_records)
+        # (entity, record) -> this database's id or number; their local id -> record
+        self.here: dict[tuple[str, str], str] = {}
+        self.theirs: dict[tuple[str, str], str] = {}
+        for mapping, log in ((self.here, local_log(uow, self.local)),
+                             (self.theirs, content.log)):
+            for e in log:
+                if e["entity"] in BY_ADDITION and e["field"] == LogEvent.ADDED:
+                    if mapping is self.here:
+                        mapping[(e["entity"], e["gid"])] = e["entity_id"]
+                    else:
+                        mapping[(e["entity"], e["entity_id"])] = e["gid"]
+
+    def run(self) -> None:
+        self._closed_check()
+        self._insert_new()
+        self._carry_entries()
+        self._set_values()
+        self._restate_mine()
+        self.audit.updated_at = self.uow.now()
+        self.uow.session.add(self.audit)
+
+    def _closed_check(self) -> None:
+        if self.audit.status != AuditStatus.CLOSED:
+            return
+        for entity, record, name in self.values:
+            if entity != Entity.FINDING or name not in FOLLOW_UP or \
+                    (entity, record) in self.new:
+                raise AuditLocked(
+                    f"audit {self.audit.id} is closed here: the bundle changes its {name} "
+                    f"({entity} {shown(record)[:30]}), an auditor field; reopen the audit "
+                    "with a reason to take it in; nothing was imported")
+
+    def _bundle_row(self, entity: str, record: str) -> dict[str, Any] | None:
+        if entity == Entity.AUDIT:
+            return self.content.audit
+        if entity == Entity.ITEM:
+            return next((r for r in self.content.items if r.get("ref") == record), None)
+        if entity == Entity.SOA:
+            return next((r for r in self.content.soa if r.get("ref") == record), None)
+        if entity == Entity.FINDING:
+            return next((r for r in self.content.findings if r.get("code") == record), None)
+        rows = {Entity.EVIDENCE: self.content.evidence, Entity.SESSION: self.content.sessions,
+                Entity.SAMPLE: self.content.samples}[Entity(entity)]
+        key = "id" if entity == Entity.EVIDENCE else "number"
+        return next((r for r in rows
+                     if self.theirs.get((entity, str(r.get(key)))) == record), None)
+
+    def _insert_new(self) -> None:
+        uow = self.uow
+        blocks = {(b.prefix, b.year, b.first) for b in blocks_of(uow, self.audit)}
+        for entity, record in sorted(self.new, key=lambda n: n[0] != Entity.FINDING):
+            data = self._bundle_row(entity, record)
+            if data is None:
+                continue  # added and removed there: the entries alone say so
+            if entity == Entity.FINDING:
+                taken = uow.session.execute(select(Finding.uuid).where(
+                    col(Finding.code) == record)).scalar()
+                if taken is not None:
+                    raise _refuse(self.content, f"finding {shown(record)} is already in this "
+                                  "database as another finding (its human id was handed "
+                                  "out twice)")
+                uow.session.add(_model(self.content, Finding, data, audit_id=self.local))
+            elif entity == Entity.EVIDENCE:
+                finding = uow.session.execute(select(Finding.id).where(
+                    col(Finding.uuid) == str(data.get("finding_uuid")))).scalar()
+                row = _model(self.content, Evidence, data, audit_id=self.local,
+                             finding_id=finding)
+                uow.session.add(row)
+                uow.session.flush()
+                self.here[(entity, record)] = str(row.id)
+            else:
+                model = NUMBERED[entity]
+                number = uow.next_number(self.audit, Entity(entity), model)
+                uow.session.add(_model(self.content, model, data, audit_id=self.local,
+                                       number=number))
+                uow.session.flush()
+                self.here[(entity, record)] = str(number)
+        uow.session.flush()
+        if self.content.blocks and blocks:
+            self._renew_blocks()
+
+    def _renew_blocks(self) -> None:
+        """A team copy takes the blocks of a newer bundle from its lead in place of its
+        own (the numbers left in the old ones are never handed out by anyone)."""
+        for block in self.content.blocks:
+            row = self.uow.session.execute(select(FindingBlock).where(
+                col(FindingBlock.audit_uuid) == self.audit.uuid,
+                col(FindingBlock.prefix) == block.prefix,
+                col(FindingBlock.year) == block.year)).scalar()
+            if row is not None and row.first != block.first and block.first > row.last:
+                row.first, row.last, row.used = block.first, block.last, block.first - 1
+                self.uow.session.add(row)
+
+    def _entity_id(self, entity: str, their_id: str) -> str:
+        if entity == Entity.AUDIT:
+            return str(self.local)
+        if entity in BY_ADDITION:
+            record = self.theirs.get((entity, their_id), f"?{their_id}")
+            return self.here.get((entity, record), f"?{their_id}")
+        return their_id
+
+    def _carry_entries(self) -> None:
+        wanted = set(self.plan.new_gids)
+        sender = self.content.audit.get("id")
+        for e in self.content.log:
+            if e["gid"] not in wanted:
+                continue
+            old, new = _local_values(self.uow, e, sender, self.local)
+            digest = self.uow.log.carry(e["at"], e["actor"], self.local, e["entity"],
+                                        self._entity_id(e["entity"], e["entity_id"]),
+                                        e["field"], old, new, e["gid"])
+            if (e["entity"], e["field"]) == (Entity.AUDIT, "status") and \
+                    self.values.get((Entity.AUDIT, "", "status")) == e["new"]:
+                self.audit.seal = digest if e["new"] == AuditStatus.CLOSED else None
+
+    def _row_here(self, entity: str, record: str) -> Any:
+        s = self.uow.session
+        if entity == Entity.AUDIT:
+            return self.audit
+        if entity in (Entity.ITEM, Entity.SOA):
+            model: Any = ItemResult if entity == Entity.ITEM else SoaEntry
+            row = s.execute(select(model).where(col(model.audit_id) == self.local,
+                                                col(model.ref) == record)).scalar()
+            if row is None:
+                row = model(audit_id=self.local, ref=record, updated_at=self.uow.now())
+            return row
+        if entity == Entity.FINDING:
+            return s.execute(select(Finding).where(col(Finding.code) == record)).scalar()
+        number = self.here.get((entity, record))
+        if number is None or entity not in NUMBERED:
+            return None
+        model = NUMBERED[entity]
+        return s.execute(select(model).where(col(model.audit_id) == self.local,
+                                             col(model.number) == int(number))).scalar()
+
+    def _set_values(self) -> None:
+        for (entity, record, name), _value in self.values.items():
+            if (entity, record) in self.new:
+                continue
+            row = self._row_here(entity, record)
+            if row is None:
+                continue
+            if name == EXISTS:
+                if _value == "":
+                    self.uow.session.delete(row)
+                continue
+            data = self._bundle_row(entity, record)
+            if data is None or name not in type(row).model_fields:
+                continue
+            model: type[SQLModel] = row.__class__
+            typed = _model(self.content, model, data)
+            setattr(row, name, getattr(typed, name))
+            if name == "status" and entity == Entity.AUDIT:
+                self.audit.closed_at = typed.closed_at
+            self.uow.session.add(row)
+
+    def _restate_mine(self) -> None:
+        """Where their entries came last but this database's value stands (a conflict
+        resolved as mine, or a change of theirs undone there), one entry of this
+        database's actor says the value again, so the log replays into the records."""
+        for (entity, record, name), (theirs, mine) in \
+                self.plan.restatements(self.values).items():
+            if name == EXISTS or (entity, record) in self.new:
+                continue
+            local_id = (str(self.local) if entity == Entity.AUDIT
+                        else self.here.get((entity, record), record))
+            self.uow.record(self.local, entity, local_id, name, theirs or None, mine)
+
+
+__all__ = ["ImportOutcome", "apply_bundle", "find_audit", "plan_for", "text"]

@@ -1,0 +1,97 @@
+"""The two-laptop scenario: a lead hands a planned audit to two team members, each
+assesses their clauses offline, both edit one item's notes and one finding's statement;
+the bundles come back and the lead merges them (docs/teams.md)."""
+
+from __future__ import annotations
+
+import pytest
+from bundle_support import laptop
+
+
+@pytest.fixture
+def team(tmp_path, mini_checklist):
+    lead, anna, ben = (laptop(tmp_path, n) for n in ("lead", "anna", "ben"))
+    yield lead, anna, ben, mini_checklist
+    for t in (lead, anna, ben):
+        t.store.close()
+
+
+def test_two_members_work_offline_and_the_lead_merges(team, tmp_path):
+    lead, anna, ben, checklist = team
+    audit = lead.do("create_audit", checklist, title="ISMS audit 2026", auditee="Acme Soft",
+                    lead_auditor="lead", team="anna, ben")
+    lead.do("add_session", audit.id, start="2026-03-03 09:00", minutes=90,
+            refs=["4.1", "4.2"], auditor="anna")
+    shared = lead.do("raise_finding", audit.id, "4.1", "minor", statement="Context not reviewed")
+    policy = tmp_path / "policy.txt"
+    policy.write_bytes(b"the policy, rev 3\n")
+    lead.do("add_evidence", audit.id, ref="4.1", kind="file", file=policy)
+
+    for member in (anna, ben):
+        lead.export(audit.id, tmp_path / f"for-{member.name}.auditor")
+        outcome = member.take(tmp_path / f"for-{member.name}.auditor")
+        assert outcome.created and outcome.applied
+        assert member.verify(outcome.audit_id) == []
+    a_id, b_id = (m.audit_by_uuid(audit.uuid) for m in (anna, ben))
+
+    # Anna: clause 4; Ben: clause 8. Both touch item 4.1's notes and the shared finding.
+    anna.do("record_result", a_id, "4.2", "conform", note="register seen")
+    anna.do("set_item_text", a_id, "4.1", notes="anna: SWOT of 2025 only")
+    anna.do("update_finding", shared.code, {"statement": "No context review since 2024"})
+    raised_a = anna.do("raise_finding", a_id, "4.2", "observation", statement="Register stale")
+    ben.do("record_result", b_id, "8.6", "minor", statement="Release not approved")
+    ben.do("record_result", b_id, "8.3.4", "conform")
+    ben.do("set_item_text", b_id, "4.1", notes="ben: context reviewed in QM only")
+    ben.do("update_finding", shared.code, {"statement": "Context review missing"})
+    shot = tmp_path / "release.png"
+    shot.write_bytes(b"\x89PNG release screenshot")
+    ben.do("add_evidence", b_id, ref="8.6", kind="file", file=shot)
+    codes_b = {f.code for f in ben.do("findings", b_id)}
+    # Human ids handed out offline never collide: each copy numbers from its own block.
+    assert raised_a.code not in codes_b
+
+    anna.export(a_id, tmp_path / "from-anna.auditor")
+    ben.export(b_id, tmp_path / "from-ben.auditor")
+
+    first = lead.take(tmp_path / "from-anna.auditor")
+    assert first.applied and first.plan is not None and first.plan.conflicts == []
+    second = lead.take(tmp_path / "from-ben.auditor")
+    assert not second.applied
+    conflicts = {(c.entity, c.record, c.field): (c.mine, c.mine_by, c.theirs, c.theirs_by)
+                 for c in second.plan.conflicts}
+    assert conflicts == {
+        ("item", "4.1", "notes"): ("anna: SWOT of 2025 only", "anna",
+                                   "ben: context reviewed in QM only", "ben"),
+        ("finding", shared.code, "statement"): ("No context review since 2024", "anna",
+                                               "Context review missing", "ben"),
+    }
+    # Nothing was written while conflicts were open.
+    assert lead.do("results", audit.id).get("8.6") is None
+    resolved = lead.take(tmp_path / "from-ben.auditor", choices={
+        ("item", "4.1", "notes"): "theirs", ("finding", shared.code, "statement"): "mine"})
+    assert resolved.applied
+
+    results = lead.do("results", audit.id)
+    assert results["4.2"].result == "conform" and results["4.2"].notes == "register seen"
+    assert results["8.6"].result == "minor" and results["8.3.4"].result == "conform"
+    assert results["4.1"].notes == "ben: context reviewed in QM only"
+    findings = {f.code: f for f in lead.do("findings", audit.id)}
+    assert findings[shared.code].statement == "No context review since 2024"
+    assert raised_a.code in findings
+    assert set(codes_b) <= set(findings)
+    files = {e.original_name for e in lead.do("evidence", audit.id)}
+    assert files == {"policy.txt", "release.png"}
+    assert lead.verify(audit.id) == []
+    # Entries from the members keep who made them and when.
+    actors = {e.actor for e in lead.do("history", audit_id=audit.id)}
+    assert {"lead", "anna", "ben"} <= actors
+
+    # Back the other way: the merged audit goes to both members; all verify.
+    lead.export(audit.id, tmp_path / "merged.auditor")
+    for member, mid in ((anna, a_id), (ben, b_id)):
+        outcome = member.take(tmp_path / "merged.auditor")
+        assert outcome.applied, outcome.plan.conflicts
+        assert member.verify(mid) == []
+        assert member.do("results", mid)["4.1"].notes == "ben: context reviewed in QM only"
+        assert {f.code for f in member.do("findings", mid)} == set(findings)
+    assert lead.verify(audit.id) == []
