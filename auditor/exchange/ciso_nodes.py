@@ -2,8 +2,9 @@
 
 The nodes are a flat list linked by `parent_urn`. Each kept node becomes one item:
 
-- its ref is its `ref_id`; a node without one is named by its place: its parent's ref
-  and its position among its parent's children ("1.1.2", a top node "3"). Where that is
+- its ref is its `ref_id`; a node without one takes the clause its numbered children
+  share ("3.1" over 3.1.1, 3.1.2), or else is named by its place: its parent's ref and
+  its position among its parent's children ("1.1.2", a top node "3"). Where that is
   the ref of another node, a letter takes the number's place ("1.1.b"), then a count
   ("1.1.2-2"): unique by construction and the same on every import of the same file.
   Two nodes that give the same `ref_id` are a clash in the library itself, refused with
@@ -18,6 +19,7 @@ The nodes are a flat list linked by `parent_urn`. Each kept node becomes one ite
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -28,6 +30,7 @@ from .ciso_report import Report
 from .ciso_text import Language, Malformed, evidence, only_ref_prompt, plain, questions, title_from
 
 MAX_DEPTH = 50      # levels of requirement nodes
+_NUMBERED = re.compile(r"^(.+)\.\d+$")
 
 
 @dataclass
@@ -128,7 +131,10 @@ class Tree:
                 continue
             parent = self.parent(urn)
             base = f"{self.refs[parent]}." if parent else ""
-            ref = next(c for c in _candidates(base, position[urn]) if c not in taken)
+            shared = _shared_prefix([owner_ref for child in below[urn]
+                                     if (owner_ref := self.given_ref(child))])
+            ref = shared if shared and shared not in taken else \
+                next(c for c in _candidates(base, position[urn]) if c not in taken)
             taken.add(ref)
             self.refs[urn] = ref
 
@@ -239,6 +245,15 @@ class Tree:
 def _has_text(node: dict) -> bool:
     return any(isinstance(node.get(k), str) and node[k].strip()
                for k in ("name", "description", "annotation"))
+
+
+def _shared_prefix(refs: list[str]) -> str:
+    """The clause its numbered children share ("3.1" for 3.1.1, 3.1.2, ...): the
+    standard's own number for a heading the library left without one."""
+    heads = {m.group(1) for m in (_NUMBERED.match(r) for r in refs) if m}
+    if len(heads) == 1 and all(_NUMBERED.match(r) for r in refs):
+        return heads.pop()
+    return ""
 
 
 def _candidates(base: str, n: int) -> Iterator[str]:

@@ -43,8 +43,8 @@ class Report:
     def kept(self) -> list[str]:
         parts = []
         if self.refs_made:
-            parts.append(f"{self.refs_made} refs made from the parent's ref and the node's "
-                         "place (the library gives none)")
+            parts.append(f"{self.refs_made} refs made where the library gives none (the "
+                         "clause the children share, else the parent's ref and the place)")
         if self.prompts_from_text:
             parts.append(f"{self.prompts_from_text} requirements without questions asked "
                          "in their own words")

@@ -81,6 +81,22 @@ def ciso_text_no_title() -> str:
     return NO_TITLE
 
 
+def test_a_heading_without_ref_takes_the_clause_its_children_share():
+    """The NIST SP 800-171 shape: families without ref_id over 3.1.1, 3.1.2, ..."""
+    data = library(
+        node("fam1", name="Access Control"),
+        node("a1", "fam1", ref_id="3.1.1", assessable=True, description="Limit access."),
+        node("a2", "fam1", ref_id="3.1.2", assessable=True, description="Limit functions."),
+        node("fam2", name="Awareness"),
+        node("b1", "fam2", ref_id="3.2.1", assessable=True, description="Train users."),
+        node("fam3", name="Mixed"),   # children of two clauses: its place instead
+        node("c1", "fam3", ref_id="4.1.1", assessable=True, description="One."),
+        node("c2", "fam3", ref_id="4.2.1", assessable=True, description="Two."),
+    )
+    c = convert(data).checklist
+    assert [i.ref for i in c.items] == ["3.1", "3.2", "3"]
+
+
 def test_a_real_clash_in_the_library_names_both_urns():
     data = library(node("x", ref_id="A.1", assessable=True, name="One"),
                    node("y", ref_id="A.1", assessable=True, name="Two"))
