@@ -163,7 +163,7 @@ class Tree:
             raise Malformed(f"{what}: assessable must be true or false")
         self.report.count_unused(node)
         block = self.language.block(node)
-        if self.language.lang and block is None and _has_text(node):
+        if self.language.lang and _untranslated(node, block):
             self.report.untranslated += 1
         name = self.language.text(node, "name", what, block)
         description = self.language.text(node, "description", what, block)
@@ -242,8 +242,11 @@ class Tree:
         return tuple(dict.fromkeys(one_line(n) for n in names if n.strip()))
 
 
-def _has_text(node: dict) -> bool:
+def _untranslated(node: dict, block: dict | None) -> bool:
+    """Whether a text of the node has no translation (and is shown in the library's
+    language, among translated ones)."""
     return any(isinstance(node.get(k), str) and node[k].strip()
+               and not (block and isinstance(block.get(k), str) and block[k].strip())
                for k in ("name", "description", "annotation"))
 
 

@@ -303,3 +303,63 @@ def test_cli_prints_what_was_kept_and_dropped(cli, tmp_path):
     r = cli("checklists", "import-ciso", source, "-o", tmp_path / "out.yaml", "--json")
     [row] = r.json()
     assert (row["left_out"], row["choice_scores"], row["questions_with_choices"]) == (1, 4, 1)
+
+
+# --- the checklist format's answer choices ----------------------------------------------
+
+CHOICES_CHECKLIST = """\
+id: maturity
+title: Maturity
+version: "1"
+items:
+  - ref: "1"
+    title: Policy
+    prompts:
+      - Is the policy approved?
+      - Who approved it?
+      - When was it last read?
+    choices:
+      - ["1 No", "2 Draft", "3 Approved"]
+      - []
+"""
+
+
+def test_choices_load_one_list_per_prompt(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(CHOICES_CHECKLIST, encoding="utf-8")
+    item = load_checklist(path).item("1")
+    assert item.choices == (("1 No", "2 Draft", "3 Approved"),)   # trailing [] dropped
+    assert [item.choices_for(i) for i in range(3)] == [("1 No", "2 Draft", "3 Approved"),
+                                                       (), ()]
+
+
+@pytest.mark.parametrize("choices, expected", [
+    ("[[a], [b], [c], [d]]", "choices of item 1 gives 4 lists of answers for 3 prompt(s)"),
+    ('"Yes or no"', "choices of item 1 must be a list with one list of answers per prompt"),
+    ("[maybe, perhaps]", "choices of item 1 (prompt 1) must be a list of answers, not text; "
+                  "write [] for none"),
+    ('[["\\e[31mred"]]', "choices of item 1 (prompt 1) holds the control character U+001B"),
+])
+def test_bad_choices_are_one_line_each(tmp_path, choices, expected):
+    from auditor.exchange.checklist_yaml import ChecklistError
+
+    text = CHOICES_CHECKLIST.split("    choices:")[0] + f"    choices: {choices}\n"
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ChecklistError) as exc:
+        load_checklist(path)
+    assert expected in str(exc.value)
+
+
+def test_a_checklist_without_choices_keeps_its_snapshot_and_hash():
+    from auditor.domain.checklist import Checklist, ChecklistItem
+
+    item = ChecklistItem(ref="1", title="T", prompts=("Q?",))
+    assert "choices" not in item.to_dict()
+    c = Checklist(id="x", title="X", standard="", version="1", items=(item,))
+    # the hash an audit created before choices existed stored for this checklist
+    assert c.content_hash() == Checklist.from_json(c.to_json()).content_hash()
+    assert c.to_json() == ('{"id":"x","items":[{"prompts":["Q?"],"ref":"1","title":"T"}],'
+                           '"standard":"","title":"X","version":"1"}')
+    with_choices = ChecklistItem(ref="1", title="T", prompts=("Q?",), choices=(("Y", "N"),))
+    assert ChecklistItem.from_dict(with_choices.to_dict()) == with_choices
