@@ -13,10 +13,13 @@ import sys
 from auditor.commands import (
     Context,
     audits,
+    bundle,
     checklists,
+    db,
     exchange,
     findings,
     maintenance,
+    opinions,
     plan,
     report,
     soa,
@@ -27,8 +30,9 @@ from auditor.commands import (
 from auditor.domain.errors import AuditorError
 from auditor.domain.files import way_out
 
-GROUPS = (checklists, audits, plan, findings, exchange, report, soa, surveillance, maintenance,
-          tui)
+GROUPS = (checklists, audits, plan, findings, exchange, report, soa, opinions, surveillance,
+          maintenance,
+          db, bundle, tui)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(soa.with_show(sys.argv[1:] if argv is None else list(argv)))
+    args = parser.parse_args(opinions.with_show(soa.with_show(
+        sys.argv[1:] if argv is None else list(argv))))
     ctx = Context.from_args(args)
     handler = getattr(args, "handler", None) or tui.home
     try:
@@ -106,6 +111,12 @@ def _storage_failure(exc: Exception, db_url: str) -> str | None:
             advice = ("check the disk; if it keeps failing, `auditor restore FILE` puts a "
                       "backup in its place")
         return f"{db_url.removeprefix('sqlite:///')}: the database failed ({text}); {advice}"
+    if type(cause).__module__.startswith("psycopg"):  # the server went away, refused
+        from auditor.domain.server import safe_url
+
+        text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+        return (f"{safe_url(db_url)}: the database server failed ({text}); nothing more was "
+                "written; check the connection and try again")
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}; {way_out(exc)}"

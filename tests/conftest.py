@@ -4,8 +4,11 @@ and a runner for the command line in-process."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
+import sys
+import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +20,7 @@ from auditor.domain.store import Store
 from auditor.exchange.checklist_yaml import load_checklist
 
 FIXTURES = Path(__file__).parent / "fixtures"
+sys.path.insert(0, str(Path(__file__).parent))  # pg_cluster, also run alone by .ci/run
 FIXED_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
@@ -42,10 +46,107 @@ def mini_checklist():
     return load_checklist(FIXTURES / "mini.yaml")
 
 
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "both_engines: the module's `store` (and `db_url`) run on SQLite and on "
+        "PostgreSQL")
+
+
+def pytest_generate_tests(metafunc):
+    if "db_engine" in metafunc.fixturenames and \
+            metafunc.definition.get_closest_marker("both_engines"):
+        metafunc.parametrize("db_engine", ENGINES, indirect=True)
+
+
 @pytest.fixture
-def store(tmp_path):
-    s = Store.open(f"sqlite:///{tmp_path / 'audit.db'}", tmp_path / "evidence", "tester",
-                   clock=lambda: FIXED_NOW)
+def db_engine(request):
+    """The engine of this test's database: SQLite unless the module is marked
+    `both_engines`, which runs each of its tests on both."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory):
+    """The superuser URL of a PostgreSQL cluster's `auditor` database: AUDITOR_TEST_PG
+    (.ci/run starts one), else a throwaway cluster started here; skipped with the reason
+    where none can be (never in CI, which fails instead)."""
+    import pg_cluster
+
+    given = os.environ.get("AUDITOR_TEST_PG")
+    if given:
+        yield given
+        return
+    problem = None
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        problem = "the psycopg driver is not installed (pip install 'auditor[postgres]')"
+    if problem is None and pg_cluster.binaries() is None:
+        problem = "PostgreSQL is not installed (no initdb); .ci/run installs it"
+    if problem is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must test on PostgreSQL: {problem}")
+        pytest.skip(problem)
+    folder = Path(tempfile.mkdtemp(prefix="auditor-pg-"))
+    try:
+        yield pg_cluster.start(folder)
+    finally:
+        pg_cluster.stop(folder)
+
+
+def pg_admin(server_url: str, database: str = "postgres"):
+    """A plain psycopg connection (autocommit) to the cluster as its superuser."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server_url).set(drivername="postgresql", database=database)
+    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server):
+    """A database brought to the schema once by `db upgrade`; each test gets a copy."""
+    from sqlalchemy.engine import make_url
+
+    from auditor.domain.server import upgrade_server
+
+    with pg_admin(pg_server) as conn:
+        conn.execute("DROP DATABASE IF EXISTS auditor_template WITH (FORCE)")
+        conn.execute("CREATE DATABASE auditor_template")
+    url = make_url(pg_server).set(database="auditor_template")
+    upgrade_server(url.render_as_string(hide_password=False))
+    return "auditor_template"
+
+
+_pg_databases = itertools.count(1)
+
+
+@pytest.fixture
+def pg_url(pg_server, pg_template):
+    """The URL of a fresh, upgraded database of its own, dropped afterwards."""
+    from sqlalchemy.engine import make_url
+
+    name = f"t{os.getpid()}_{next(_pg_databases)}"
+    with pg_admin(pg_server) as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {pg_template} STRATEGY FILE_COPY")
+    yield make_url(pg_server).set(database=name).render_as_string(hide_password=False)
+    with pg_admin(pg_server) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def db_url(db_engine, tmp_path, request):
+    if db_engine == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return f"sqlite:///{tmp_path / 'audit.db'}"
+
+
+@pytest.fixture
+def store(db_url, tmp_path):
+    s = Store.open(db_url, tmp_path / "evidence", "tester", clock=lambda: FIXED_NOW)
     yield s
     s.close()
 
@@ -85,3 +186,22 @@ def cli(tmp_path, monkeypatch):
         return CliResult(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+def store_url(store) -> str:
+    """The URL of a store's database, to open another store (another user) on it."""
+    return store.engine.url.render_as_string(hide_password=False)
+
+
+def raw_sql(store, statement: str, **params) -> list:
+    """Change or read the database behind the store's back, as someone with an SQL
+    client would (`:name` parameters, on either engine); committed at once."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(store.engine.url)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(statement), params)
+            return list(result) if result.returns_rows else []
+    finally:
+        engine.dispose()

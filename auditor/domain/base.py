@@ -13,7 +13,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
@@ -23,6 +25,7 @@ from .damage import READ_FAILURES, damaged_value
 from .db import is_busy
 from .errors import NotFound, RuleViolation, StoreBusy, shown
 from .models import ChecklistSnapshot
+from .server import take_write_lock
 from .unit import ChangeLogWriter, DiscardingLog, ReadOnlyLog, UnitOfWork, as_text
 
 __all__ = ["Part", "StoreCore", "as_text", "utcnow"]
@@ -47,8 +50,11 @@ class StoreCore:
         self.engine = engine
         # The one place a write takes the database's write lock: SQLite's BEGIN
         # IMMEDIATE, so the chain head read next (ChangeLogWriter.chain_head) cannot move
-        # under us. A server engine takes its lock here instead.
+        # under us; on a server, an advisory lock held to the transaction's end (writing).
         self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._server = engine.dialect.name == "postgresql"
+        if not event.contains(engine, "before_cursor_execute", _without_nul):
+            event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
         self.evidence_dir = Path(evidence_dir)
         # the largest file copied in as evidence; the command line sets it from the config
         self.evidence_max_bytes = EVIDENCE_MAX_BYTES
@@ -92,6 +98,8 @@ class StoreCore:
         with Session(self._write_engine, expire_on_commit=False) as session, \
                 self.damage_named():
             try:
+                if self._server:
+                    take_write_lock(session.connection())
                 yield self._unit(session, ChangeLogWriter(session, self.actor))
                 session.commit()
             except OperationalError as exc:
@@ -167,3 +175,22 @@ class Part:
 @lru_cache(maxsize=32)
 def _parse_snapshot(tree_json: str) -> Checklist:
     return Checklist.from_json(tree_json)
+
+
+def _without_nul(_conn: Any, _cursor: Any, statement: str, params: Any, _context: Any,
+                 _many: bool) -> tuple[str, Any]:
+    """Text is stored without NUL characters, on every engine: PostgreSQL cannot hold one
+    in text, and a copy between engines must keep every row and log hash (unit.as_text
+    leaves it out of the hash the same way). A NUL pasted into a note carries nothing."""
+    def clean(value: Any) -> Any:
+        return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value \
+            else value
+
+    if isinstance(params, dict):
+        params = {k: clean(v) for k, v in params.items()}
+    elif isinstance(params, (list, tuple)):
+        params = type(params)(
+            {k: clean(v) for k, v in p.items()} if isinstance(p, dict)
+            else tuple(clean(v) for v in p) if isinstance(p, (list, tuple)) else clean(p)
+            for p in params)
+    return statement, params

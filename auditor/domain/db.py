@@ -22,8 +22,8 @@ from .files import private_folder, way_out
 
 # The newest migration this code knows. Checked against the migration scripts by a test;
 # kept here so that opening an up-to-date database never has to import Alembic.
-SCHEMA_HEAD = "0006"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+SCHEMA_HEAD = "0007"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -126,7 +126,7 @@ def _create_database(path: Path) -> None:
         engine = sqlite_engine(building)
         _configure_sqlite(engine, {"ms": BUSY_TIMEOUT_MS})
         try:
-            _run_alembic(engine)
+            run_alembic(engine)
         finally:
             engine.dispose()
         with closing(sqlite3.connect(building)) as conn:
@@ -150,7 +150,12 @@ def open_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
 
     `busy_timeout_ms` is how long a write waits for another program's lock once the
     database is open; the TUI asks for a short one and tries again on its timer. Opening
-    (and migrating) always waits the long one."""
+    (and migrating) always waits the long one. A server's schema is checked, never
+    migrated here (server.open_server)."""
+    from .server import is_server_url, open_server
+
+    if is_server_url(url):
+        return open_server(url, busy_timeout_ms)
     path = sqlite_path(url)
     if path is not None:
         check_file(path)
@@ -201,7 +206,8 @@ def is_busy(exc: OperationalError) -> bool:
     """The write lock was held by another connection for longer than the busy timeout.
     The one place that knows how each engine says so."""
     text = str(getattr(exc, "orig", exc)).lower()
-    return "database is locked" in text or "database is busy" in text
+    return ("database is locked" in text or "database is busy" in text
+            or "lock timeout" in text)  # PostgreSQL's lock_timeout (server.server_engine)
 
 
 def _migrate_patiently(engine: Engine, path: Path | None, attempts: int = 8) -> None:
@@ -312,10 +318,10 @@ def migrate(engine: Engine, path: Path | None) -> None:
         from .backup import backup_before_migration  # only a database behind pays for it
 
         backup_before_migration(path, revision)
-    _run_alembic(engine)
+    run_alembic(engine)
 
 
-def _run_alembic(engine: Engine) -> None:
+def run_alembic(engine: Engine) -> None:
     # Imported here: only a new or outdated database pays for Alembic.
     from alembic import command
     from alembic.config import Config
@@ -334,6 +340,12 @@ def _run_alembic(engine: Engine) -> None:
             # Batch migrations copy tables; foreign keys must be off while they do, and
             # that pragma only takes effect outside a transaction.
             raw.execute("PRAGMA foreign_keys=OFF")
+        if not sqlite:
+            # A server: the schema read and every revision run under the write lock, so
+            # two `db upgrade`s (or a write) never meet half-way; DDL is transactional.
+            from .server import take_write_lock
+
+            take_write_lock(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         conn.commit()

@@ -10,6 +10,8 @@ import pytest
 from auditor.domain.errors import AuditLocked, NotFound, RuleViolation
 from auditor.domain.store import Store
 
+pytestmark = pytest.mark.both_engines
+
 STATUSES = ("open", "responded", "accepted", "rejected", "implemented", "closed",
             "not_effective", "cancelled")
 STILL_OPEN = ("open", "responded", "accepted", "rejected", "implemented", "not_effective")
@@ -59,8 +61,8 @@ def clock():
 
 
 @pytest.fixture
-def tstore(tmp_path, clock):
-    s = Store.open(f"sqlite:///{tmp_path / 'life.db'}", tmp_path / "evidence", "auditor1",
+def tstore(db_url, tmp_path, clock):
+    s = Store.open(db_url, tmp_path / "evidence", "auditor1",
                    clock=clock)
     yield s
     s.close()

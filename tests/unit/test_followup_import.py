@@ -17,6 +17,8 @@ from auditor.exchange import followup_import
 from auditor.exchange.followup_import import apply_followup, plan_followup
 from auditor.exchange.workbook_export import export_workbook
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def setup(store, mini_checklist, tmp_path):

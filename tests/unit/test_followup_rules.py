@@ -19,6 +19,8 @@ from auditor.domain.followup import (
 )
 from auditor.domain.vocab import FindingStatus, Grade
 
+pytestmark = pytest.mark.both_engines
+
 TODAY = date(2026, 3, 2)
 
 

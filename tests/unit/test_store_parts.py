@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from auditor.domain.models import ChangeLog
 from auditor.domain.store import PARTS, Store
 
+pytestmark = pytest.mark.both_engines
+
 AUDITOR = Path(__file__).resolve().parents[2] / "auditor"
 
 

@@ -4,10 +4,10 @@ log and its hash chain, effective results, audit summaries, evidence files, dele
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from datetime import date
 
 import pytest
+from conftest import raw_sql, store_url
 
 from auditor.domain.errors import NotFound, RuleViolation
 from auditor.domain.models import ChangeLog
@@ -15,9 +15,7 @@ from auditor.domain.trail import entry_hash
 from auditor.domain.views import audit_document
 from auditor.domain.vocab import Grade, Result
 
-
-def db_file(store):
-    return store.database_path
+pytestmark = pytest.mark.both_engines
 
 
 def log_count(store) -> int:
@@ -296,8 +294,7 @@ def test_an_entry_edited_behind_the_stores_back_breaks_the_chain(store, audit, c
     store.record_result(audit.id, "4.1", "conform")
     store.record_result(audit.id, "4.2", "na")
     target = store.history(entity="item", entity_id="4.1")[0].id
-    with sqlite3.connect(db_file(store)) as raw:
-        raw.execute(f"UPDATE change_log SET {column} = {value} WHERE id = ?", (target,))
+    raw_sql(store, f"UPDATE change_log SET {column} = {value} WHERE id = :i", i=target)
     broken = store.verify_trail()
     assert broken is not None and broken.entry_id == target
     report = store.verify_audit(audit.id)
@@ -308,8 +305,7 @@ def test_a_deleted_entry_breaks_the_chain_at_the_next(store, audit):
     store.record_result(audit.id, "4.1", "conform")
     store.record_result(audit.id, "4.2", "na")
     ids = [e.id for e in store.history()]
-    with sqlite3.connect(db_file(store)) as raw:
-        raw.execute("DELETE FROM change_log WHERE id = ?", (ids[1],))
+    raw_sql(store, "DELETE FROM change_log WHERE id = :i", i=ids[1])
     assert store.verify_trail().entry_id == ids[2]
 
 
@@ -319,9 +315,8 @@ def test_a_recomputed_hash_still_breaks_the_link_after_it(store, audit):
     first = store.history()[1]
     forged = entry_hash(first.prev_hash, first.at, first.actor, first.audit_id, first.entity,
                         first.entity_id, first.field, first.old, "forged")
-    with sqlite3.connect(db_file(store)) as raw:
-        raw.execute("UPDATE change_log SET new = 'forged', hash = ? WHERE id = ?",
-                    (forged, first.id))
+    raw_sql(store, "UPDATE change_log SET new = 'forged', hash = :h WHERE id = :i",
+            h=forged, i=first.id)
     assert store.verify_trail().entry_id == first.id + 1
 
 
@@ -545,7 +540,7 @@ def test_a_second_writer_waits_for_its_turn(store, audit, tmp_path):
 
     from auditor.domain.store import Store
 
-    other = Store.open(f"sqlite:///{db_file(store)}", store.evidence_dir, "colleague")
+    other = Store.open(store_url(store), store.evidence_dir, "colleague")
     holding, release = threading.Event(), threading.Event()
 
     def long_write():

@@ -8,6 +8,8 @@ import pytest
 from auditor.domain.errors import AuditLocked, RuleViolation
 from auditor.domain.vocab import FindingStatus, Result
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def followed(store, mini_checklist):

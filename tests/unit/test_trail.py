@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import raw_sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,8 @@ from auditor.domain.base import as_text
 from auditor.domain.errors import AuditorError
 from auditor.domain.store import Store
 from auditor.domain.trail import entry_hash
+
+pytestmark = pytest.mark.both_engines
 
 # Bookkeeping columns: when a row was touched, not what it says. Status moves stamp a
 # `<status>_at` column; the status itself is what the log records. A closed audit's seal
@@ -39,41 +42,40 @@ DEFAULTS = {"result": "not_assessed", "status": "open"}
 EXAMPLES = 60
 
 
-def snapshot(db: Path) -> dict[tuple, dict]:
-    """Every row of the four audited tables, keyed as the change log names them."""
+def _rows(db, statement: str, **params) -> list[dict]:
+    """The rows of a query, on a file (sqlite3, as a person would look) or behind a store
+    on either engine."""
+    if not isinstance(db, Path):
+        return [dict(r._mapping) for r in raw_sql(db, statement, **params)]
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
-    rows: dict[tuple, dict] = {}
     try:
-        for r in conn.execute("SELECT * FROM audit"):
-            rows[("audit", str(r["id"]), r["id"])] = dict(r)
-        for r in conn.execute("SELECT * FROM item_result"):
-            rows[("item", r["ref"], r["audit_id"])] = dict(r)
-        for r in conn.execute("SELECT * FROM finding"):
-            rows[("finding", r["code"], r["audit_id"])] = dict(r)
-        for r in conn.execute("SELECT * FROM evidence"):
-            rows[("evidence", str(r["id"]), r["audit_id"])] = dict(r)
+        return [dict(r) for r in conn.execute(statement.replace(":last", "?"),
+                                              tuple(params.values()))]
     finally:
         conn.close()
+
+
+def snapshot(db) -> dict[tuple, dict]:
+    """Every row of the four audited tables, keyed as the change log names them."""
+    rows: dict[tuple, dict] = {}
+    for r in _rows(db, "SELECT * FROM audit"):
+        rows[("audit", str(r["id"]), r["id"])] = r
+    for r in _rows(db, "SELECT * FROM item_result"):
+        rows[("item", r["ref"], r["audit_id"])] = r
+    for r in _rows(db, "SELECT * FROM finding"):
+        rows[("finding", r["code"], r["audit_id"])] = r
+    for r in _rows(db, "SELECT * FROM evidence"):
+        rows[("evidence", str(r["id"]), r["audit_id"])] = r
     return rows
 
 
-def log_after(db: Path, last_id: int) -> list[dict]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(
-            "SELECT * FROM change_log WHERE id > ? ORDER BY id", (last_id,))]
-    finally:
-        conn.close()
+def log_after(db, last_id: int) -> list[dict]:
+    return _rows(db, "SELECT * FROM change_log WHERE id > :last ORDER BY id", last=last_id)
 
 
-def last_log_id(db: Path) -> int:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT coalesce(max(id), 0) FROM change_log").fetchone()[0]
-    finally:
-        conn.close()
+def last_log_id(db) -> int:
+    return _rows(db, "SELECT coalesce(max(id), 0) AS n FROM change_log")[0]["n"]
 
 
 def _norm(value) -> str:
@@ -127,7 +129,7 @@ def logged(entries: list[dict]) -> set[tuple]:
 class Watched:
     """Runs store operations and checks that each one logged every change it made."""
 
-    def __init__(self, store: Store, db: Path) -> None:
+    def __init__(self, store: Store, db) -> None:
         self.store = store
         self.db = db
         self.operations = 0
@@ -157,8 +159,8 @@ class Watched:
 
 
 @pytest.fixture
-def watched(store, tmp_path):
-    return Watched(store, tmp_path / "audit.db")
+def watched(store):
+    return Watched(store, store)
 
 
 def test_every_store_operation_logs_each_field_it_changes(watched, store, mini_checklist,
