@@ -41,8 +41,11 @@ def import_many(ctx, args) -> int:
                 ctx.print(Text(f"{outcome.out}: {row['id']}, {row['items']} items, "
                                f"{row['assessable']} assessable, language {row['language']}"
                                + _dropped(outcome.conversion.report)))
-        elif not outcome.skipped:
-            ctx.err(outcome.problem)
+        else:
+            rows.append({"source": str(outcome.source.path), "problem": outcome.problem,
+                         "passed_over": outcome.skipped})
+            if not outcome.skipped:
+                ctx.err(outcome.problem)
     if args.json:
         ctx.json(rows)
     summary = _summary(batch, args.output)
@@ -51,7 +54,8 @@ def import_many(ctx, args) -> int:
         sys.stderr.write(summary + "\n")
     else:
         ctx.print(Text(summary))
-    return 1 if batch.failed else 0
+    # Nothing converted is a failure too: the folder given holds no framework at all.
+    return 1 if batch.failed or not batch.converted else 0
 
 
 def _dropped(report) -> str:

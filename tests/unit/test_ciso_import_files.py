@@ -95,7 +95,9 @@ def test_a_folder_of_good_frameworks_exits_zero_with_json(cli, tmp_path):
     (libs / "broken.yaml").unlink()
     r = cli("checklists", "import-ciso", libs, "-o", out, "--json")
     assert r.code == 0, r.err
-    assert [row["id"] for row in r.json()] == ["ciso-alpha", "ciso-beta"]
+    rows = r.json()
+    assert [row.get("id") for row in rows] == ["ciso-alpha", "ciso-beta", None, None]
+    assert rows[2]["passed_over"] and "requirement mapping set" in rows[2]["problem"]
     assert r.err.strip().endswith("2 passed over, not frameworks (a requirement mapping "
                                   "set, a risk matrix)")
 
@@ -139,6 +141,16 @@ def test_empty_folder(cli, tmp_path):
     (tmp_path / "empty").mkdir()
     r = cli("checklists", "import-ciso", tmp_path / "empty", "-o", tmp_path)
     assert r.code == 1 and "folder holds no .yaml library file" in r.err
+
+
+def test_a_folder_without_any_framework_is_a_failure(cli, tmp_path):
+    libs = tmp_path / "maps"
+    libs.mkdir()
+    write(libs / "mapping.yaml", NOT_FRAMEWORKS["mapping.yaml"][0])
+    r = cli("checklists", "import-ciso", libs, "-o", tmp_path)
+    assert r.code == 1
+    assert r.out.strip() == (f"0 of 1 libraries converted into {tmp_path}; 1 passed over, "
+                             "not frameworks (a requirement mapping set)")
 
 
 # --- hostile files ------------------------------------------------------------------------
