@@ -15,6 +15,9 @@ def register(commands) -> None:
     from .checklist_mappings import register_mapping
 
     register_mapping(sub)
+    from .checklist_mappings import register_mapping
+
+    register_mapping(sub)
     p = command(sub, "validate", "check checklist files (FILE:LINE: message)", validate)
     p.add_argument("files", nargs="+", metavar="FILE", type=Path)
     p = command(sub, "import-ciso", "convert CISO Assistant framework library files into "

@@ -30,8 +30,12 @@ def _label(value: str | None) -> str:
 
 def compare(ctx, args) -> int:
     from auditor.domain.compare import CHANGE_LABELS, Change, compare_audits
+    from auditor.exchange.mapping_set import stored_mappings
 
-    result = compare_audits(ctx.store, audit_id(args.old), audit_id(args.new))
+    mappings, unreadable = stored_mappings(ctx.settings.user_checklists)
+    for line in unreadable:
+        ctx.err(f"{line} (mapping skipped)")
+    result = compare_audits(ctx.store, audit_id(args.old), audit_id(args.new), mappings)
     if args.output:
         from auditor.domain.files import private_temp
         from auditor.exchange.comparison_sheet import save_comparison
@@ -44,34 +48,54 @@ def compare(ctx, args) -> int:
         ctx.json(result.to_json())
         return 0
     from rich.table import Table
+    from rich.text import Text  # refs, titles and statements are not rich markup
 
     p, c, s = result.previous, result.current, result.summary
+    across = result.across_editions
+    checklists = (f"{p.checklist_id} {p.checklist_version} → {c.checklist_id} "
+                  f"{c.checklist_version} through the mapping {result.mapping!r}" if across
+                  else f"{c.checklist_id} {p.checklist_version}"
+                  + (f" → {c.checklist_version}" if result.versions_differ else ""))
     ctx.print(bold(f"Audit {p.id} → audit {c.id}",
-                   f"  {p.title} → {c.title} · {c.auditee} · {c.checklist_id} "
-                   f"{p.checklist_version}"
-                   + (f" → {c.checklist_version}" if result.versions_differ else "")))
+                   f"  {p.title} → {c.title} · {c.auditee} · {checklists}"))
     ctx.print("  ".join(f"{CHANGE_LABELS[k]}: {s[k.value]}" for k in Change)
               + f"  repeat findings: {s['repeat_findings']}")
     quiet = (Change.UNCHANGED, Change.NOT_ASSESSED)
-    changed = [i for i in result.items if i.change not in quiet]
+    # Across editions the items the mapping leaves out are listed by ref below the table.
+    changed = [i for i in result.items
+               if i.change not in quiet and not (across and i.only_in)]
     if changed:
         table = Table(title="Items that changed")
-        for name in ("ref", "item", "previous", "current", "change"):
+        for name in ("ref", "item", *(("maps from",) if across else ()), "previous",
+                     "current", "change"):
             table.add_column(name)
         for i in changed:
-            only = f" (only in {i.only_in})" if i.only_in else ""
-            table.add_row(i.ref, i.title, _label(i.previous), _label(i.current),
+            only = (" (not in the mapping)" if across else f" (only in {i.only_in})") \
+                if i.only_in else ""
+            table.add_row(Text(i.ref), Text(i.title),
+                          *((Text(", ".join(i.mapped_from) or "-"),) if across else ()),
+                          _label(i.previous), _label(i.current),
                           CHANGE_LABELS[i.change] + only)
         ctx.print(table)
+    if across:
+        for side, what in (("current", f"Items of {c.checklist_id} no earlier item maps to"),
+                           ("previous", f"Items of {p.checklist_id} the mapping carries to "
+                                        "no current item")):
+            refs = [i.ref for i in result.items if i.only_in == side]
+            ctx.print(Text(f"{what} ({len(refs)}): {', '.join(refs) if refs else 'none'}"))
     ctx.print(f"{s['unchanged']} unchanged and {s['not_assessed']} assessed in neither audit "
               "not listed; --json lists every item")
     if result.findings:
         table = Table(title=f"Findings of audit {p.id}, status now")
-        for name in ("id", "ref", "grade", "status", "repeated by", "statement"):
+        for name in ("id", "ref", *(("maps to",) if across else ()), "grade", "status",
+                     "repeated by", "statement"):
             table.add_column(name)
         for f in result.findings:
-            table.add_row(f.id, f.ref, f.grade, f.status, ", ".join(f.repeated_by),
-                          " ".join(f.statement.split())[:60])
+            table.add_row(Text(f.id), Text(f.ref),
+                          *((Text(", ".join(f.maps_to) or "not in the mapping"),)
+                            if across else ()),
+                          f.grade, f.status, ", ".join(f.repeated_by),
+                          Text(" ".join(f.statement.split())[:60]))
         ctx.print(table)
     if result.repeats:
         table = Table(title=f"Repeat findings in audit {c.id}")

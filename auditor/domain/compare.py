@@ -22,12 +22,16 @@ audit is not "unchanged" (83 of a 27001 comparison's 94 "unchanged" items were t
 Findings: every finding of the previous audit that is not cancelled, with its status now
 and `repeated_by`, the current audit's findings whose `repeat_of` names it. `repeats`
 lists every current finding that repeats an earlier one (of the previous audit or of
-any earlier audit of the chain). Audits on different checklists are refused; different
-versions of one checklist are compared by ref.
+any earlier audit of the chain). Different versions of one checklist are compared by ref.
+Audits on different checklists are compared only through a requirement mapping that links
+the two (`edition_map`): each current item then shows the earlier item(s) it maps from,
+items on either side that the mapping leaves out are listed as only in their audit; with
+no mapping given that links them, the comparison is refused.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -38,6 +42,7 @@ from sqlmodel import col, select
 
 from .checklist import Checklist
 from .derived import RANK, audit_date, effective_values
+from .edition_map import EditionMap, ItemLinks, combined_result, item_links, linking, refused_line
 from .errors import RuleViolation
 from .models import Audit, Finding, ItemResult
 from .unit import ident
@@ -116,10 +121,13 @@ class ItemChange(NamedTuple):
     current: str | None
     change: Change
     only_in: str | None = None
+    # Across editions: the refs of the previous checklist this item maps from.
+    mapped_from: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"ref": self.ref, "title": self.title, "previous": self.previous,
-                "current": self.current, "change": self.change.value, "only_in": self.only_in}
+                "current": self.current, "change": self.change.value, "only_in": self.only_in,
+                "mapped_from": list(self.mapped_from)}
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,8 @@ class FindingFollowUp:
     statement: str
     status: str
     repeated_by: tuple[str, ...] = ()
+    # Across editions: the refs of the current checklist its item maps to.
+    maps_to: tuple[str, ...] = ()
 
     @property
     def still_open(self) -> bool:
@@ -140,7 +150,7 @@ class FindingFollowUp:
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "ref": self.ref, "grade": self.grade,
                 "statement": self.statement, "status": self.status,
-                "repeated_by": list(self.repeated_by)}
+                "repeated_by": list(self.repeated_by), "maps_to": list(self.maps_to)}
 
 
 @dataclass(frozen=True)
@@ -165,6 +175,8 @@ class Comparison:
     items: tuple[ItemChange, ...]
     findings: tuple[FindingFollowUp, ...]
     repeats: tuple[RepeatFinding, ...]
+    # The title of the requirement mapping that links two different checklists, else "".
+    mapping: str = ""
     summary: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -190,6 +202,10 @@ class Comparison:
     def versions_differ(self) -> bool:
         return self.previous.checklist_version != self.current.checklist_version
 
+    @property
+    def across_editions(self) -> bool:
+        return self.previous.checklist_id != self.current.checklist_id
+
     def to_json(self) -> dict[str, Any]:
         return {
             "previous": self.previous.to_json(),
@@ -198,6 +214,9 @@ class Comparison:
             "findings": [f.to_json() for f in self.findings],
             "repeats": [r.to_json() for r in self.repeats],
             "summary": dict(self.summary),
+            "mapping": {"title": self.mapping, "previous_checklist": self.previous.checklist_id,
+                        "current_checklist": self.current.checklist_id}
+            if self.across_editions else None,
         }
 
 
@@ -248,8 +267,32 @@ def _match(old: Checklist, new: Checklist) -> list[tuple[str, str, str | None]]:
     return rows
 
 
-def compare_audits(store: Store, old_id: int, new_id: int) -> Comparison:
-    """Compare audit `old_id` (the previous one) with `new_id` (the current one)."""
+def _mapped_items(links: ItemLinks, old: Checklist, new: Checklist,
+                  before: dict[str, str], now: dict[str, str]) -> list[ItemChange]:
+    """Every assessable item of the current checklist with what it maps from, then the
+    previous checklist's items that map to none of them."""
+    rows = []
+    for item in new.assessable_items():
+        current = now.get(item.ref, _UNASSESSED)
+        sources = tuple(ref for ref, _relation in links.mapped_from.get(item.ref, ()))
+        if not sources:
+            rows.append(ItemChange(item.ref, item.title, None, current, Change.NEW, "current"))
+            continue
+        previous = combined_result(before.get(ref, _UNASSESSED) for ref in sources)
+        rows.append(ItemChange(item.ref, item.title, previous, current,
+                               classify(previous, current), None, sources))
+    for ref in links.unmapped_previous:
+        old_item = old.item(ref)
+        rows.append(ItemChange(ref, old_item.title if old_item else ref,
+                               before.get(ref, _UNASSESSED), None, Change.NOT_REASSESSED,
+                               "previous"))
+    return rows
+
+
+def compare_audits(store: Store, old_id: int, new_id: int,
+                   mappings: Iterable[EditionMap] = ()) -> Comparison:
+    """Compare audit `old_id` (the previous one) with `new_id` (the current one); audits
+    on different checklists through the one of `mappings` that links them."""
     if old_id == new_id:
         raise RuleViolation(f"audit {old_id} compared with itself: give two different audits")
     with store.reading() as uow:
@@ -258,11 +301,12 @@ def compare_audits(store: Store, old_id: int, new_id: int) -> Comparison:
         new = uow.audit(new_id)
         old_list = uow.checklist(old)
         new_list = uow.checklist(new)
+        links = None
         if old_list.id != new_list.id:
-            raise RuleViolation(
-                f"audit {old_id} uses checklist {old_list.id} and audit {new_id} uses "
-                f"{new_list.id}: only audits on the same checklist can be compared"
-            )
+            mapping = linking(mappings, old_list.id, new_list.id)
+            if mapping is None:
+                raise RuleViolation(refused_line(old_id, old_list.id, new_id, new_list.id))
+            links = item_links(mapping, old_list, new_list)
         # Three reads whatever the size: the audits, every item row, every finding.
         conn = session.connection()
         item_rows = conn.execute(
@@ -293,17 +337,23 @@ def compare_audits(store: Store, old_id: int, new_id: int) -> Comparison:
     before = effective_values(recorded[old_id], graded[old_id])
     now = effective_values(recorded[new_id], graded[new_id])
     items = []
-    for ref, title, only_in in _matched_refs(old_list, new_list):
-        p = None if only_in == "current" else before.get(ref, _UNASSESSED)
-        c = None if only_in == "previous" else now.get(ref, _UNASSESSED)
-        items.append(ItemChange(ref, title, p, c, classify(p, c), only_in))
+    if links is not None:
+        items = _mapped_items(links, old_list, new_list, before, now)
+    else:
+        for ref, title, only_in in _matched_refs(old_list, new_list):
+            p = None if only_in == "current" else before.get(ref, _UNASSESSED)
+            c = None if only_in == "previous" else now.get(ref, _UNASSESSED)
+            items.append(ItemChange(ref, title, p, c, classify(p, c), only_in))
     repeats = tuple(RepeatFinding(*row) for row in repeat_rows)
     repeated_by: dict[str, list[str]] = {}
     for r in repeats:
         repeated_by.setdefault(r.repeat_of, []).append(r.id)
+    maps_to = links.maps_to if links is not None else {}
     findings = tuple(
-        FindingFollowUp(code, ref, grade, statement, status, tuple(repeated_by.get(code, ())))
+        FindingFollowUp(code, ref, grade, statement, status, tuple(repeated_by.get(code, ())),
+                        maps_to.get(ref, ()))
         for code, ref, grade, statement, status in old_findings
     )
     return Comparison(previous=_side(old, old_list), current=_side(new, new_list),
-                      items=tuple(items), findings=findings, repeats=repeats)
+                      items=tuple(items), findings=findings, repeats=repeats,
+                      mapping=links.title if links is not None else "")
