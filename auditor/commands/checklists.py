@@ -15,9 +15,6 @@ def register(commands) -> None:
     from .checklist_mappings import register_mapping
 
     register_mapping(sub)
-    from .checklist_mappings import register_mapping
-
-    register_mapping(sub)
     p = command(sub, "validate", "check checklist files (FILE:LINE: message)", validate)
     p.add_argument("files", nargs="+", metavar="FILE", type=Path)
     p = command(sub, "import-ciso", "convert CISO Assistant framework library files into "
@@ -25,8 +22,8 @@ def register(commands) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", type=Path,
                    help="CISO Assistant library (.yaml), or a folder of them")
     p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path,
-                   help="checklist file to write; with several libraries or a folder, "
-                        "the folder to write them into (named by checklist id)")
+                   help="checklist file to write, or a folder to write into (each "
+                        "checklist named by its id); a folder with several libraries")
     p.add_argument("--id", dest="checklist_id", metavar="ID",
                    help="checklist id (default: ciso- and the framework's urn)")
     p.add_argument("--lang", metavar="LANG",
@@ -91,9 +88,10 @@ def import_ciso(ctx, args) -> int:
                            "letters, digits, '.', '-' or '_', starting with a letter or "
                            "a digit")
     check_lang(args.lang)
-    if len(args.files) == 1 and not args.files[0].is_dir():
+    one_file = len(args.files) == 1 and not args.files[0].is_dir()
+    if one_file and not args.output.is_dir():
         return _import_one(ctx, args)
-    if args.checklist_id is not None:
+    if args.checklist_id is not None and not one_file:
         raise AuditorError("--id names one checklist: give it with one library file, "
                            "not several or a folder")
     from .checklists_ciso import import_many

@@ -30,7 +30,8 @@ def import_many(ctx, args) -> int:
         task = bar.add_task("", total=len(todo))
         for source in todo:
             bar.update(task, description=escape_controls(source.path.name))
-            batch.outcomes.append(convert_one(source, args.output, args.lang, written))
+            batch.outcomes.append(convert_one(source, args.output, args.lang, written,
+                                              args.checklist_id))
             bar.advance(task)
     rows = []
     for outcome in batch.outcomes:
@@ -38,9 +39,15 @@ def import_many(ctx, args) -> int:
             row = conversion_row(outcome.source.path, outcome.out, outcome.conversion)
             rows.append(row)
             if not args.json:
+                report = outcome.conversion.report
                 ctx.print(Text(f"{outcome.out}: {row['id']}, {row['items']} items, "
                                f"{row['assessable']} assessable, language {row['language']}"
-                               + _dropped(outcome.conversion.report)))
+                               + ("" if len(todo) == 1 else _dropped(report))))
+                if len(todo) == 1:   # one library: the whole account, as for a file
+                    for label, parts in (("kept", report.kept()),
+                                         ("dropped", report.dropped())):
+                        if parts:
+                            ctx.print(Text(f"{label}: " + "; ".join(parts)))
         else:
             rows.append({"source": str(outcome.source.path), "problem": outcome.problem,
                          "passed_over": outcome.skipped})

@@ -71,13 +71,13 @@ def sources(paths: Iterable[Path]) -> list[Source]:
 
 
 def convert_one(source: Source, out_dir: Path, lang: str | None,
-                written: dict[Path, Path]) -> Outcome:
+                written: dict[Path, Path], checklist_id: str | None = None) -> Outcome:
     """One library converted into `out_dir`, named by its checklist id. `written` maps
     each file written in this run to its library, so that two libraries of the same id
     do not overwrite each other."""
     outcome = Outcome(source)
     try:
-        conversion = convert(read_library(source.path), str(source.path), None, lang)
+        conversion = convert(read_library(source.path), str(source.path), checklist_id, lang)
         out = out_dir / f"{conversion.checklist.id}.yaml"
         if out in written:
             raise CisoImportError(f"{source.path}: its checklist id "

@@ -295,12 +295,12 @@ def test_deep_tree_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("case", ["missing", "folder", "not utf-8", "too large",
-                                  "no output folder", "output is a folder"])
+                                  "no output folder"])
 def test_cli_unreadable_input_or_output(cli, tmp_path, monkeypatch, case):
     source, out = FIXTURE, tmp_path / "out.yaml"
     expected = {"missing": "no such file", "folder": "-o is the folder to write",
                 "not utf-8": "not UTF-8", "too large": "larger than 20 MB",
-                "no output folder": "does not exist", "output is a folder": "is a folder"}[case]
+                "no output folder": "does not exist"}[case]
     if case == "missing":
         source = tmp_path / "nope.yaml"
     elif case == "folder":
@@ -310,14 +310,22 @@ def test_cli_unreadable_input_or_output(cli, tmp_path, monkeypatch, case):
         source.write_bytes("name: S\xe9curit\xe9\n".encode("latin-1"))
     elif case == "too large":
         monkeypatch.setattr(ciso, "MAX_BYTES", 100)
-    elif case == "no output folder":
-        out = tmp_path / "nowhere" / "out.yaml"
     else:
-        out = tmp_path
+        out = tmp_path / "nowhere" / "out.yaml"
     r = cli("checklists", "import-ciso", source, "-o", out)
     assert r.code == 1
     assert len(r.err.strip().splitlines()) == 1 and expected in r.err, r.err
     assert not (tmp_path / "out.yaml").exists()
+
+
+def test_output_folder_gets_the_checklist_named_by_its_id(cli, tmp_path):
+    """`-o` the user's checklists folder installs the conversion in one step."""
+    folder = tmp_path / "checklists"
+    folder.mkdir()
+    r = cli("checklists", "import-ciso", FIXTURE, "-o", folder, "--id", "sdf")
+    assert r.code == 0, r.err
+    assert load_checklist(folder / "sdf.yaml").id == "sdf"
+    assert r.out.strip().splitlines()[-1] == f"1 of 1 libraries converted into {folder}"
 
 
 def test_output_may_not_overwrite_the_library(cli, tmp_path):
