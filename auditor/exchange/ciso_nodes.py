@@ -181,7 +181,9 @@ class Tree:
         if not prompts and not kept:
             given = self.given_ref(urn)
             heading = " ".join(t for t in (given, name) if t)
-            body = "\n\n".join(t for t in (description, annotation) if t)
+            shown = "\n".join(f"\u2022 {line}" for line in
+                              evidence(self._evidence_field(node, block), what))
+            body = "\n\n".join(t for t in (description, annotation, shown) if t)
             own = "\n".join(t for t in (heading, body) if t)
             return _Built(None, "\n\n".join(t for t in (own, *passed) if t), branch + 1)
         self.report.moved_to_guidance += branch

@@ -269,14 +269,16 @@ def test_text_of_non_assessable_children_goes_into_the_parent_guidance():
              threats=["urn:x:t:1", "urn:x:t:2"]),
         node("ex", "po1", description="Example 1: a policy.\nExample 2: a checklist."),
         node("ex2", "po1", ref_id="PO.1.1.N", name="Note",
-             description="Applies to contractors too."),
+             description="Applies to contractors too.",
+             typical_evidence="Contractor agreement\nInduction record"),
     )
     result = convert(data)
     item = result.checklist.item("PO.1.1")
     assert not item.children
     assert item.guidance == ("Read the last review.\n\n"
                              "Example 1: a policy.\nExample 2: a checklist.\n\n"
-                             "PO.1.1.N Note\nApplies to contractors too.")
+                             "PO.1.1.N Note\nApplies to contractors too.\n\n"
+                             "\u2022 Contractor agreement\n\u2022 Induction record")
     report = result.report
     assert report.moved_to_guidance == 2 and report.left_out == 0
     assert report.unused == {"reference_controls": 1, "threats": 1}
