@@ -1,0 +1,133 @@
+"""`auditor bundle export AUDIT -o FILE.auditor [--refs R1,R2]` and `auditor bundle import
+FILE [--dry-run] [--prefer mine|theirs]`: offline team work (docs/teams.md)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from auditor.commands import actions, audit_id, bold, command
+from auditor.domain.errors import AuditorError
+
+VALUE_WIDTH = 60
+
+
+def register(commands) -> None:
+    sub = actions(commands, "bundle", "offline team work: an audit as one file that travels "
+                  "between laptops and merges back")
+    p = command(sub, "export", "write the audit, its change log, checklist and evidence "
+                "files to a bundle", export_bundle, audit=True)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.auditor",
+                   help="the bundle to write (a file already there is refused)")
+    p.add_argument("--refs", metavar="R1,R2",
+                   help="only these items (a team member's clauses), with their findings, "
+                   "samples and evidence")
+    p = command(sub, "import", "take a bundle in: a new audit is created, an audit this "
+                "database has is merged field by field", import_bundle, json=True)
+    p.add_argument("file", type=Path, metavar="FILE.auditor")
+    p.add_argument("--dry-run", action="store_true",
+                   help="show what would change and every conflict; write nothing")
+    p.add_argument("--prefer", choices=("mine", "theirs"),
+                   help="resolve every conflict with this database's value (mine) or the "
+                   "bundle's (theirs)")
+
+
+def export_bundle(ctx, args) -> int:
+    from auditor.domain.bundles import export_audit
+    from auditor.exchange.bundle_file import write_bundle
+
+    number = audit_id(args.audit)
+    refs = args.refs.split(",") if args.refs is not None else None
+    output = Path(args.output)
+    content, size = export_audit(
+        ctx.store, number, lambda c, files: write_bundle(output, c, files), refs)
+    ctx.print(bold(str(output), f": audit {number}, {len(content.items)} items, "
+                   f"{len(content.findings)} findings, {len(content.files())} evidence "
+                   f"files, {len(content.log)} change-log entries ({size} bytes)"))
+    if content.blocks:
+        ranges = ", ".join(f"{b.prefix}-{b.year}-{b.first:03d}..{b.last:03d}"
+                           for b in content.blocks)
+        ctx.print(f"finding ids for the copy it makes: {ranges}")
+    return 0
+
+
+def _short(value: str) -> str:
+    one = value.replace("\n", " / ")
+    return one if len(one) <= VALUE_WIDTH else one[:VALUE_WIDTH - 3] + "..."
+
+
+def describe(entity: str, record: str) -> str:
+    """A record as a person names it; evidence and plan records by their log entry."""
+    if entity == "audit":
+        return "audit"
+    if entity in ("evidence", "session", "sample"):
+        return f"{entity} {record[:8]}"
+    return f"{entity} {record}"
+
+
+def import_bundle(ctx, args) -> int:
+    from auditor.domain.bundles import import_bundle as take
+    from auditor.domain.bundles import preview_import
+    from auditor.domain.files import private_folder
+    from auditor.exchange.bundle_file import read_bundle
+
+    store = ctx.store
+    folder = private_folder(ctx.settings.data_dir / "tmp")
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".bundle-") as extract:
+        content, files = read_bundle(args.file, None if args.dry_run else Path(extract))
+        preview = preview_import(store, content)
+        plan = preview.plan
+        if plan is None:
+            what = (f"audit {content.audit.get('title', '')!s}: {len(content.items)} items, "
+                    f"{len(content.findings)} findings, {len(content.files())} evidence "
+                    f"files, {len(content.log)} change-log entries")
+            if args.dry_run:
+                return _report(ctx, args, f"would create {what}", None, None)
+            outcome = take(store, content, files)
+            return _report(ctx, args, f"created audit {outcome.audit_id}: {what}", None,
+                           outcome.audit_id)
+        choices = None
+        if plan.conflicts and args.prefer:
+            choices = {c.key: args.prefer for c in plan.conflicts}
+        if args.dry_run:
+            return _report(ctx, args, f"would merge into audit {preview.audit_id}", plan,
+                           preview.audit_id)
+        if plan.conflicts and choices is None:
+            _report(ctx, args, f"merge into audit {preview.audit_id}", plan,
+                    preview.audit_id)
+            raise AuditorError(
+                f"{len(plan.conflicts)} conflicts: nothing was imported; choose with "
+                "--prefer mine|theirs")
+        outcome = take(store, content, files, choices)
+        return _report(ctx, args, f"merged into audit {outcome.audit_id}", plan,
+                       outcome.audit_id, applied=True)
+
+
+def _report(ctx, args, heading: str, plan, audit, applied: bool = False) -> int:
+    if args.json:
+        ctx.json({"audit": audit, "action": heading,
+                  "changes": [{"entity": e, "record": r, "field": f, "value": v}
+                              for (e, r, f), v in (plan.takes.items() if plan else [])],
+                  "new": [{"entity": e, "record": r} for e, r in
+                          (plan.new_records if plan else [])],
+                  "conflicts": [c.__dict__ for c in (plan.conflicts if plan else [])],
+                  "entries": len(plan.new_gids) if plan else None,
+                  "applied": applied})
+        return 0
+    ctx.print(bold(heading))
+    if plan is None:
+        return 0
+    if plan.changes_nothing:
+        ctx.print("nothing new in the bundle")
+        return 0
+    ctx.print(f"{len(plan.new_gids)} change-log entries to take in")
+    for entity, record in plan.new_records:
+        ctx.print(f"  new {describe(entity, record)}")
+    for (entity, record, field), value in plan.takes.items():
+        if (entity, record) not in plan.new_records:
+            ctx.print(f"  {describe(entity, record)} {field}: {_short(value)!r}")
+    for c in plan.conflicts:
+        ctx.print(bold(f"  conflict: {describe(c.entity, c.record)} {c.field}"))
+        ctx.print(f"    mine:   {_short(c.mine)!r} ({c.mine_by}, {c.mine_at[:16]})")
+        ctx.print(f"    theirs: {_short(c.theirs)!r} ({c.theirs_by}, {c.theirs_at[:16]})")
+    return 0
