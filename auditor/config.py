@@ -36,6 +36,9 @@ class Settings:
     # AUDITOR_EVIDENCE_MAX_MB as given; read by evidence_max_bytes when a store opens, so
     # that a bad value is one line from the command that needs it
     evidence_max_mb: str = ""
+    # AUDITOR_EVIDENCE as given: the evidence folder named on purpose (a server's team
+    # shares one, a mount); empty when it is the folder beside the database
+    evidence_named: str = ""
 
     @property
     def checklist_index(self) -> Path:
@@ -151,14 +154,33 @@ def resolve(db: str | None = None, env: Mapping[str, str] | None = None) -> Sett
     return Settings(
         db_url=url,
         data_dir=folder,
-        evidence_dir=beside / "evidence",
+        evidence_dir=Path(env["AUDITOR_EVIDENCE"]).expanduser() if env.get("AUDITOR_EVIDENCE")
+        else beside / "evidence",
         actor=actor,
         user_checklists=folder / "checklists",
         exports_dir=Path(env["AUDITOR_EXPORTS"]).expanduser() if env.get("AUDITOR_EXPORTS")
         else folder / "exports",
         actor_source=source,
         evidence_max_mb=env.get("AUDITOR_EVIDENCE_MAX_MB", ""),
+        evidence_named=env.get("AUDITOR_EVIDENCE", ""),
     )
+
+
+def require_shared_evidence(settings: Settings) -> None:
+    """On a team's server every auditor's evidence files go to one shared folder, named
+    with AUDITOR_EVIDENCE (a mount every laptop has); refused before opening when it is
+    not named or not there, since files kept on one laptop would be missing for all."""
+    from auditor.domain.errors import DatabaseProblem
+    from auditor.domain.server import is_server_url
+
+    if not is_server_url(settings.db_url):
+        return
+    if not settings.evidence_named:
+        raise DatabaseProblem("a server database needs the team's shared evidence folder: "
+                              "set AUDITOR_EVIDENCE to its path (a mount every auditor has)")
+    if not settings.evidence_dir.is_dir():
+        raise DatabaseProblem(f"AUDITOR_EVIDENCE={settings.evidence_named}: no such folder; "
+                              "mount the team's evidence share there, or correct the path")
 
 
 def _os_user() -> str:

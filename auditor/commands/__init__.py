@@ -50,6 +50,7 @@ class Context:
 
             s = self.settings
             limit = config.evidence_max_bytes(s)  # a bad setting refused before opening
+            config.require_shared_evidence(s)
             self._store = Store.open(s.db_url, s.evidence_dir, s.actor)
             if limit is not None:
                 self._store.evidence_max_bytes = limit

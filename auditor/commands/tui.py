@@ -27,10 +27,11 @@ def register(commands) -> None:
 
 def open_ui_store(settings):
     """The store the TUI is given: its own engine, with the short busy timeout."""
-    from auditor.config import evidence_max_bytes
+    from auditor.config import evidence_max_bytes, require_shared_evidence
     from auditor.domain.store import Store
 
     limit = evidence_max_bytes(settings)
+    require_shared_evidence(settings)
     store = Store.open(settings.db_url, settings.evidence_dir, settings.actor,
                        busy_timeout_ms=UI_BUSY_TIMEOUT_MS)
     if limit is not None:

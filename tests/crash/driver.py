@@ -1,6 +1,6 @@
 """A writer process for the crash and concurrency tests: store operations in a loop.
 
-    python tests/crash/driver.py --db FILE --evidence DIR --seed N [--ops N] [--audit ID]
+    python tests/crash/driver.py --db FILE|URL --evidence DIR --seed N [--ops N] [--audit ID]
 
 It works through the real `Store` API, one committed change at a time, and prints a line
 before and after each one:
@@ -204,7 +204,9 @@ class Driver:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True, type=Path)
+    parser.add_argument("--db", required=True, help="a database file or a server's URL")
+    parser.add_argument("--scratch", type=Path, help="where files to attach are made "
+                        "(default: beside the database file)")
     parser.add_argument("--evidence", required=True, type=Path)
     parser.add_argument("--seed", required=True, type=int)
     parser.add_argument("--ops", type=int, default=0, help="stop after N operations (0: never)")
@@ -212,9 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tag", default="", help="prefix of this driver's tokens")
     args = parser.parse_args(argv)
 
-    store = Store.open(f"sqlite:///{args.db}", args.evidence, os.environ.get(
-        "AUDITOR_USER", ACTOR))
-    scratch = args.db.parent / f"scratch-{os.getpid()}"
+    url = args.db if "://" in args.db else f"sqlite:///{args.db}"
+    store = Store.open(url, args.evidence, os.environ.get("AUDITOR_USER", ACTOR))
+    scratch = (args.scratch or Path(args.db).parent) / f"scratch-{os.getpid()}"
     scratch.mkdir(exist_ok=True)
     tag = args.tag or f"s{args.seed}"
     driver = Driver(store, random.Random(args.seed), tag, scratch, args.audit)

@@ -14,6 +14,14 @@ from auditor.domain.errors import DatabaseProblem
 from auditor.domain.store import Store
 
 
+@pytest.fixture(autouse=True)
+def shared_evidence(tmp_path, monkeypatch):
+    folder = tmp_path / "team-evidence"
+    folder.mkdir()
+    monkeypatch.setenv("AUDITOR_EVIDENCE", str(folder))
+    return folder
+
+
 @pytest.fixture
 def empty_db(pg_server):
     """A database on the server with no schema yet, as a team's DBA hands it over."""
@@ -84,3 +92,33 @@ def test_a_hostile_database_name_is_shown_as_text(cli, pg_server):
     done = cli("--db", url.render_as_string(hide_password=False), "audits", "list")
     assert done.code == 1
     assert "\x1b" not in done.err and "\x07" not in done.err
+
+
+def test_a_server_needs_the_shared_evidence_folder_named(cli, pg_url, monkeypatch, tmp_path):
+    monkeypatch.delenv("AUDITOR_EVIDENCE")
+    done = cli("--db", pg_url, "audits", "list")
+    assert done.code == 1 and len(done.err.strip().splitlines()) == 1
+    assert "set AUDITOR_EVIDENCE" in done.err
+    monkeypatch.setenv("AUDITOR_EVIDENCE", str(tmp_path / "not-mounted\x1b[2J"))
+    done = cli("--db", pg_url, "audits", "list")
+    assert done.code == 1 and "no such folder; mount the team's evidence share" in done.err
+    assert "\x1b" not in done.err
+
+
+def test_verify_names_evidence_referenced_but_absent_from_the_share(cli, pg_url, tmp_path,
+                                                                    shared_evidence):
+    made = cli("--db", pg_url, "audits", "new", "--checklist", "iso9001-2015", "--title",
+               "Shared", "--auditee", "Acme Soft")
+    assert made.code == 0, made.err
+    attached = tmp_path / "minutes.txt"
+    attached.write_text("management review minutes")
+    done = cli("--db", pg_url, "record", "1", "9.3.1", "--result", "conform",
+               "--evidence-file", attached)
+    assert done.code == 0, done.err
+    assert cli("--db", pg_url, "audits", "verify", "1").code == 0
+    for stored in shared_evidence.rglob("*"):
+        if stored.is_file():
+            stored.unlink()
+    done = cli("--db", pg_url, "audits", "verify", "1")
+    assert done.code == 1
+    assert "is missing from" in done.err and str(shared_evidence) in done.err
