@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor.exchange import ciso
 from auditor.exchange.checklist_yaml import load_checklist
@@ -365,3 +367,39 @@ def test_a_checklist_without_choices_keeps_its_snapshot_and_hash():
                            '"standard":"","title":"X","version":"1"}')
     with_choices = ChecklistItem(ref="1", title="T", prompts=("Q?",), choices=(("Y", "N"),))
     assert ChecklistItem.from_dict(with_choices.to_dict()) == with_choices
+
+
+# --- any tree -----------------------------------------------------------------------------
+
+REF_PARTS = ["1", "2", "a", "b", "1.1", "1.a", "1-2", "A.1", "3.1"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=-1, max_value=30),   # parent index
+                          st.one_of(st.none(), st.sampled_from(REF_PARTS)),
+                          st.booleans(), st.text(max_size=12)),
+                min_size=1, max_size=25))
+def test_any_tree_converts_to_a_valid_checklist_with_unique_refs(rows):
+    """Whatever refs a library gives and leaves out, the made ones never clash, every
+    written checklist validates, and the same library gives the same checklist."""
+    from auditor.exchange.checklist_yaml import dump_checklist, parse_checklist
+
+    nodes = []
+    for index, (parent, ref, assessable, text) in enumerate(rows):
+        fields = {"assessable": assessable, "description": text or None}
+        if ref is not None:
+            fields["ref_id"] = f"{ref}.{index}" if ref in {r for r, *_ in nodes} else ref
+        nodes.append((fields.get("ref_id"), node(str(index), str(parent)
+                                                 if 0 <= parent < index else None, **fields)))
+    given_refs = [r for r, _n in nodes if r is not None]
+    data = library(*(n for _r, n in nodes))
+    try:
+        result = convert(data)
+    except ciso.CisoImportError as exc:
+        assert "nothing to audit" in str(exc) or "two nodes" in str(exc), exc
+        assert "two nodes" not in str(exc) or len(set(given_refs)) < len(given_refs)
+        return
+    refs = result.checklist.refs()
+    assert len(refs) == len(set(refs))
+    assert parse_checklist(dump_checklist(result.checklist)) == result.checklist
+    assert convert(data).checklist == result.checklist
