@@ -48,7 +48,8 @@ def _side(side: AuditSide) -> str:
 def write_comparison(ws, comparison: Comparison, styles: Styles | None = None) -> None:
     """Fill a (write-only) worksheet with the comparison."""
     styles = styles or Styles(ws)
-    set_widths(ws, (14, 50, 16, 16, 16, 22))
+    across = comparison.across_editions
+    set_widths(ws, (14, 50, 16, 16, 16, 22) + ((22,) if across else ()))
     print_setup(ws)  # before the first row: a write-only sheet writes it with that row
     rows = 0
 
@@ -62,7 +63,13 @@ def write_comparison(ws, comparison: Comparison, styles: Styles | None = None) -
          text_cell(ws, _side(comparison.previous), styles.text)])
     put([text_cell(ws, "Current", styles.label),
          text_cell(ws, _side(comparison.current), styles.text)])
-    if comparison.versions_differ:
+    if across:
+        put([text_cell(ws, "Note", styles.label),
+             text_cell(ws, f"Two checklists linked by the requirement mapping "
+                           f"“{comparison.mapping}”: each item shows the earlier item(s) it "
+                           "maps from (Maps from); items the mapping leaves out are marked "
+                           "in the Only in column.", styles.text)])
+    elif comparison.versions_differ:
         put([text_cell(ws, "Note", styles.label),
              text_cell(ws, "The checklist versions differ: items are matched by ref; items "
                            "in one version only are marked in the Only in column.",
@@ -85,15 +92,16 @@ def write_comparison(ws, comparison: Comparison, styles: Styles | None = None) -
     put([])
 
     first = rows + 1
-    put(header_row(ws, styles, ITEM_HEADERS))
+    put(header_row(ws, styles, ITEM_HEADERS + (("Maps from",) if across else ())))
     for item in comparison.items:
         put([text_cell(ws, item.ref, styles.plain),
              text_cell(ws, item.title, styles.text),
              text_cell(ws, _result(item.previous), styles.plain),
              text_cell(ws, _result(item.current), styles.plain),
              text_cell(ws, CHANGE_LABELS[item.change], styles.plain),
-             text_cell(ws, item.only_in or "", styles.plain)])
-    ws.auto_filter.ref = f"A{first}:F{rows}"
+             text_cell(ws, item.only_in or "", styles.plain),
+             *((text_cell(ws, ", ".join(item.mapped_from), styles.plain),) if across else ())])
+    ws.auto_filter.ref = f"A{first}:{'G' if across else 'F'}{rows}"
     put([])
 
     def listing(title: str, headers, rows) -> None:
@@ -106,9 +114,11 @@ def write_comparison(ws, comparison: Comparison, styles: Styles | None = None) -
         if not rows:
             put([text_cell(ws, "none", styles.plain)])
 
-    listing("Findings of the previous audit", FINDING_HEADERS, [
+    listing("Findings of the previous audit",
+            FINDING_HEADERS + (("Maps to",) if across else ()), [
         [(f.id, False), (f.ref, False), (f.grade, False), (f.statement, True),
-         (f.status, False), (", ".join(f.repeated_by), False)]
+         (f.status, False), (", ".join(f.repeated_by), False),
+         *(((", ".join(f.maps_to), False),) if across else ())]
         for f in comparison.findings])
     put([])
     listing("Repeat findings in the current audit", REPEAT_HEADERS, [

@@ -206,6 +206,15 @@ def test_compare_across_editions_with_the_imported_mapping(cli, home, tmp_path):
     assert "Items of iso27001-2022 no earlier item maps to" in flat
     workbook = tmp_path / "compare.xlsx"
     assert cli("compare", "1", "2", "-o", workbook).code == 0 and workbook.exists()
+    from openpyxl import load_workbook
+
+    rows = [list(r) for r in load_workbook(workbook).active.iter_rows(values_only=True)]
+    header = next(r for r in rows if r[:2] == ["Ref", "Item"])
+    assert header[6] == "Maps from"
+    by_ref = {r[0]: r for r in rows[rows.index(header) + 1:] if r and r[0]}
+    assert by_ref["9.2.1"][6] == "9.2" and by_ref["A.14.2.3"][5] == "previous"
+    finding_header = next(r for r in rows if r[:2] == ["Finding ID", "Clause"])
+    assert finding_header[6] == "Maps to"
 
 
 def test_a_damaged_stored_mapping_is_skipped_with_a_line(cli, home, tmp_path):

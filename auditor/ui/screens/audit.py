@@ -22,6 +22,7 @@ from auditor.ui import audit_navigation as navigation
 from auditor.ui import audit_recording as recording
 from auditor.ui.commands import ClauseCommands, TextSearch
 from auditor.ui.compat import breakpoint_classes
+from auditor.ui.edition_maps import stored_maps
 from auditor.ui.result_undo import UndoStack
 from auditor.ui.widgets.audit_status import FILTER_ORDER, AuditStatusLine
 from auditor.ui.widgets.clause_tree import ClauseTree
@@ -78,7 +79,9 @@ class AuditScreen(Screen):
         self.progress = AuditProgress.of(self.checklist, self.rows, self.findings)
         self.undo = UndoStack()
         # Per ref, what the audit followed showed there ("last time: minor, NC-2025-004").
-        self.previous = store.previous_results(audit_id) if self.audit.previous_id else {}
+        # Across editions, through the imported mapping: "last time (as A.9.2.3): ...".
+        self.previous = store.previous_results(audit_id, stored_maps(self)) \
+            if self.audit.previous_id else {}
 
     # -- layout ---------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@ change with `f`) and the previous audit's findings with their status now and rep
 
 The comparison of large audits takes a moment, so it runs in a thread worker; the
 screen shows "comparing" until it is ready, and a refusal (audits on different
-checklists) as the screen's one line.
+checklists that no imported mapping links) as the screen's one line. Across editions each
+item's change says which earlier item(s) it maps from, or that the mapping leaves it out.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from auditor.domain.compare import CHANGE_LABELS, Change, Comparison, compare_audits
+from auditor.domain.edition_map import EditionMap
 from auditor.domain.vocab import RESULT_LABELS, Result, grade_label, status_label
 from auditor.ui.background import deliver
+from auditor.ui.edition_maps import stored_maps
 from auditor.ui.plain import controls_shown
 from auditor.ui.widgets.key_bar import KeyBar
 from auditor.ui.widgets.row_table import Column, FitTable
@@ -59,6 +62,7 @@ class ComparisonScreen(Screen):
         self.new_id = new_id
         self.comparison: Comparison | None = None
         self.filter_index = 0
+        self.maps: list[EditionMap] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -81,12 +85,13 @@ class ComparisonScreen(Screen):
     def on_mount(self) -> None:
         self.title = f"Compare audits {self.old_id} → {self.new_id}"
         self.query_one("#comparison-items", DataTable).focus()
+        self.maps = stored_maps(self)  # read here: the worker's thread has no app to ask
         self.compute()
 
     @work(thread=True, exclusive=True, group="comparison")
     def compute(self) -> None:
-        deliver(self.app, lambda: compare_audits(self.store, self.old_id, self.new_id),
-                self.show, self.show_problem)
+        deliver(self.app, lambda: compare_audits(self.store, self.old_id, self.new_id,
+                                                 self.maps), self.show, self.show_problem)
 
     def show_problem(self, message: str) -> None:
         if not self.is_attached:  # the user left before the worker finished
@@ -103,6 +108,9 @@ class ComparisonScreen(Screen):
         versions = (f"{p.checklist_id} {p.checklist_version} → {c.checklist_version} "
                     "(matched by ref)" if result.versions_differ
                     else f"{c.checklist_id} {c.checklist_version}")
+        if result.across_editions:
+            versions = (f"{p.checklist_id} → {c.checklist_id} through the mapping "
+                        f"“{result.mapping}”")
         counts = "  ".join(f"{CHANGE_LABELS[k]} {s[k.value]}" for k in Change)
         self.query_one("#comparison-summary", Static).update(controls_shown(
             f"Audit {p.id} {p.title} ({p.date or 'undated'}) → audit {c.id} {c.title} "
@@ -123,7 +131,10 @@ class ComparisonScreen(Screen):
                 if kind is not None and item.change != kind:
                     continue
                 label = CHANGE_LABELS[item.change]
-                if item.only_in:
+                if self.comparison.across_editions:
+                    label += f" (from {', '.join(item.mapped_from)})" if item.mapped_from \
+                        else " (not in the mapping)"
+                elif item.only_in:
                     label += f" (only in {item.only_in})"
                 rows.append(((item.ref, item.title, _result(item.previous),
                               _result(item.current),
@@ -138,7 +149,9 @@ class ComparisonScreen(Screen):
         rows = []
         for f in result.findings:
             repeated = ", ".join(f.repeated_by)
-            rows.append(((f.id, f.ref, grade_label(f.grade), status_label(f.status),
+            ref = f"{f.ref} → {', '.join(f.maps_to) or 'none'}" \
+                if result.across_editions else f.ref
+            rows.append(((f.id, ref, grade_label(f.grade), status_label(f.status),
                           Text(repeated, style="bold red") if repeated else "",
                           " ".join(f.statement.split())[:70]), f.id))
         self.query_one("#comparison-findings", FitTable).set_rows(rows)

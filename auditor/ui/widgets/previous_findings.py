@@ -26,6 +26,7 @@ from auditor.domain.followup import days_overdue
 from auditor.domain.models import Finding
 from auditor.domain.text import filled
 from auditor.domain.vocab import grade_label, status_label
+from auditor.ui.edition_maps import links_between, stored_maps
 from auditor.ui.plain import controls_shown
 from auditor.ui.widgets.row_table import TextTable
 
@@ -49,13 +50,16 @@ def _cells(f: Finding) -> dict[str, str]:
             "Status": status_label(f.status), "Item": f.ref, "Grade": grade_label(f.grade)}
 
 
-def finding_detail(f: Finding, today) -> str:
-    """The previous finding as a verifier reads it before deciding, every line whole."""
+def finding_detail(f: Finding, today, maps_to: tuple[str, ...] | None = None) -> str:
+    """The previous finding as a verifier reads it before deciding, every line whole;
+    across editions (`maps_to` given) with the items of this edition it maps to."""
     due = f"due {f.due_date.isoformat()}" if f.due_date else "no due date"
     late = days_overdue(f, today)
     if late:
         due += f", {late} days overdue"
-    head = f"{f.code} on {f.ref} · {grade_label(f.grade)} · {status_label(f.status)} · {due}"
+    where = f.ref if maps_to is None else \
+        f"{f.ref} (now {', '.join(maps_to)})" if maps_to else f"{f.ref} (not in the mapping)"
+    head = f"{f.code} on {where} · {grade_label(f.grade)} · {status_label(f.status)} · {due}"
     return "\n".join([head, *filled(f, DETAIL_FIELDS)])
 
 
@@ -91,6 +95,8 @@ class PreviousFindingsPanel(Vertical):
         self.codes: list[str] = []
         self.findings: list[Finding] = []
         self._columns: tuple[str, ...] = ()
+        # Across editions: the current items each earlier item maps to (None: one checklist).
+        self.maps_to: dict[str, tuple[str, ...]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="previous-findings-title")
@@ -122,6 +128,10 @@ class PreviousFindingsPanel(Vertical):
     def reload(self) -> None:
         """Read the unclosed previous findings again, keeping the cursor near its row."""
         findings = self.store.previous_open_findings(self.audit_id)
+        previous = self.store.audit(self.audit_id).previous_id
+        links = links_between(self.store, previous, self.audit_id, stored_maps(self)) \
+            if previous is not None else None
+        self.maps_to = links.maps_to if links is not None else None
         table = self.table
         row = table.cursor_row
         self._columns = self._fitting()
@@ -158,7 +168,9 @@ class PreviousFindingsPanel(Vertical):
         code = self.highlighted
         chosen = next((f for f in self.findings if f.code == code), None)
         detail = self.query_one(".previous-finding-detail", Static)
-        detail.update(controls_shown(finding_detail(chosen, self.store.now().date()))
+        maps_to = None if chosen is None or self.maps_to is None \
+            else self.maps_to.get(chosen.ref, ())
+        detail.update(controls_shown(finding_detail(chosen, self.store.now().date(), maps_to))
                       if chosen else "")
         detail.set_class(chosen is None, "-empty")
 
@@ -182,7 +194,8 @@ class PreviousFindingsPanel(Vertical):
         def record(review: Review):
             return self.store.verify_previous_finding(
                 self.audit_id, chosen.code, effective, review.note,
-                verified_by=review.verified_by, verified_on=review.verified_on) or chosen
+                verified_by=review.verified_by, verified_on=review.verified_on,
+                mappings=stored_maps(self)) or chosen
 
         def done(result) -> None:
             if result is None:
