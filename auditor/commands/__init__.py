@@ -102,6 +102,27 @@ def bold(text: str, rest: str = "", style: str = "bold"):
     return Text.assemble((shown(text), style), shown(rest))
 
 
+def show_by_default(argv: list[str], group: str, actions: tuple[str, ...]) -> list[str]:
+    """`auditor [--db X] GROUP AUDIT ...` as `... GROUP show AUDIT ...`: a group whose
+    first word is not one of its actions shows (`auditor soa 1`, `auditor opinions 1`)."""
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--db":
+            i += 2
+            continue
+        if word.startswith("-"):
+            i += 1
+            continue
+        if word != group or i + 1 >= len(argv):
+            return argv
+        following = argv[i + 1]
+        if following in actions or following in ("-h", "--help"):
+            return argv
+        return [*argv[:i + 1], "show", *argv[i + 1:]]
+    return argv
+
+
 def audit_id(value: str) -> int:
     """An audit given on the command line: its number."""
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.commands import actions, audit_id, bold, command
+from auditor.commands import actions, audit_id, bold, command, show_by_default
 from auditor.domain.errors import AuditorError
 
 ACTIONS = ("show", "set")
@@ -31,22 +31,7 @@ def register(commands) -> None:
 
 def with_show(argv: list[str]) -> list[str]:
     """`auditor [--db X] soa AUDIT ...` as `... soa show AUDIT ...`."""
-    i = 0
-    while i < len(argv):
-        word = argv[i]
-        if word == "--db":
-            i += 2
-            continue
-        if word.startswith("-"):
-            i += 1
-            continue
-        if word != "soa" or i + 1 >= len(argv):
-            return argv
-        following = argv[i + 1]
-        if following in ACTIONS or following in ("-h", "--help"):
-            return argv
-        return [*argv[:i + 1], "show", *argv[i + 1:]]
-    return argv
+    return show_by_default(argv, "soa", ACTIONS)
 
 
 def show_soa(ctx, args) -> int:

@@ -19,6 +19,7 @@ from .errors import RuleViolation
 from .models import (
     Audit,
     ChecklistSnapshot,
+    DivergingOpinion,
     Evidence,
     Finding,
     ItemResult,
@@ -262,7 +263,8 @@ class AuditRegister(Part):
                 uow.set(follower, follower.id, Entity.AUDIT, follower.id, "previous_id", None)
                 session.add(follower)
             session.flush()
-            for model in (Evidence, Finding, ItemResult, ItemSample, PlanSession, SoaEntry):
+            for model in (Evidence, Finding, ItemResult, ItemSample, PlanSession, SoaEntry,
+                          DivergingOpinion):
                 for row in session.execute(
                     select(model).where(col(model.audit_id) == audit_id)
                 ).scalars():

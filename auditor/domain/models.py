@@ -190,6 +190,27 @@ class ItemSample(SQLModel, table=True):
     created_at: datetime
 
 
+class DivergingOpinion(SQLModel, table=True):
+    """An opinion on which the auditee and the audit team differ (ISO 19011 6.4.10): its
+    topic (a finding's id, a clause or control, or free text), each side's position, and
+    once settled, how. `number` counts within the audit and is never handed out twice."""
+
+    __tablename__ = "diverging_opinion"
+    __table_args__ = (UniqueConstraint("audit_id", "number",
+                                       name="uq_diverging_opinion_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_id: int = Field(foreign_key="audit.id", index=True)
+    number: int
+    uuid: str = Field(default_factory=new_uuid, index=True, unique=True)
+    topic: str
+    auditee_position: str
+    team_position: str
+    resolved: bool = False
+    resolution: str = ""
+    created_at: datetime
+
+
 class SoaEntry(SQLModel, table=True):
     """The auditee's Statement of Applicability line for one Annex A control of the
     audit's checklist: applicable or excluded and why, how far it is implemented, and

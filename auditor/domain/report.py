@@ -14,7 +14,6 @@ rest for its format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -23,7 +22,24 @@ from .derived import is_open_status
 from .document_text import AUDIT_TYPE_LABELS, Fact, given, participants, report_text
 from .document_text import day as _day
 from .document_text import span as _span
-from .models import Audit, Evidence, Finding, ItemSample, PlanSession
+from .models import Audit, DivergingOpinion, Evidence, Finding, ItemSample, PlanSession
+from .report_model import (
+    DRAFT_MARK,
+    GRADES_APART,
+    SAMPLING_STATEMENT,
+    SHA_PREFIX,
+    AuditReport,
+    ClauseResults,
+    Count,
+    EvidenceFile,
+    FollowUp,
+    NotCovered,
+    PreviousFinding,
+    ReportFinding,
+    ReportOpinion,
+    SamplingRecord,
+    Summary,
+)
 from .summary import GRADE_ORDER, RESULT_ORDER, STATUS_ORDER, count_audit
 from .vocab import (
     GRADE_LABELS,
@@ -39,157 +55,9 @@ from .vocab import (
 if TYPE_CHECKING:
     from .store import Store
 
-SHA_PREFIX = 12  # hex digits of an evidence file's SHA-256 named in the report
-
-# The statement that every audit's conclusions rest on samples (ISO 19011 6.5.1).
-SAMPLING_STATEMENT = (
-    "The audit was based on samples of the information available; its findings and "
-    "conclusions rest on those samples, and conformity of what was not sampled is not "
-    "implied.")
-DRAFT_MARK = "DRAFT: the audit is not closed; this report may still change"
-GRADES_APART = (Grade.GOOD_PRACTICE, Grade.OFI)
-
-
-@dataclass(frozen=True)
-class Count:
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
-class ClauseResults:
-    """The results of the assessable items under one top-level clause, in RESULT_ORDER."""
-
-    ref: str
-    title: str
-    counts: tuple[int, ...]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts)
-
-
-@dataclass(frozen=True)
-class Summary:
-    result_labels: tuple[str, ...]          # the columns of `by_clause`
-    by_clause: tuple[ClauseResults, ...]
-    assessed: int
-    assessable: int
-    findings_by_grade: tuple[Count, ...]    # cancelled findings left out
-    findings_by_status: tuple[Count, ...]   # every finding, cancelled ones too
-    nonconformities: int
-    conclusion: str
-
-
-@dataclass(frozen=True)
-class EvidenceFile:
-    label: str
-    kind: str
-    sha256_prefix: str   # "" for evidence that is no file (an interview, a reference)
-
-
-@dataclass(frozen=True)
-class ReportFinding:
-    code: str
-    ref: str
-    item_title: str
-    grade: str
-    grade_label: str
-    requirement: str
-    statement: str
-    objective_evidence: str
-    process_area: str
-    evidence: tuple[EvidenceFile, ...]
-    status: str
-    status_label: str
-    repeat_of: str
-
-
-@dataclass(frozen=True)
-class NotCovered:
-    """Assessable items not assessed, under one top-level clause."""
-
-    ref: str
-    title: str
-    items: tuple[tuple[str, str], ...]   # (ref, title)
-
-
-@dataclass(frozen=True)
-class PreviousFinding:
-    """A finding of the previous audit and what became of it."""
-
-    code: str
-    ref: str
-    grade_label: str
-    statement: str
-    status_label: str
-    verified_by: str
-    verified_on: str
-    verification_note: str
-    repeated_by: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """An open finding and the action agreed on it."""
-
-    code: str
-    ref: str
-    grade_label: str
-    status_label: str
-    owner: str
-    due_date: str
-    corrective_action: str
-
-
-@dataclass(frozen=True)
-class SamplingRecord:
-    """A sample taken on an item: the population, its size when known, how many and
-    which were looked at."""
-
-    ref: str
-    item_title: str
-    population: str
-    population_size: str     # "" when not known
-    sample_size: int
-    ids: str
-
-
-@dataclass(frozen=True)
-class AuditReport:
-    audit_id: int
-    title: str
-    auditee: str
-    draft: bool
-    seal: str | None
-    generated_at: str
-    facts: tuple[Fact, ...]
-    objectives: str
-    criteria: str
-    summary: Summary
-    findings: tuple[ReportFinding, ...]        # nonconformities and observations
-    good_practices: tuple[ReportFinding, ...]
-    ofis: tuple[ReportFinding, ...]
-    not_covered: tuple[NotCovered, ...]
-    previous_audit: str                         # "" when the audit follows none
-    previous_findings: tuple[PreviousFinding, ...]
-    follow_up: tuple[FollowUp, ...]
-    sampling: tuple[SamplingRecord, ...]
-    sampling_statement: str
-    confidentiality: str
-    distribution: tuple[str, ...]
-
-    @property
-    def draft_mark(self) -> str:
-        return DRAFT_MARK if self.draft else ""
-
-    @property
-    def seal_line(self) -> str:
-        if self.seal is None:
-            return ""
-        return (f"Seal: {self.seal} (check it with `auditor audits verify "
-                f"{self.audit_id} --seal {self.seal}`)")
-
+# What the renderers and tests take from here (the model's types live in report_model).
+__all__ = ["DRAFT_MARK", "SAMPLING_STATEMENT", "AuditReport", "ReportFinding",
+           "ReportOpinion", "assemble_report", "build_report", "report_text"]
 
 def _top_level(checklist: Checklist) -> list[tuple[ChecklistItem, list[ChecklistItem]]]:
     """Each top-level item with the assessable items under it (itself included)."""
@@ -259,6 +127,28 @@ def _grade_label(grade: str) -> str:
     return GRADE_LABELS[Grade(grade)] if grade in Grade._value2member_map_ else grade
 
 
+def _opinions(rows: list[DivergingOpinion], checklist: Checklist,
+              findings: list[Finding]) -> tuple[ReportOpinion, ...]:
+    """The opinions in the order recorded; a topic naming one of the audit's findings or
+    a clause of its checklist is told with the finding's grade and clause or the
+    clause's title."""
+    by_code = {f.code: f for f in findings}
+    out = []
+    for o in sorted(rows, key=lambda x: x.number):
+        topic = report_text(o.topic)
+        finding = by_code.get(topic.strip())
+        item = checklist.item(topic.strip())
+        if finding is not None:
+            topic = f"{finding.code} ({_grade_label(finding.grade)}, {report_text(finding.ref)})"
+        elif item is not None:
+            topic = f"{topic.strip()} {report_text(item.title)}"
+        out.append(ReportOpinion(
+            number=o.number, topic=topic, auditee_position=report_text(o.auditee_position),
+            team_position=report_text(o.team_position), resolved=o.resolved,
+            resolution=report_text(o.resolution)))
+    return tuple(out)
+
+
 def build_report(store: Store, audit_id: int) -> AuditReport:
     """The report of one audit as the store holds it now."""
     audit = store.audit(audit_id)
@@ -269,6 +159,7 @@ def build_report(store: Store, audit_id: int) -> AuditReport:
     return assemble_report(
         audit, checklist, shown, findings, evidence_rows,
         samples=store.samples(audit_id), sessions=store.sessions(audit_id),
+        opinions=store.opinions(audit_id),
         previous=store.audit(audit.previous_id) if audit.previous_id else None,
         previous_findings=store.findings(audit.previous_id) if audit.previous_id else [],
         generated_at=store.now())
@@ -277,6 +168,7 @@ def build_report(store: Store, audit_id: int) -> AuditReport:
 def assemble_report(audit: Audit, checklist: Checklist, shown: dict[str, Result],
                     findings: list[Finding], evidence_rows: list[Evidence], *,
                     samples: dict[str, list[ItemSample]], sessions: list[PlanSession],
+                    opinions: list[DivergingOpinion] | None = None,
                     previous: Audit | None, previous_findings: list[Finding],
                     generated_at: datetime) -> AuditReport:
     """The report from what was read (no store): the pure part of `build_report`."""
@@ -369,6 +261,7 @@ def assemble_report(audit: Audit, checklist: Checklist, shown: dict[str, Result]
         follow_up=follow_up,
         sampling=sampling,
         sampling_statement=SAMPLING_STATEMENT,
+        opinions=_opinions(opinions or [], checklist, findings),
         confidentiality=(f"Confidential: for {auditee or 'the auditee'} and the audit team. "
                          "Do not pass it on without the auditee's consent."),
         distribution=(f"{auditee or 'The auditee'} (the auditee)",

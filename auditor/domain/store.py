@@ -29,6 +29,7 @@ from .errors import AuditorError
 from .evidence import EvidenceRegister
 from .findings import FindingRegister
 from .items import ItemRecords
+from .opinions import DivergingOpinions
 from .soa import Applicability
 from .surveillance import Surveillance
 from .vocab import Grade, Result
@@ -38,7 +39,7 @@ __all__ = ["AuditSummary", "Grade", "Result", "Store"]
 # The parts, in the order their methods are looked up: each public method of a part is
 # the store's method of the same name (no two parts share a name; tests hold that).
 PARTS = (AuditRegister, ItemRecords, FindingRegister, EvidenceRegister, Surveillance,
-         ChangeTrail, AuditPlan, Applicability)
+         ChangeTrail, AuditPlan, Applicability, DivergingOpinions)
 
 
 class Store(StoreCore):
@@ -63,6 +64,7 @@ class Store(StoreCore):
         trail = ChangeTrail(self, evidence)
         plan = AuditPlan(self)
         soa = Applicability(self)
+        opinions = DivergingOpinions(self)
         # Bound here, one line each, so that a reader (and mypy) sees every method the
         # facade offers and where it lives.
         self.audit = audits.audit
@@ -91,6 +93,9 @@ class Store(StoreCore):
         self.soa = soa.soa
         self.soa_entries = soa.soa_entries
         self.set_soa_entry = soa.set_soa_entry
+        self.opinions = opinions.opinions
+        self.add_opinion = opinions.add_opinion
+        self.resolve_opinion = opinions.resolve_opinion
         self.finding = findings.finding
         self.findings = findings.findings
         self.previous_open_findings = findings.previous_open_findings

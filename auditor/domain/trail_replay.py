@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from .models import (
     Audit,
     ChangeLog,
+    DivergingOpinion,
     Evidence,
     Finding,
     ItemResult,
@@ -41,8 +42,10 @@ SESSION_FIELDS = ("start", "minutes", "place", "refs", "auditor", "auditee_peopl
 SAMPLE_FIELDS = ("ref", "population", "population_size", "sample_size", "ids")
 # A Statement of Applicability entry: each field logged as set, the control's ref naming it.
 SOA_FIELDS = ("applicable", "justification", "status", "refs")
+# A diverging opinion: logged whole when added; its resolution field by field.
+OPINION_FIELDS = ("topic", "auditee_position", "team_position", "resolved", "resolution")
 # Records logged whole, by the number they have within their audit.
-NUMBERED = (Entity.SESSION, Entity.SAMPLE)
+NUMBERED = (Entity.SESSION, Entity.SAMPLE, Entity.OPINION)
 # Values a field starts with when no log entry set it; anything else reads as empty.
 STARTING: dict[tuple[str, str], str] = {
     (Entity.AUDIT, "status"): "planned", (Entity.ITEM, "result"): "not_assessed",
@@ -80,8 +83,10 @@ def _last_values(entries: Iterable[ChangeLog], audit_id: int
     others' their id or code); the records it created; and those it removed."""
     last: LastValues = {}
     created: dict[str, set[str]] = {Entity.FINDING: set(), Entity.EVIDENCE: set(),
-                                    Entity.SESSION: set(), Entity.SAMPLE: set()}
-    removed: dict[str, set[str]] = {Entity.SESSION: set(), Entity.SAMPLE: set()}
+                                    Entity.SESSION: set(), Entity.SAMPLE: set(),
+                                    Entity.OPINION: set()}
+    removed: dict[str, set[str]] = {Entity.SESSION: set(), Entity.SAMPLE: set(),
+                                    Entity.OPINION: set()}
     for e in entries:
         if e.entity in (Entity.ITEM, Entity.SOA, *NUMBERED) and e.audit_id != audit_id:
             continue  # refs and numbers repeat across audits; logged under their own only
@@ -180,7 +185,8 @@ def record_mismatches(session: Session, audit_id: int) -> list[str]:
     _soa(problems, session, audit_id, last)
     for entity, model, fields, what in (
             (Entity.SESSION, PlanSession, SESSION_FIELDS, "plan session"),
-            (Entity.SAMPLE, ItemSample, SAMPLE_FIELDS, "sample")):
+            (Entity.SAMPLE, ItemSample, SAMPLE_FIELDS, "sample"),
+            (Entity.OPINION, DivergingOpinion, OPINION_FIELDS, "diverging opinion")):
         _numbered(problems, session, audit_id, last, created[entity] - removed[entity],
                   entity, model, fields, what)
     return problems

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .audit_plan import PlanWarning, session_end
-from .models import Audit, Evidence, Finding, PlanSession
+from .models import Audit, DivergingOpinion, Evidence, Finding, PlanSession
 from .sampling import sample_dict
 from .soa import SoaRow
 from .store import AuditSummary, Store
@@ -64,6 +64,13 @@ def session_dict(s: PlanSession) -> dict[str, Any]:
         "auditor": s.auditor,
         "auditee_people": s.auditee_people,
     }
+
+
+def opinion_dict(o: DivergingOpinion) -> dict[str, Any]:
+    """A diverging opinion: its topic, each side's position, and how it was settled."""
+    return {"number": o.number, "topic": o.topic, "auditee": o.auditee_position,
+            "team": o.team_position, "resolved": o.resolved,
+            "resolution": o.resolution or None}
 
 
 def warning_dict(w: PlanWarning) -> dict[str, Any]:
@@ -150,6 +157,7 @@ def audit_document(store: Store, audit_id: int) -> dict[str, Any]:
     }
     doc["items"] = items
     doc["sessions"] = [session_dict(s) for s in store.sessions(audit_id)]
+    doc["opinions"] = [opinion_dict(o) for o in store.opinions(audit_id)]
     doc["findings"] = [finding_dict(f) for f in findings]
     doc["open_findings"] = sum(1 for f in findings if f.status in OPEN_STATUSES)
     doc["evidence"] = [evidence_dict(e, codes) for e in store.evidence(audit_id)]

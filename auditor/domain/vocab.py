@@ -97,6 +97,7 @@ class Entity(StrEnum):
     SESSION = "session"          # a plan session; entity_id its number within the audit
     SAMPLE = "sample"            # a sampling record; entity_id its number within the audit
     SOA = "soa"                  # a Statement of Applicability entry; entity_id its ref
+    OPINION = "opinion"          # a diverging opinion; entity_id its number within the audit
 
 
 class LogEvent(StrEnum):

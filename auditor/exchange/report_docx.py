@@ -7,6 +7,7 @@ footer of every page.
 from __future__ import annotations
 
 from auditor.domain.report import AuditReport, ReportFinding
+from auditor.domain.report_model import OPINIONS_NONE
 from auditor.domain.text import one_line
 
 from .docx_blocks import bullet, docx_bytes, mark_paragraph, new_document, xml_safe
@@ -123,6 +124,17 @@ def render_docx(report: AuditReport) -> bytes:
                      "Items sampled"],
                [[r.ref, one_line(r.item_title), r.population, r.population_size or "not known",
                  str(r.sample_size), r.ids] for r in report.sampling])
+    _heading(doc, "Unresolved diverging opinions", 1)
+    if not report.unresolved_opinions:
+        _para(doc, OPINIONS_NONE, italic=True)
+    for o in report.unresolved_opinions:
+        _heading(doc, f"Opinion {o.number}: {o.topic}", 3)
+        _para(doc, o.auditee_position, bold_label="The auditee's position: ")
+        _para(doc, o.team_position, bold_label="The audit team's position: ")
+    if report.resolved_opinions:
+        _heading(doc, "Resolved during the audit", 2)
+        for o in report.resolved_opinions:
+            bullet(doc, f"Opinion {o.number}, {o.topic}: {o.resolution}")
     _heading(doc, "Distribution and confidentiality", 1)
     _para(doc, report.confidentiality)
     _para(doc, "Distribution:")

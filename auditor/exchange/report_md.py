@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from auditor.domain.report import AuditReport, ReportFinding
+from auditor.domain.report_model import OPINIONS_NONE
 
 from .md_blocks import block, inline
 from .md_blocks import field as _field
@@ -115,6 +116,18 @@ def render_markdown(report: AuditReport) -> str:
                       [[inline(r.ref), inline(r.item_title), inline(r.population),
                         r.population_size or "not known", str(r.sample_size), inline(r.ids)]
                        for r in report.sampling])
+    out += ["## Unresolved diverging opinions", ""]
+    if not report.unresolved_opinions:
+        out += [f"*{OPINIONS_NONE}*", ""]
+    for o in report.unresolved_opinions:
+        out += [f"### Opinion {o.number}: {inline(o.topic)}", ""]
+        out += _field("The auditee's position", o.auditee_position)
+        out += _field("The audit team's position", o.team_position)
+    if report.resolved_opinions:
+        out += ["### Resolved during the audit", ""]
+        for o in report.resolved_opinions:
+            out += [f"- Opinion {o.number}, {inline(o.topic)}: {inline(o.resolution)}"]
+        out.append("")
     out += ["## Distribution and confidentiality", "", inline(report.confidentiality), "",
             "Distribution:", ""]
     out += [f"- {inline(line)}" for line in report.distribution] + [""]

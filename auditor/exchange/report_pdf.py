@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.domain.report import AuditReport, ReportFinding
+from auditor.domain.report_model import OPINIONS_NONE
 from auditor.domain.text import one_line, shorten
 
 from .pdf_blocks import AUTO, DocumentPDF, chosen_font, find_font, latin1
@@ -123,6 +124,17 @@ def render_pdf(report: AuditReport, font: Path | None | str = AUTO) -> bytes:
                        f"{one_line(r.population)} ({size})", style="B")
         if r.ids.strip():
             pdf.text_block(f"Sampled: {r.ids}", indent=4)
+    pdf.heading("Unresolved diverging opinions", 1)
+    if not report.unresolved_opinions:
+        pdf.text_block(OPINIONS_NONE, style="I")
+    for o in report.unresolved_opinions:
+        pdf.heading(f"Opinion {o.number}: {o.topic}", 3)
+        pdf.field("The auditee's position", o.auditee_position)
+        pdf.field("The audit team's position", o.team_position)
+    if report.resolved_opinions:
+        pdf.heading("Resolved during the audit", 2)
+        for o in report.resolved_opinions:
+            pdf.text_block(f"- Opinion {o.number}, {one_line(o.topic)}: {o.resolution}")
     pdf.heading("Distribution and confidentiality", 1)
     pdf.text_block(report.confidentiality)
     pdf.text_block("Distribution:")

@@ -22,7 +22,7 @@ from auditor.domain.views import audit_document
 pytestmark = pytest.mark.both_engines
 
 TABLES = ("audit", "item_result", "finding", "evidence", "change_log", "finding_counter",
-          "plan_session", "item_sample", "soa_entry")
+          "plan_session", "item_sample", "soa_entry", "diverging_opinion")
 
 
 def dump(db) -> dict[str, list]:
@@ -48,6 +48,8 @@ def closed(store, mini_checklist, tmp_path):
                          by_auditee=True)
     store.set_finding_status(nc.code, "responded", by_auditee=True)
     store.add_session(audit, start="2026-03-02 09:00", minutes=60, refs="4")
+    store.add_opinion(audit, topic=nc.code, auditee="A review by voice is enough",
+                      team="The review must leave a record")
     store.close_audit(audit, "Effective")
     return audit, nc.code, obs.code
 
@@ -85,6 +87,10 @@ def refusals(store, audit, nc, obs, evidence_file):
             audit, "4.1", None, samples=[parse_sample("releases|5|R-1")])),
         ("state an SoA entry", lambda: store.set_soa_entry(audit, "A.5.1", applicable="no",
                                                            justification="x")),
+        ("record a diverging opinion", lambda: store.add_opinion(
+            audit, topic="8.6", auditee="fine", team="not fine")),
+        ("resolve a diverging opinion", lambda: store.resolve_opinion(
+            audit, 1, resolution="agreed")),
     ]
 
 
@@ -101,7 +107,7 @@ def test_a_closed_audit_refuses_every_change_and_changes_nothing(store, closed, 
         assert "closed" in str(refused.value), f"{name}: {refused.value}"
         assert "\n" not in str(refused.value)
         assert dump(db) == before, f"{name} changed the database"
-    assert len(calls) == 23
+    assert len(calls) == 25
 
 
 def test_a_cancelled_finding_of_a_closed_audit_stays_cancelled(store, mini_checklist):
@@ -159,7 +165,7 @@ def test_every_store_method_that_writes_is_covered_here():
                "record_result", "set_item_text", "raise_finding", "update_finding",
                "set_finding_status", "apply_auditee_changes", "add_evidence",
                "verify_previous_finding", "undo_result", "add_session", "remove_session",
-               "sweep_orphans", "set_soa_entry"}
+               "sweep_orphans", "set_soa_entry", "add_opinion", "resolve_opinion"}
     writers = {
         name for part in PARTS
         for name, member in inspect.getmembers(part, inspect.isfunction)
