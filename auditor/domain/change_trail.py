@@ -81,12 +81,14 @@ def seal_check(session: Session, audit_id: int, seal: str,
     """Hold a seal against the log: one of the entries that closed the audit must have
     that hash, and the chain up to it must hold. (what it matched, the problem)"""
     closes = session.execute(
-        select(ChangeLog.id, ChangeLog.at, ChangeLog.hash)
+        select(ChangeLog.id, ChangeLog.at, ChangeLog.hash, ChangeLog.origin)
         .where(col(ChangeLog.audit_id) == audit_id, col(ChangeLog.entity) == Entity.AUDIT,
                col(ChangeLog.entity_id) == str(audit_id), col(ChangeLog.field) == "status",
                col(ChangeLog.new) == AuditStatus.CLOSED.value)
         .order_by(col(ChangeLog.id))).all()
-    matched = [(entry, at) for entry, at, digest in closes if digest == seal]
+    # A close taken in from another copy (a bundle) keeps the hash it had there: the seal
+    # that copy handed out names it (docs/teams.md).
+    matched = [(entry, at) for entry, at, digest, origin in closes if seal in (digest, origin)]
     if not matched:
         return None, (f"seal {seal[:16]}...: no close of audit {audit_id} in the change log "
                       "has this seal: the log was rewritten before the audit was closed "

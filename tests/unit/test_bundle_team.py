@@ -95,3 +95,20 @@ def test_two_members_work_offline_and_the_lead_merges(team, tmp_path):
         assert member.do("results", mid)["4.1"].notes == "ben: context reviewed in QM only"
         assert {f.code for f in member.do("findings", mid)} == set(findings)
     assert lead.verify(audit.id) == []
+
+
+def test_a_seal_handed_out_by_the_lead_checks_on_every_copy(team, tmp_path):
+    lead, anna, _ben, checklist = team
+    audit = lead.do("create_audit", checklist, title="Audit", auditee="Acme")
+    anna.take(lead.export(audit.id, tmp_path / "out.auditor"))
+    a_id = anna.audit_by_uuid(audit.uuid)
+    anna.do("record_result", a_id, "4.2", "conform")
+    assert lead.take(anna.export(a_id, tmp_path / "back.auditor")).applied
+    seal = lead.do("close_audit", audit.id, conclusion="effective").seal
+    outcome = anna.take(lead.export(audit.id, tmp_path / "closed.auditor"))
+    assert outcome.applied
+    assert anna.do("audit", a_id).status == "closed"
+    for laptop_, number in ((lead, audit.id), (anna, a_id)):
+        with laptop_.keyed():
+            checked = laptop_.store.verify_audit(number, seal=seal)
+        assert checked["problems"] == [] and checked["seal"]["latest"]
