@@ -9,7 +9,7 @@ re-computes one item and its ancestors, never the whole checklist.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -167,15 +167,17 @@ class AuditProgress:
 
     # -- navigating and filtering ---------------------------------------------------------
 
-    def next_not_assessed(self, after: str | None = None) -> str | None:
+    def next_not_assessed(self, after: str | None = None,
+                          among: Collection[str] | None = None) -> str | None:
         """The next assessable item not yet assessed, in checklist order after `after`,
-        wrapping round to the start; None when every item is assessed."""
+        wrapping round to the start; None when every item is assessed. `among` keeps to
+        those refs (a plan session's)."""
         start = self._position[after] + 1 if after in self._position else 0
         count = len(self._order)
         for step in range(count):
             ref = self._order[(start + step) % count]
             if ref in self._assessable and self._shown[ref] == Result.NOT_ASSESSED and \
-                    ref != after:
+                    ref != after and (among is None or ref in among):
                 return ref
         return None
 

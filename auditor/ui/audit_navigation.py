@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.content import Content
-from textual.widgets import Static
 
+from auditor.domain.audit_plan import session_end
 from auditor.domain.text import shorten
+from auditor.ui.audit_sessions import plan_changed
 from auditor.ui.plain import templated
 from auditor.ui.screens.help import HelpScreen
 from auditor.ui.widgets.clause_tree import RESULT_KEYS
@@ -21,15 +22,25 @@ from auditor.ui.widgets.previous_findings import PreviousFindingsPanel
 
 if TYPE_CHECKING:
     from auditor.domain.checklist import Checklist
-    from auditor.domain.models import Audit
+    from auditor.domain.models import Audit, PlanSession
     from auditor.ui.screens.audit import AuditScreen
 
 
-def audit_heading(audit: Audit, checklist: Checklist, width: int = 0) -> Content:
+def audit_heading(audit: Audit, checklist: Checklist, width: int = 0,
+                  session: PlanSession | None = None) -> Content:
     """Title, auditee, type, checklist and number on one line; when the line is too
-    narrow the auditee and then the title are shortened, never the facts after them."""
+    narrow the auditee and then the title are shortened, never the facts after them.
+    While a plan session filters the tree, it is named; when the line is too narrow, in
+    place of the type and checklist, which an interview does not need."""
     sep = "  ·  " if not width or width >= 100 else " · "
-    tail = f"{sep}{audit.type}{sep}{checklist.id} {checklist.version}{sep}audit {audit.id}"
+    facts = f"{sep}{audit.type}{sep}{checklist.id} {checklist.version}"
+    if session is not None:
+        shown = (f"{sep}session {session.number} {session.start:%H:%M}-"
+                 f"{session_end(session):%H:%M} only")
+        full = f"{facts}{shown}{sep}audit {audit.id}"
+        roomy = not width or len(audit.title) + len(audit.auditee) + len(full) + 2 <= width
+        facts = facts + shown if roomy else shown
+    tail = f"{facts}{sep}audit {audit.id}"
     title, auditee = audit.title, audit.auditee
     room = (width or 10_000) - 2 - len(tail) - len(sep)
     if len(title) + len(auditee) > room:
@@ -95,8 +106,7 @@ def edit_audit(screen: AuditScreen) -> None:
     def edited(saved: bool | None) -> None:
         if saved:
             screen.audit = screen.store.audit(screen.audit_id)
-            screen.query_one("#audit-heading", Static).update(
-                audit_heading(screen.audit, screen.checklist, screen.size.width))
+            screen.show_heading()
 
     screen.app.push_screen(EditAuditScreen(screen.store, screen.audit_id), edited)
 
@@ -105,7 +115,8 @@ def open_plan(screen: AuditScreen) -> None:
     from auditor.ui.screens.plan import PlanScreen
 
     screen.flush()
-    screen.app.push_screen(PlanScreen(screen.store, screen.audit_id))
+    screen.app.push_screen(PlanScreen(screen.store, screen.audit_id),
+                           lambda _result: plan_changed(screen))
 
 
 def open_help(screen: AuditScreen) -> None:

@@ -90,3 +90,8 @@ def test_session_form_new(snap_compare, app_on, planned, size):
 @SIZES
 def test_session_form_move(snap_compare, app_on, planned, size):
     assert snap(snap_compare, app_on(planned), size, "P", "down", "m")
+
+
+@SIZES
+def test_audit_screen_filtered_to_the_session_now(snap_compare, app_on, planned, size):
+    assert snap(snap_compare, app_on(planned), size, "t")

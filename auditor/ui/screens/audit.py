@@ -15,11 +15,12 @@ from textual.screen import Screen
 from textual.types import NoActiveAppError
 from textual.widgets import Static, Tree
 
-from auditor.domain.models import Evidence, Finding, ItemResult
+from auditor.domain.models import Evidence, Finding, ItemResult, PlanSession
 from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
 from auditor.domain.vocab import AuditStatus
 from auditor.ui import audit_navigation as navigation
 from auditor.ui import audit_recording as recording
+from auditor.ui import audit_sessions as sessions
 from auditor.ui.commands import ClauseCommands, TextSearch
 from auditor.ui.compat import breakpoint_classes
 from auditor.ui.edition_maps import stored_maps
@@ -55,6 +56,10 @@ class AuditScreen(Screen):
         Binding("d", "compare_previous", "Compare with previous audit", show=False,
                 id="audit.compare_previous"),
         Binding("P", "plan", "Audit plan", key_display="P", show=False, id="audit.plan"),
+        Binding("t", "session_now", "Session now: its clauses only / all", show=False,
+                id="audit.session_now"),
+        Binding("T", "next_session", "Next session's clauses (after the last: all)",
+                key_display="T", show=False, id="audit.next_session"),
         *workbook_bindings("audit"),
     ]
 
@@ -78,6 +83,10 @@ class AuditScreen(Screen):
         self.evidence: list[Evidence] = store.evidence(audit_id)
         self.progress = AuditProgress.of(self.checklist, self.rows, self.findings)
         self.undo = UndoStack()
+        # The plan's sessions, read when the session filter is first used; the session
+        # the tree keeps to (t, T), None for every clause.
+        self.plan_sessions: list[PlanSession] | None = None
+        self.session_filter: PlanSession | None = None
         # Per ref, what the audit followed showed there ("last time: minor, NC-2025-004").
         # Across editions, through the imported mapping: "last time (as A.9.2.3): ...".
         self.previous = store.previous_results(audit_id, stored_maps(self)) \
@@ -86,8 +95,11 @@ class AuditScreen(Screen):
     # -- layout ---------------------------------------------------------------------------
 
     def on_resize(self) -> None:
-        self.query_one("#audit-heading", Static).update(
-            navigation.audit_heading(self.audit, self.checklist, self.size.width))
+        self.show_heading()
+
+    def show_heading(self) -> None:
+        self.query_one("#audit-heading", Static).update(navigation.audit_heading(
+            self.audit, self.checklist, self.size.width, self.session_filter))
 
     def compose(self) -> ComposeResult:
         a = self.audit
@@ -142,6 +154,9 @@ class AuditScreen(Screen):
 
     def item_findings(self, ref: str) -> list[Finding]:
         return [f for f in self.findings if f.ref == ref]
+
+    def show_item(self, ref: str | None) -> None:
+        self._show(ref)
 
     def _show(self, ref: str | None) -> None:
         if ref is None:
@@ -247,9 +262,12 @@ class AuditScreen(Screen):
         self.action_edit_finding(event.code)
 
     def action_next_not_assessed(self) -> None:
-        ref = self.progress.next_not_assessed(self.tree.current_ref)
+        scope = self.tree.scope
+        ref = self.progress.next_not_assessed(self.tree.current_ref, among=scope)
         if ref is None:
-            self.notify("Every item is assessed.")
+            self.notify("Every item is assessed." if scope is None or self.session_filter
+                        is None else f"Every item of session {self.session_filter.number} "
+                        "is assessed.")
             return
         self.go_to(ref)
 
@@ -260,6 +278,8 @@ class AuditScreen(Screen):
             return False
         tree = self.tree
         if not tree.go_to(ref):
+            if tree.scope is not None and ref not in tree.scope:
+                sessions.show_session(self, None)  # a clause of another session
             tree.build(ItemFilter.ALL)
             self._show_filter()
             tree.go_to(ref)
@@ -314,6 +334,12 @@ class AuditScreen(Screen):
 
     def action_plan(self) -> None:
         navigation.open_plan(self)
+
+    def action_session_now(self) -> None:
+        sessions.toggle_session_now(self)
+
+    def action_next_session(self) -> None:
+        sessions.step_session(self)
 
     def action_edit_audit(self) -> None:
         navigation.edit_audit(self)

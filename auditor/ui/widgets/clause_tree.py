@@ -70,6 +70,8 @@ class ClauseTree(RepaintingTree[str]):
         self.auto_expand = False
         self.nodes_by_ref: dict[str, TreeNode[str]] = {}
         self.item_filter = ItemFilter.ALL
+        # The refs of the plan session the tree keeps to (with their groups); None: all.
+        self.scope: set[str] | None = None
         items = progress.checklist.all_items()
         # A checklist is a file someone handed over: its titles are shown with their
         # control characters as escapes (Text.append already keeps markup literal).
@@ -83,9 +85,12 @@ class ClauseTree(RepaintingTree[str]):
     # -- building -------------------------------------------------------------------------
 
     def build(self, item_filter: ItemFilter) -> None:
-        """(Re)build the nodes shown under a filter, every group expanded."""
+        """(Re)build the nodes shown under a filter (within the session's `scope`), every
+        group expanded."""
         self.item_filter = item_filter
         keep = None if item_filter == ItemFilter.ALL else self.progress.visible(item_filter)
+        if self.scope is not None:
+            keep = self.scope if keep is None else keep & self.scope
         self.clear()
         self._widths.clear()
         self.nodes_by_ref = {}
