@@ -139,3 +139,16 @@ async def test_previous_findings_panel_carries_across_editions(store, two_editio
         await pilot.pause()
         [repeat] = [f for f in store.findings(new.id) if f.repeat_of]
         assert repeat.ref == "9.2.1" and repeat.repeat_of == nc.code
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_comparison_across_editions_snapshot(snap_compare, store, two_editions, mapped, size):
+    from auditor.ui.screens.comparison import ComparisonScreen
+
+    old, new, _nc = two_editions
+
+    async def ready(pilot):
+        await _settle(pilot)
+
+    assert snap_compare(Host(lambda: ComparisonScreen(store, old.id, new.id), mapped),
+                        terminal_size=size, run_before=ready)
