@@ -17,15 +17,15 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, col, select
 
 from .checklist import Checklist
 from .damage import READ_FAILURES, damaged_value
 from .db import is_busy
-from .errors import NotFound, RuleViolation, StoreBusy, shown
+from .errors import AuditorError, NotFound, RuleViolation, StoreBusy, shown
 from .models import ChecklistSnapshot
-from .server import take_write_lock
+from .server import refused_for_role, take_write_lock
 from .unit import ChangeLogWriter, DiscardingLog, ReadOnlyLog, UnitOfWork, as_text
 
 __all__ = ["Part", "StoreCore", "as_text", "utcnow"]
@@ -107,6 +107,12 @@ class StoreCore:
                 if is_busy(exc):
                     raise StoreBusy("another program is writing to the database; nothing "
                                     "was written, try again") from None
+                raise
+            except DBAPIError as exc:
+                session.rollback()
+                refused = refused_for_role(exc)
+                if refused is not None:
+                    raise AuditorError(refused) from None
                 raise
             except BaseException:
                 session.rollback()

@@ -248,6 +248,9 @@ class ChangeLog(SQLModel, table=True):
     prev_hash: str = ""
     hash: str = ""
     mac: str | None = None
+    # The database role that inserted the entry, set by the server (migration 0008); empty
+    # on SQLite. Not hashed: held by the server's privileges (no role may change a row).
+    db_role: str | None = None
     # An entry taken in from a bundle: the hash it had in the chain it was first written
     # in, which names it on every copy (its own hash is of this chain). Not hashed.
     origin: str | None = None

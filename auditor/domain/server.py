@@ -140,6 +140,7 @@ def upgrade_server(url: str) -> tuple[str | None, str]:
     """Bring the server's schema to this code's, under the write lock: (before, after).
     Refuses a schema newer than this code."""
     from .db import KNOWN_REVISIONS, SCHEMA_HEAD, run_alembic
+    from .server_roles import apply_group_privileges, groups_exist
 
     engine = server_engine(url, 30_000)
     try:
@@ -150,6 +151,9 @@ def upgrade_server(url: str) -> tuple[str | None, str]:
             refuse_other_schema(safe_url(url), before)
         if before != SCHEMA_HEAD:
             run_alembic(engine)
+        with engine.begin() as conn:
+            if groups_exist(conn):  # the new tables get the team's privileges too
+                apply_group_privileges(conn)
         return before, SCHEMA_HEAD
     except DatabaseProblem:
         raise
@@ -158,3 +162,27 @@ def upgrade_server(url: str) -> tuple[str | None, str]:
                               f"({_first_line(exc)})") from None
     finally:
         engine.dispose()
+
+
+def grant_role(url: str, role: str, level: str) -> bool:
+    """`auditor db grant ROLE --as LEVEL` (server_roles.grant); True when the login was
+    created."""
+    from .server_roles import check_role_name, grant
+
+    check_role_name(role)
+    engine = open_server(url, 30_000)
+    try:
+        with engine.begin() as conn:
+            return grant(conn, role, level)
+    finally:
+        engine.dispose()
+
+
+def refused_for_role(exc: BaseException) -> str | None:
+    """The one line for a change the server refused to this login (privileges, the
+    lead-only trigger); None for any other failure."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) != "42501":
+        return None
+    return (f"the server refused this change to your login ({_first_line(exc)}); nothing "
+            "was written; the team's lead grants rights with `auditor db grant`")
