@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from auditor.commands import actions, command
 
 
@@ -13,6 +15,17 @@ def register(commands) -> None:
                 "viewer (enforced by PostgreSQL)", grant)
     p.add_argument("role", metavar="ROLE", help="the PostgreSQL login (created if missing)")
     p.add_argument("--as", dest="level", required=True, choices=("lead", "auditor", "viewer"))
+    p = command(db, "copy", "copy every audit, its change log, snapshots and evidence to "
+                "or from another database (a laptop's file to the team's server)", copy)
+    way = p.add_mutually_exclusive_group(required=True)
+    way.add_argument("--to", metavar="PATH_OR_URL", help="copy this database into that one")
+    way.add_argument("--from", dest="source", metavar="PATH_OR_URL",
+                     help="copy that database into this one")
+    p.add_argument("--evidence", type=Path, metavar="DIR",
+                   help="the other database's evidence folder (default: beside a file; a "
+                        "server's shared folder must be named)")
+    p.add_argument("--merge-new", action="store_true",
+                   help="into a database that holds audits: copy only those it lacks")
 
 
 def upgrade(ctx, args) -> int:
@@ -52,4 +65,36 @@ def grant(ctx, args) -> int:
               f"{CAN[args.level]}")
     if created:
         ctx.print(f"set its password in psql: \\password {args.role}")
+    return 0
+
+
+def copy(ctx, args) -> int:
+    from auditor import config
+    from auditor.domain.errors import AuditorError
+    from auditor.domain.server import is_server_url, safe_url
+    from auditor.domain.server_copy import copy_database
+    from auditor.domain.store import Store
+
+    other = config.resolve(args.to or args.source, {})
+    if args.evidence is None and is_server_url(other.db_url):
+        raise AuditorError("--evidence DIR: name the server's shared evidence folder (the "
+                           "one its auditors set as AUDITOR_EVIDENCE)")
+    evidence = args.evidence or other.evidence_dir
+    here = ctx.store
+    there = Store.open(other.db_url, evidence, ctx.settings.actor)
+    try:
+        source, target = (here, there) if args.to else (there, here)
+        done = copy_database(source, target, merge_new=args.merge_new)
+    finally:
+        there.close()
+    where = safe_url(other.db_url) if args.to else safe_url(ctx.settings.db_url)
+    ctx.print(f"copied {done.audits} audit(s), {done.entries} change-log entries and "
+              f"{done.files} evidence file(s) to {where}")
+    for skipped in done.skipped:
+        ctx.print(f"  left out (the target has it): audit {skipped}")
+    for problem in done.problems:
+        ctx.err(f"after the copy: {problem}")
+    if done.problems:
+        return 1
+    ctx.print("every audit's change log verifies on the target")
     return 0
