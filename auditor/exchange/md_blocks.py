@@ -1,12 +1,18 @@
 """The building blocks of every Markdown document auditor writes (CommonMark with GitHub
 tables): user text escaped inline or as paragraphs, tables, labelled fields.
 
-User text is text: every ASCII punctuation character that can be markup is
-backslash-escaped (one rule, so `# x`, `[link](javascript:...)`, `<script>`, `*`, a
-backtick and `|` all show as typed and none becomes markup), leading spaces become
-no-break spaces (no indented code block), line breaks are hard breaks and blank lines
-start a new paragraph; in a table cell or a heading the text is on one line. Only the
-words and marks of our own are markup.
+User text is text, and reads as typed: only what CommonMark or GitHub Markdown would take
+for markup is backslash-escaped. Anywhere in a line: a backslash, a backtick, `*`, `~`,
+`[`, `]`, `<`, `|`, `_` not inside a word, `&` that starts an entity (`&amp;`), and `$`
+(GitHub's math). At the start of a line, or of a text put where a line starts: `#`
+headings, `>` quotes, `-` and `+` list items and rules, `=` underlines, `1.` and `1)`
+list numbers; and a run of `#` at the end (a heading's closing marks). So `# x`,
+`[link](javascript:...)`, `<script>`, `**bold**`, a backtick and `|` all show as typed and
+none becomes markup, while full stops, colons, parentheses, hyphens, `!` and `#1` in a
+sentence stay as they are. Leading spaces become no-break spaces (no indented code
+block), line breaks are hard breaks and blank lines start a new paragraph; in a table
+cell or a heading the text is on one line. Only the words and marks of our own are
+markup.
 """
 
 from __future__ import annotations
@@ -16,21 +22,37 @@ from collections.abc import Sequence
 
 from auditor.domain.text import one_line
 
-# Every ASCII punctuation character that any CommonMark or GFM construct (or a common
-# extension: math, footnotes, bare-address links) starts or ends with; the others
-# (`,` `'` `"` `;` `%` `?` `/`) are never markup and stay as typed, for a readable file.
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&=:@$^])")
+_ANYWHERE = re.compile(r"[\\`*~\[\]<|$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"
+                       r"|&(?=#?[A-Za-z0-9]+;)")
+_LINE_START = re.compile(r"^(?:(#{1,6})(?=[ \t]|$)|(>)|([-+])(?=[ \t]|$)|(-)(?=-*[ \t]*$)"
+                         r"|(=)(?==*[ \t]*$)|(\d{1,9})([.)])(?=[ \t]|$))")
+_CLOSING_HASHES = re.compile(r"(?<=[ \t])(#+)[ \t]*$")
 _LEADING = re.compile(r"^[ \t]+")
 
 
+def _line_start(match: re.Match[str]) -> str:
+    heading, quote, marker, rule, underline, number, dot = match.groups()
+    if number is not None:
+        return f"{number}\\{dot}"
+    return "\\" + (heading or quote or marker or rule or underline)
+
+
+def escaped(line: str) -> str:
+    """One line of user text with what Markdown would read as markup escaped."""
+    text = _ANYWHERE.sub(lambda m: "\\" + m.group(0), line)
+    text = _LINE_START.sub(_line_start, text, count=1)
+    return _CLOSING_HASHES.sub(lambda m: "\\" + m.group(1), text)
+
+
 def inline(text: str) -> str:
-    """User text on one line, every ASCII punctuation character escaped."""
-    return _PUNCTUATION.sub(r"\\\1", one_line(text))
+    """User text on one line, escaped as if it started a line (in a table cell, after a
+    list marker or a heading's marks it may)."""
+    return escaped(one_line(text))
 
 
 def block(text: str) -> str:
     """User text of several lines as paragraphs: hard breaks within, blank lines
-    between, escaped as `inline` is."""
+    between, each line escaped."""
     paragraphs = []
     for chunk in re.split(r"\n[ \t]*\n", text.strip("\n")):
         lines = []
@@ -38,7 +60,7 @@ def block(text: str) -> str:
             line = line.rstrip()
             lead = _LEADING.match(line)
             indent = "\u00a0" * len(lead.group(0).expandtabs(4)) if lead else ""
-            lines.append(indent + _PUNCTUATION.sub(r"\\\1", line.lstrip().replace("\t", " ")))
+            lines.append(indent + escaped(line.lstrip().replace("\t", " ")))
         paragraphs.append("\\\n".join(lines))
     return "\n\n".join(p for p in paragraphs if p)
 

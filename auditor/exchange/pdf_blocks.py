@@ -140,6 +140,14 @@ class DocumentPDF(FPDF):
             total += w
         return total
 
+    def word_width(self, label: str, *, size: float, least: float = 10.0) -> float:
+        """A table column's width in which the longest word of `label` (in bold, at
+        `size`) fits whole, with the cell's margins."""
+        self.set_font(self.face, "B", size)
+        widest = max((self.get_string_width(self.fit(word)) for word in label.split()),
+                     default=0.0)
+        return max(least, widest + 2 * self.c_margin + 1.5)
+
     def lines(self, text: str, indent: float = 0, room: float | None = None) -> list[str]:
         """`text` broken into lines that fit between the margins (or into `room`): at
         spaces, and a word wider than the line where the line ends. (fpdf2's

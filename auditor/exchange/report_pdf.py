@@ -58,11 +58,13 @@ def render_pdf(report: AuditReport, font: Path | None | str = AUTO) -> bytes:
                    f"{s.nonconformities} nonconformit"
                    f"{'y' if s.nonconformities == 1 else 'ies'}.")
     pdf.heading("Results by clause", 2)
-    results = len(s.result_labels)
+    # Each count's column as wide as its label's longest word ("observation" was broken
+    # inside the word in a fixed width); the title takes what is left.
+    counts = [pdf.word_width(label, size=7) for label in (*s.result_labels, "Items")]
     pdf.count_table(["Clause", "Title", *s.result_labels, "Items"],
-              [[shorten(c.ref, 12), shorten(c.title, 60), *map(str, c.counts), str(c.total)]
-               for c in s.by_clause],
-              (13, 41, *(15,) * results, 15), size=7)
+                    [[shorten(c.ref, 12), shorten(c.title, 60), *map(str, c.counts),
+                      str(c.total)] for c in s.by_clause],
+                    (13, pdf.epw - 13 - sum(counts), *counts), size=7)
     pdf.heading("Findings by grade", 2)
     pdf.count_table(["Grade", "Findings"], [[c.label, str(c.count)] for c in s.findings_by_grade],
               (60, 20))

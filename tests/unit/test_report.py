@@ -177,7 +177,7 @@ def test_a_closed_audit_has_its_seal_and_no_draft_mark(store, surveillance):
     closed = store.close_audit(surveillance["audit"], "Effective; two minor NCs.")
     report = build_report(store, surveillance["audit"])
     assert not report.draft and report.draft_mark == ""
-    assert report.seal == closed.seal and len(report.seal) == 64
+    assert report.seal is not None and report.seal == closed.seal and len(report.seal) == 64
     assert report.summary.conclusion == "Effective; two minor NCs."
     assert report.facts[3].value == "closed"
 
