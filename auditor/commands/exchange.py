@@ -24,11 +24,13 @@ def register(commands) -> None:
 
 def export(ctx, args) -> int:
     from auditor.domain.files import private_temp
+    from auditor.exchange.mapping_set import stored_mappings
     from auditor.exchange.workbook_export import export_workbook
 
     number = audit_id(args.audit)
+    mappings, _unreadable = stored_mappings(ctx.settings.user_checklists)
     with private_temp(ctx.settings.data_dir / "tmp"):
-        path = export_workbook(ctx.store, number, args.output)
+        path = export_workbook(ctx.store, number, args.output, mappings=mappings)
     findings = len(ctx.store.findings(number))
     ctx.print(f"audit {number}: NC report with {findings} finding(s) written to {path}")
     return 0

@@ -9,11 +9,13 @@ status now and their repeats, and the current repeat findings. Written row by ro
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from auditor.domain.compare import CHANGE_LABELS, AuditSide, Change, Comparison, compare_audits
+from auditor.domain.edition_map import EditionMap
 from auditor.domain.errors import RuleViolation
 from auditor.domain.vocab import RESULT_LABELS, Result
 
@@ -128,13 +130,15 @@ def write_comparison(ws, comparison: Comparison, styles: Styles | None = None) -
     protect(ws)
 
 
-def previous_comparison(store, audit) -> Comparison | None:
+def previous_comparison(store, audit, mappings: Iterable[EditionMap] = ()
+                        ) -> Comparison | None:
     """The NC report's comparison: with the audit it follows, when there is one on the
-    same checklist (another checklist cannot be compared, so the sheet is left out)."""
+    same checklist or on one that a mapping links (else the audits cannot be compared,
+    and the sheet is left out)."""
     if audit.previous_id is None:
         return None
     try:
-        return compare_audits(store, audit.previous_id, audit.id)
+        return compare_audits(store, audit.previous_id, audit.id, mappings)
     except RuleViolation:
         return None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from auditor.domain.derived import effective_results
+from auditor.domain.edition_map import EditionMap
 from auditor.domain.followup import AWAITING_ACTION
 from auditor.domain.models import Audit, Finding
 from auditor.domain.summary import count_audit
@@ -71,9 +72,11 @@ def free_path(folder: Path, name: str) -> Path:
 
 
 def export_workbook(store, audit_id: int, path: Path | None = None, *,
-                    folder: Path | None = None, progress: Progress | None = None) -> Path:
+                    folder: Path | None = None, progress: Progress | None = None,
+                    mappings: Iterable[EditionMap] = ()) -> Path:
     """Write the audit's NC report; returns the file written. Without `path`, a free
-    default file name in `folder` (the current folder when not given)."""
+    default file name in `folder` (the current folder when not given). `mappings` let
+    the Comparison sheet compare with a previous audit on an earlier edition."""
     report = progress or (lambda fraction, stage: None)
     audit = store.audit(audit_id)
     target = Path(path) if path is not None else free_path(
@@ -91,7 +94,7 @@ def export_workbook(store, audit_id: int, path: Path | None = None, *,
     # Everything is read before the workbook exists: a read that fails (a row edited
     # outside auditor) then leaves no half-written sheet, whose temporary file would be
     # closed under it at exit ("Exception ignored ... closed file", five times).
-    comparison = previous_comparison(store, audit)
+    comparison = previous_comparison(store, audit, mappings)
     fingerprint = layout.audit_fingerprint(store, audit_id)
 
     wb = Workbook(write_only=True)

@@ -215,6 +215,11 @@ def test_compare_across_editions_with_the_imported_mapping(cli, home, tmp_path):
     assert by_ref["9.2.1"][6] == "9.2" and by_ref["A.14.2.3"][5] == "previous"
     finding_header = next(r for r in rows if r[:2] == ["Finding ID", "Clause"])
     assert finding_header[6] == "Maps to"
+    # The NC report of the later audit holds the comparison with the earlier edition too.
+    report = tmp_path / "nc.xlsx"
+    assert cli("export", "2", "-o", report).code == 0
+    sheet = load_workbook(report)["Comparison"]
+    assert "Maps from" in [c.value for row in sheet.iter_rows() for c in row]
 
 
 def test_a_damaged_stored_mapping_is_skipped_with_a_line(cli, home, tmp_path):

@@ -14,6 +14,7 @@ from textual.widgets import ProgressBar, Static
 
 from auditor.exchange.workbook_export import export_workbook
 from auditor.ui.background import deliver
+from auditor.ui.edition_maps import stored_maps
 
 
 class ExportProgressScreen(ModalScreen[Path | None]):
@@ -32,6 +33,8 @@ class ExportProgressScreen(ModalScreen[Path | None]):
             yield Static("reading the audit", id="export-stage", markup=False)
 
     def on_mount(self) -> None:
+        # Read here: the worker's thread has no app to ask for the settings.
+        self.maps = stored_maps(self)
         self.export()
 
     @work(thread=True, exclusive=True, group="export")
@@ -41,7 +44,8 @@ class ExportProgressScreen(ModalScreen[Path | None]):
 
         deliver(self.app,
                 lambda: export_workbook(self.store, self.audit_id, self.path,
-                                        folder=self.folder, progress=progress),
+                                        folder=self.folder, progress=progress,
+                                        mappings=self.maps),
                 self.dismiss, self.failed)
 
     def show_progress(self, fraction: float, stage: str) -> None:
