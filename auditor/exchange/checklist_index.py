@@ -28,8 +28,6 @@ from auditor.domain.files import private_folder, replacing
 from .checklist_yaml import ID_PATTERN, ChecklistError, Problem, load_checklist
 
 FORMAT = "auditor-checklist-index"
-# Raised whenever what the loader accepts or counts changes: entries made by another
-# version are not trusted to mean the same.
 VERSION = 1
 MAX_BYTES = 8 * 1024 * 1024
 MAX_ENTRIES = 20_000
@@ -160,6 +158,19 @@ def _entry(raw: Any) -> tuple[Identity, Summary]:
     return identity, entry
 
 
+def loader_stamp() -> str:
+    """Which checklist loader made the entries: an entry made by another (an upgrade that
+    accepts a new key, or counts differently) is not trusted to say the same, so a file it
+    refused is read again. The loader's own file identity stands for its version."""
+    from . import checklist_yaml
+
+    try:
+        st = Path(checklist_yaml.__file__).stat()
+    except OSError:
+        return "unknown"
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
 def read_index(path: Path) -> dict[str, tuple[Identity, Summary]]:
     """The entries of the index file by checklist path; empty when there is none or it
     is not an index this version wrote (then it is rebuilt)."""
@@ -179,7 +190,7 @@ def read_index(path: Path) -> dict[str, tuple[Identity, Summary]]:
     try:
         data = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict) or data.get("format") != FORMAT \
-                or data.get("version") != VERSION:
+                or data.get("version") != VERSION or data.get("loader") != loader_stamp():
             raise _Untrusted
         entries = data.get("entries")
         if not isinstance(entries, list) or len(entries) > MAX_ENTRIES:
@@ -194,7 +205,7 @@ def read_index(path: Path) -> dict[str, tuple[Identity, Summary]]:
 
 
 def _write_index(path: Path, entries: list[tuple[Identity, Summary]]) -> None:
-    data = {"format": FORMAT, "version": VERSION, "entries": [
+    data = {"format": FORMAT, "version": VERSION, "loader": loader_stamp(), "entries": [
         {"file": asdict(identity), "summary": {**asdict(summary), "problems": [
             asdict(p) for p in summary.problems]}}
         for identity, summary in entries]}

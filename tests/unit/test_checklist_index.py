@@ -151,6 +151,18 @@ def test_an_index_that_is_not_ours_is_ignored_and_rebuilt(folder, tmp_path, read
     assert reads == []                                   # and the rebuilt index is used
 
 
+def test_entries_of_another_loader_are_read_again(folder, tmp_path, reads, monkeypatch):
+    """After an upgrade the loader may accept what it refused (a new key): a file it
+    refused must not stay refused because the index remembers it so."""
+    index = tmp_path / "index.json"
+    library.catalogue(folder, index)
+    monkeypatch.setattr(checklist_index, "loader_stamp", lambda: "another loader")
+    reads.clear()
+    library.catalogue(folder, index)
+    assert len(reads) == 8
+    assert json.loads(index.read_text(encoding="utf-8"))["loader"] == "another loader"
+
+
 def test_an_index_that_is_a_link_or_a_pipe_is_not_followed(folder, tmp_path):
     index = tmp_path / "index.json"
     elsewhere = tmp_path / "elsewhere.json"
