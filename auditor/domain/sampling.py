@@ -57,6 +57,42 @@ def parse_sample(text: str) -> Sample:
                                sample_size=size or 0, ids=", ".join(ids)))
 
 
+def sample_of(population: str, population_size: str, ids: str,
+              sample_size: str = "") -> Sample:
+    """A sample from a form's four fields, each refused with its own field's name: the
+    population (required), its size (a whole number, or empty when not known), the ids
+    sampled (comma separated), and how many were looked at (empty: the number of ids)."""
+    ids_list = [i.strip() for i in ids.split(",") if i.strip()]
+    if population_size.strip() and _count(population_size) is None:
+        raise RuleViolation(f"population size {population_size.strip()!r} is not a whole "
+                            "number; leave it empty when it is not known",
+                            field="population_size")
+    if sample_size.strip() and _count(sample_size) is None:
+        raise RuleViolation(f"sample size {sample_size.strip()!r} is not a whole number; "
+                            "leave it empty to count the ids", field="sample_size")
+    if not population.strip():
+        raise RuleViolation("name the population the sample was drawn from (e.g. "
+                            "releases in Q3)", field="population")
+    size = _count(sample_size) if sample_size.strip() else len(ids_list)
+    if not size:
+        raise RuleViolation("give the ids sampled, or how many were sampled",
+                            field="ids")
+    total = _count(population_size) if population_size.strip() else None
+    if total is not None and size > total:
+        raise RuleViolation(f"{size} sampled from a population of {total}",
+                            field="sample_size" if sample_size.strip() else "ids")
+    return check_sample(Sample(population=" ".join(population.split()),
+                               population_size=total, sample_size=size,
+                               ids=", ".join(ids_list)))
+
+
+def sample_line(row: ItemSample | Sample) -> str:
+    """A sample as one line: "releases in Q3: 42; sampled 5: 4.2.0, 4.2.3"."""
+    size = f": {row.population_size}" if row.population_size is not None else ""
+    ids = f": {row.ids}" if row.ids else ""
+    return f"{row.population}{size}; sampled {row.sample_size}{ids}"
+
+
 def check_sample(sample: Sample) -> Sample:
     """The rules of a sample: a population named, at least one sampled, and no more than
     the population holds."""

@@ -101,3 +101,26 @@ def attach_to_item(screen: AuditScreen) -> None:
             screen.item_changed(item.ref)
 
     attach_file(screen, screen.store, screen.audit_id, ref, added)
+
+
+def record_sample(screen: AuditScreen) -> None:
+    """The sample form for the item; once recorded, the item's detail lists it."""
+    ref = screen.writable_ref()
+    if ref is None:
+        return
+    from auditor.ui.screens.sample_form import SampleFormScreen
+
+    item = screen.checklist.item(ref)
+
+    def recorded(sample) -> None:
+        if sample is None:
+            return
+        screen.samples.setdefault(ref, []).append(sample)
+        if screen.detail.ref == ref:
+            screen.detail.show_samples(screen.samples[ref], screen.progress.status(ref),
+                                       screen.item_findings(ref),
+                                       [e for e in screen.evidence if e.ref == ref])
+        screen.notify(f"Sample recorded on {ref}: {sample.population}")
+
+    screen.app.push_screen(SampleFormScreen(screen.store, screen.audit_id, ref,
+                                            item.title if item else ""), recorded)

@@ -1,6 +1,7 @@
-"""The audit plan's screens at 80x24 and 120x40: the plan of the demo's current audit with
-four sessions (one led by someone outside the team, two at once, an item left out), the
-form to add a session, and the form to move one. Fixed clock and UTC as in
+"""The screens of the plan and of an item's records at 80x24 and 120x40: the plan of the
+demo's current audit with four sessions (one led by someone outside the team, two at
+once, items left out), the forms to add and to move a session, the tree kept to the
+session now, the sample form and an item's samples. Fixed clock and UTC as in
 test_snapshots_screens.py; look at the pictures before committing them."""
 
 from __future__ import annotations
@@ -95,3 +96,24 @@ def test_session_form_move(snap_compare, app_on, planned, size):
 @SIZES
 def test_audit_screen_filtered_to_the_session_now(snap_compare, app_on, planned, size):
     assert snap(snap_compare, app_on(planned), size, "t")
+
+
+@SIZES
+def test_sample_form(snap_compare, app_on, planned, size):
+    assert snap(snap_compare, app_on(planned), size, "s")
+
+
+@SIZES
+def test_item_with_samples(snap_compare, app_on, planned, store, size):
+    from auditor.domain.sampling import sample_of
+
+    store.record_result(planned, "8.2.3.1", None, samples=[
+        sample_of("Contracts signed in 2025", "38", "C-2025-004, C-2025-017, C-2025-031"),
+        sample_of("Self-service orders, January", "", "", "25")])
+
+    async def run(pilot) -> None:
+        await pilot.pause()
+        pilot.app.screen.detail.scroll_end(animate=False)  # the samples, under the notes
+        await pilot.pause()
+
+    assert snap_compare(app_on(planned), terminal_size=size, run_before=run)

@@ -191,6 +191,7 @@ KEY_SECTIONS = {
     "HelpScreen": "Dialogs",
     "PlanScreen": "Audit plan screen",
     "SessionFormScreen": "Session form",
+    "SampleFormScreen": "Sample form",
 }
 KEY_NAMES = {"question_mark": "?", "slash": "/", "plus": "+", "minus": "-",
              "equals_sign": "="}

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.types import NoActiveAppError
 from textual.widgets import Static, Tree
 
-from auditor.domain.models import Evidence, Finding, ItemResult, PlanSession
+from auditor.domain.models import Evidence, Finding, ItemResult, ItemSample, PlanSession
 from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
 from auditor.domain.vocab import AuditStatus
 from auditor.ui import audit_navigation as navigation
@@ -81,6 +81,7 @@ class AuditScreen(Screen):
         self.rows: dict[str, ItemResult] = store.results(audit_id)
         self.findings: list[Finding] = store.findings(audit_id)
         self.evidence: list[Evidence] = store.evidence(audit_id)
+        self.samples: dict[str, list[ItemSample]] = store.samples(audit_id)
         self.progress = AuditProgress.of(self.checklist, self.rows, self.findings)
         self.undo = UndoStack()
         # The plan's sessions, read when the session filter is first used; the session
@@ -174,7 +175,8 @@ class AuditScreen(Screen):
         previous = self.previous.get(ref)
         self.detail.show_item(item, status, texts, self.item_findings(ref),
                               [e for e in self.evidence if e.ref == ref],
-                              previous.label if previous is not None else "")
+                              previous.label if previous is not None else "",
+                              samples=self.samples.get(ref, ()))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         """Enter on an item: start writing about it (enter on a group folds it)."""
@@ -291,6 +293,9 @@ class AuditScreen(Screen):
 
     def action_attach_file(self) -> None:
         recording.attach_to_item(self)
+
+    def action_record_sample(self) -> None:
+        recording.record_sample(self)
 
     # -- filters, other screens (audit_navigation) ----------------------------------------
 

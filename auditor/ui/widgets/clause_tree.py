@@ -46,6 +46,7 @@ RESULT_KEYS: list[BindingType] = [
     Binding("n", "screen.next_not_assessed", "Next", id="audit.next"),
     Binding("f", "screen.new_finding", "Finding", show=False, id="audit.finding"),
     Binding("a", "screen.attach_file", "Attach", show=False, id="audit.attach"),
+    Binding("s", "screen.record_sample", "Sample", show=False, id="audit.sample"),
     Binding("enter", "select_cursor", "Write notes (on a group: fold)", show=False,
             id="audit.notes"),
 ]

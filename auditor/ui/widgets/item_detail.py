@@ -11,7 +11,7 @@ mounted the first time an item has findings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -21,8 +21,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from auditor.domain.checklist import ChecklistItem
-from auditor.domain.models import Evidence, Finding
+from auditor.domain.models import Evidence, Finding, ItemSample
 from auditor.domain.progress import NodeStatus
+from auditor.domain.sampling import sample_line
 from auditor.domain.vocab import RESULT_LABELS, Result, grade_label, status_label
 from auditor.ui.plain import joined, templated
 
@@ -82,6 +83,7 @@ class ItemDetail(VerticalScroll):
         self.ref: str | None = None
         self._shown: dict[str, Content] = {}
         self._finding_lines: list[tuple[str, str]] = []
+        self._samples: list[ItemSample] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="item-title")
@@ -120,8 +122,9 @@ class ItemDetail(VerticalScroll):
 
     def show_item(self, item: ChecklistItem, status: NodeStatus, texts: dict[str, str],
                   findings: list[Finding], evidence: list[Evidence],
-                  previous: str = "") -> None:
+                  previous: str = "", samples: Sequence[ItemSample] = ()) -> None:
         self.ref = item.ref
+        self._samples = list(samples)
         self.set_class(False, "-group")
         self._set("item-title", templated("[b]$ref[/b]  $title", ref=item.ref,
                                           title=item.title))
@@ -140,6 +143,12 @@ class ItemDetail(VerticalScroll):
         self.notes.show(item.ref, texts)
         self.scroll_home(animate=False)
 
+    def show_samples(self, samples: Sequence[ItemSample], status: NodeStatus,
+                     findings: list[Finding], evidence: list[Evidence]) -> None:
+        """The item's sampling records, after one was recorded."""
+        self._samples = list(samples)
+        self.show_result(status, findings, evidence)
+
     def show_result(self, status: NodeStatus, findings: list[Finding],
                     evidence: list[Evidence]) -> None:
         """The parts that change when a result is recorded; the texts are left alone."""
@@ -151,8 +160,11 @@ class ItemDetail(VerticalScroll):
         lines = [(f.code, finding_line(f)) for f in findings]
         listed = [templated("• $name  $size  sha256 $sha", name=e.original_name,
                             size=_size(e.size), sha=(e.sha256 or "")[:12]) for e in files]
+        sampled = [templated("• $line", line=sample_line(s)) for s in self._samples]
         self._set("item-files", joined([
             Content("Files"), *(listed or [Content("none yet: a to attach one")]),
+            *([Content(""), Content("Samples (s records another)"), *sampled]
+              if sampled else []),
             *([Content(""), Content("Findings")] if lines else [])]))
         if lines != self._finding_lines:
             self._finding_lines = lines
