@@ -58,7 +58,10 @@ def server_engine(url: str, busy_timeout_ms: int) -> Engine:
     parsed = parsed.set(drivername="postgresql+psycopg")
     # Times are stored as UTC without a zone, as in SQLite; a server whose zone is not
     # UTC would otherwise shift each aware time on the way in.
-    engine = create_engine(parsed, pool_pre_ping=True, connect_args={
+    # No ping before each use (a round trip per write, bench/server.py): a connection the
+    # server dropped fails once, is thrown away, and the caller's retry gets a new one
+    # (the TUI's autosave retries on its timer).
+    engine = create_engine(parsed, connect_args={
         "options": "-c timezone=UTC", "connect_timeout": 10})
     busy = {"ms": busy_timeout_ms}
 
