@@ -1,5 +1,6 @@
 """`auditor bundle export AUDIT -o FILE.auditor [--refs R1,R2]` and `auditor bundle import
-FILE [--dry-run] [--prefer mine|theirs]`: offline team work (docs/teams.md)."""
+FILE [--dry-run] [--prefer mine|theirs] [--review]`: offline team work (docs/teams.md).
+`--review` opens the merge review screen when conflicts are open; it needs a terminal."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ def register(commands) -> None:
     p.add_argument("--prefer", choices=("mine", "theirs"),
                    help="resolve every conflict with this database's value (mine) or the "
                    "bundle's (theirs)")
+    p.add_argument("--review", action="store_true",
+                   help="resolve the conflicts one by one on a review screen (in a terminal)")
 
 
 def export_bundle(ctx, args) -> int:
@@ -89,6 +92,11 @@ def import_bundle(ctx, args) -> int:
         choices = None
         if plan.conflicts and args.prefer:
             choices = {c.key: args.prefer for c in plan.conflicts}
+        elif plan.conflicts and args.review and not args.dry_run:
+            choices = _review(ctx, plan, preview.audit_id, args.file)
+            if choices is None:
+                raise AuditorError("the review was left without applying; nothing was "
+                                   "imported")
         if args.dry_run:
             return _report(ctx, args, f"would merge into audit {preview.audit_id}", plan,
                            preview.audit_id)
@@ -97,10 +105,23 @@ def import_bundle(ctx, args) -> int:
                     preview.audit_id)
             raise AuditorError(
                 f"{len(plan.conflicts)} conflicts: nothing was imported; choose with "
-                "--prefer mine|theirs")
+                "--prefer mine|theirs, or one by one with --review")
         outcome = take(store, content, files, choices)
         return _report(ctx, args, f"merged into audit {outcome.audit_id}", plan,
                        outcome.audit_id, applied=True)
+
+
+def _review(ctx, plan, audit, path: Path):
+    """The choices made on the review screen, or None when it was left."""
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise AuditorError("--review needs a terminal; give --prefer mine|theirs instead; "
+                           "nothing was imported")
+    from auditor.ui.merge_app import MergeReviewApp
+
+    return MergeReviewApp(ctx.store, plan, audit, Path(path).name,
+                          settings=ctx.settings).run()
 
 
 def _report(ctx, args, heading: str, plan, audit, applied: bool = False) -> int:
