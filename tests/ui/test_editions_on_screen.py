@@ -60,9 +60,10 @@ class Host(App):
         super().__init__()
         self.make = make
         self.settings = settings
+        self.results: list = []
 
     def on_mount(self) -> None:
-        self.push_screen(self.make())
+        self.push_screen(self.make(), self.results.append)
 
 
 async def _settle(pilot) -> None:
@@ -139,6 +140,25 @@ async def test_previous_findings_panel_carries_across_editions(store, two_editio
         await pilot.pause()
         [repeat] = [f for f in store.findings(new.id) if f.repeat_of]
         assert repeat.ref == "9.2.1" and repeat.repeat_of == nc.code
+
+
+async def test_choose_audits_offers_the_other_edition(store, two_editions, mapped, tmp_path):
+    from auditor.ui.screens.choose_audits import ChooseAuditsScreen
+
+    old, new, _nc = two_editions
+    for settings, offered in ((mapped, [str(new.id)]), (None, [])):
+        app = Host(lambda: ChooseAuditsScreen(store, highlight=old.id), settings)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")                  # the previous audit: the old edition
+            await pilot.pause()
+            assert [r[0] for r in _rows(app.screen, "#choose-audits-table")] == offered
+            prompt = str(app.screen.query_one("#choose-audits-prompt", Static).render())
+            if offered:
+                assert "or new-ed (linked by a mapping)" in prompt
+                await pilot.press("enter")
+                await pilot.pause()
+                assert app.results == [(old.id, new.id)]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])

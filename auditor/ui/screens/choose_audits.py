@@ -1,6 +1,7 @@
 """Choose two audits to compare: first the previous one, then the current one among the
-audits on the same checklist (others cannot be compared). Dismisses with
-`(previous_id, current_id)`, or None when the user backs out."""
+audits on the same checklist or on one that an imported requirement mapping links to it
+(others cannot be compared). Dismisses with `(previous_id, current_id)`, or None when the
+user backs out."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from auditor.domain.vocab import status_label
+from auditor.ui.edition_maps import stored_maps
 from auditor.ui.widgets.key_bar import KeyBar
 from auditor.ui.widgets.row_table import Column, FitTable
 
@@ -24,6 +26,7 @@ class ChooseAuditsScreen(ModalScreen[tuple[int, int] | None]):
         self.highlight = highlight
         self.summaries = store.audit_summaries()
         self.previous_id: int | None = None
+        self.linked: set[frozenset[str]] = set()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choose-audits"):
@@ -37,6 +40,7 @@ class ChooseAuditsScreen(ModalScreen[tuple[int, int] | None]):
         yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
+        self.linked = {frozenset((m.source_id, m.target_id)) for m in stored_maps(self)}
         self._fill()
         self.query_one(DataTable).focus()
 
@@ -47,10 +51,15 @@ class ChooseAuditsScreen(ModalScreen[tuple[int, int] | None]):
             text = "Compare audits: choose the PREVIOUS audit (Enter)"
         else:
             first = next(s for s in rows if s.audit.id == self.previous_id)
-            rows = [s for s in rows if s.checklist_id == first.checklist_id
+            editions = {c for pair in self.linked if first.checklist_id in pair for c in pair}
+            editions.discard(first.checklist_id)
+            rows = [s for s in rows if (s.checklist_id == first.checklist_id
+                                        or s.checklist_id in editions)
                     and s.audit.id != first.audit.id]
+            also = f" or {', '.join(sorted(editions))} (linked by a mapping)" \
+                if editions else ""
             text = (f"Previous: audit {first.audit.id} {first.audit.title}. Choose the "
-                    f"CURRENT audit on {first.checklist_id} (Enter; Escape goes back)")
+                    f"CURRENT audit on {first.checklist_id}{also} (Enter; Escape goes back)")
         table.set_rows(((str(s.audit.id), s.audit.title, s.audit.auditee, s.audit.type,
                          status_label(s.audit.status),
                          f"{s.checklist_id} {s.checklist_version}"), str(s.audit.id))
