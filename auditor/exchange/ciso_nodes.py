@@ -192,8 +192,8 @@ class Tree:
         question_texts = [p for p in prompts if p != asked]
         title = title_from(name, description, annotation, *question_texts)
         # A text already shown (as the prompt, or whole as the title) is not repeated.
-        shown = {asked, title}
-        guidance = "\n\n".join(t for t in (description, annotation) if t and t not in shown)
+        already = {asked, title}
+        guidance = "\n\n".join(t for t in (description, annotation) if t and t not in already)
         item = ChecklistItem(
             ref=ref, title=title, prompts=prompts, choices=choices,
             evidence=evidence(self._evidence_field(node, block), what),
