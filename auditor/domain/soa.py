@@ -63,6 +63,15 @@ def annex_a_controls(checklist: Checklist) -> list[ChecklistItem]:
     return [i for i in checklist.assessable_items() if i.ref.startswith(ANNEX_A)]
 
 
+def soa_controls(checklist: Checklist) -> frozenset[str]:
+    """The controls whose SoA line the auditor records during the audit: the Annex A
+    controls of a checklist whose items carry SoA notes (the shipped ISO/IEC 27001);
+    none for any other checklist."""
+    if not any(item.soa for item in checklist.all_items()):
+        return frozenset()
+    return frozenset(item.ref for item in annex_a_controls(checklist))
+
+
 def require_annex_a(checklist: Checklist) -> list[ChecklistItem]:
     controls = annex_a_controls(checklist)
     if not controls:

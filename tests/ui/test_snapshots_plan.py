@@ -117,3 +117,20 @@ def test_item_with_samples(snap_compare, app_on, planned, store, size):
         await pilot.pause()
 
     assert snap_compare(app_on(planned), terminal_size=size, run_before=run)
+
+
+@SIZES
+def test_soa_line_in_the_item_detail(snap_compare, app_on, store, size):
+    isms = store.create_audit(find("iso27001-2022"), title="ISMS audit 2026",
+                              auditee="Brightwater Software Ltd")
+    store.set_soa_entry(isms.id, "A.5.1", applicable="no")
+
+    async def run(pilot) -> None:
+        await pilot.pause()
+        pilot.app.screen.go_to("A.5.1")
+        await pilot.pause()
+        fields = pilot.app.screen.query_one("#soa-fields")
+        pilot.app.screen.detail.scroll_to_widget(fields, animate=False, top=True)
+        await pilot.pause()
+
+    assert snap_compare(app_on(isms.id), terminal_size=size, run_before=run)

@@ -15,8 +15,16 @@ from textual.screen import Screen
 from textual.types import NoActiveAppError
 from textual.widgets import Static, Tree
 
-from auditor.domain.models import Evidence, Finding, ItemResult, ItemSample, PlanSession
+from auditor.domain.models import (
+    Evidence,
+    Finding,
+    ItemResult,
+    ItemSample,
+    PlanSession,
+    SoaEntry,
+)
 from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
+from auditor.domain.soa import soa_controls
 from auditor.domain.vocab import AuditStatus
 from auditor.ui import audit_navigation as navigation
 from auditor.ui import audit_recording as recording
@@ -82,6 +90,10 @@ class AuditScreen(Screen):
         self.findings: list[Finding] = store.findings(audit_id)
         self.evidence: list[Evidence] = store.evidence(audit_id)
         self.samples: dict[str, list[ItemSample]] = store.samples(audit_id)
+        # The Annex A controls whose SoA line is captured in the item detail: those of a
+        # checklist that carries SoA notes (read only for such an audit).
+        self.soa_refs = soa_controls(self.checklist)
+        self.soa: dict[str, SoaEntry] = store.soa_entries(audit_id) if self.soa_refs else {}
         self.progress = AuditProgress.of(self.checklist, self.rows, self.findings)
         self.undo = UndoStack()
         # The plan's sessions, read when the session filter is first used; the session
@@ -121,7 +133,8 @@ class AuditScreen(Screen):
                     yield PreviousFindingsPanel(self.store, self.audit_id,
                                                 id="previous-findings")
             yield ItemDetail(self.store, self.audit_id, read_only=self.read_only,
-                             on_saved=self._text_saved, id="item-detail")
+                             on_saved=self._text_saved, soa=self.soa,
+                             soa_refs=self.soa_refs, id="item-detail")
         yield KeyBar(id="key-bar")
 
     @property
@@ -381,5 +394,7 @@ class AuditScreen(Screen):
     def flush(self) -> bool:
         """Write what was typed and not yet saved (before leaving or quitting)."""
         notes = self.query("#item-notes")
-        return notes.first().flush() if notes else True
+        saved = notes.first().flush() if notes else True
+        soa = self.query("#soa-fields")
+        return (soa.first().flush() if soa else True) and saved
 

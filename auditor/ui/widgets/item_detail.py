@@ -21,13 +21,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from auditor.domain.checklist import ChecklistItem
-from auditor.domain.models import Evidence, Finding, ItemSample
+from auditor.domain.models import Evidence, Finding, ItemSample, SoaEntry
 from auditor.domain.progress import NodeStatus
 from auditor.domain.sampling import sample_line
 from auditor.domain.vocab import RESULT_LABELS, Result, grade_label, status_label
 from auditor.ui.plain import joined, templated
 
 from .item_notes import ItemNotes
+from .soa_fields import SoaFields
 
 
 def _bullets(lines: Iterable[str]) -> Content:
@@ -74,8 +75,13 @@ class ItemDetail(VerticalScroll):
             self.code = code
 
     def __init__(self, store, audit_id: int, *, read_only: bool = False,
-                 on_saved=None, id: str | None = None) -> None:
+                 on_saved=None, soa: dict[str, SoaEntry] | None = None,
+                 soa_refs: frozenset[str] = frozenset(), id: str | None = None) -> None:
+        """`soa_refs` are the controls whose SoA line is captured here, `soa` the audit's
+        entries by ref (the fields are made only for an audit that has such controls)."""
         super().__init__(id=id)
+        self.soa = soa if soa is not None else {}
+        self.soa_refs = soa_refs
         self.store = store
         self.audit_id = audit_id
         self.read_only = read_only
@@ -89,6 +95,9 @@ class ItemDetail(VerticalScroll):
         yield Static("", id="item-title")
         yield Static("", id="item-result")
         yield Static("", id="item-text")
+        if self.soa_refs:
+            yield SoaFields(self.store, self.audit_id, self.soa, read_only=self.read_only,
+                            id="soa-fields")
         yield ItemNotes(self.store, self.audit_id, read_only=self.read_only,
                         on_saved=self.on_saved, id="item-notes")
         yield Static("", id="item-files")
@@ -140,6 +149,11 @@ class ItemDetail(VerticalScroll):
             _section("Related", templated("$refs", refs=", ".join(item.related)))
             if item.related else None,
         ))
+        if self.soa_refs:
+            fields = self.query_one(SoaFields)
+            fields.set_class(item.ref not in self.soa_refs, "-empty")
+            if item.ref in self.soa_refs:
+                fields.show(item.ref)
         self.notes.show(item.ref, texts)
         self.scroll_home(animate=False)
 
@@ -186,6 +200,8 @@ class ItemDetail(VerticalScroll):
     def show_group(self, item: ChecklistItem, status: NodeStatus) -> None:
         self.ref = item.ref
         self.notes.flush(retry_now=False)
+        if self.soa_refs:
+            self.query_one(SoaFields).flush()
         self.set_class(True, "-group")
         self._set("item-title", templated("[b]$ref[/b]  $title", ref=item.ref,
                                           title=item.title))
