@@ -61,6 +61,12 @@ def list_checklists(ctx, args) -> int:
                           str(r["items"]), str(r["assessable"]), str(r["prompts"]),
                           str(r["evidence"]))
         ctx.print(table)
+        from auditor.exchange.mapping_set import stored_mappings
+
+        mappings, _unreadable = stored_mappings(ctx.settings.user_checklists)
+        for m in mappings:
+            ctx.print(Text(f"mapping {m.source_id} → {m.target_id}: {len(m.links)} links"
+                           + (f" ({m.title})" if m.title else "")))
     for problem in problems:
         ctx.err(f"{problem} (checklist skipped)")
     return 0

@@ -86,6 +86,9 @@ def test_import_mapping_links_the_converted_and_the_shipped_edition(cli, home, t
     # The stored mapping is not taken for a checklist.
     listed = cli("checklists", "list", "--json")
     assert listed.code == 0 and listed.err == ""
+    table = cli("checklists", "list")
+    assert "mapping ciso-iso27001-2013 → iso27001-2022: 3 links (ISO/IEC 27001:2013 -> " \
+           "ISO/IEC 27001:2022)" in " ".join(table.out.split())
     again = cli("checklists", "import-mapping", source, "--json")
     assert again.code == 0 and again.json()["links"] == 3
 
