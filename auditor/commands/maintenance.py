@@ -21,7 +21,10 @@ def backup(ctx, args) -> int:
     target = args.output
     if target is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = ctx.settings.data_dir / "backups" / f"auditor-{stamp}.db"
+        from auditor.domain.server import is_server_url
+
+        kind = "dump" if is_server_url(ctx.settings.db_url) else "db"  # pg_dump's archive
+        target = ctx.settings.data_dir / "backups" / f"auditor-{stamp}.{kind}"
     written = ctx.store.backup(target)
     ctx.print(f"backup written to {written}")
     return 0
@@ -31,7 +34,13 @@ def restore(ctx, args) -> int:
     from auditor.domain.backup import check_backup, replace_unusable
     from auditor.domain.db import sqlite_path
     from auditor.domain.errors import DatabaseProblem
+    from auditor.domain.server import is_server_url
 
+    if is_server_url(ctx.settings.db_url):  # checked, then replaced in one transaction
+        ctx.store.restore(args.file)
+        ctx.print(f"database restored from {args.file}; the database as it was was dumped "
+                  "beside it (before-restore-*.dump)")
+        return 0
     path = sqlite_path(ctx.settings.db_url)
     if path is not None and path.exists() and args.file.exists() and \
             os.path.samefile(args.file, path):

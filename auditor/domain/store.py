@@ -30,6 +30,8 @@ from .evidence import EvidenceRegister
 from .findings import FindingRegister
 from .items import ItemRecords
 from .opinions import DivergingOpinions
+from .server import upgrade_server
+from .server_backup import backup_server, restore_server
 from .soa import Applicability
 from .surveillance import Surveillance
 from .vocab import Grade, Result
@@ -130,12 +132,23 @@ class Store(StoreCore):
 
     def backup(self, target: Path) -> Path:
         path = self.database_path
+        if self._server:
+            return backup_server(self._url(), Path(target))
         if path is None:
             raise AuditorError("backup works on SQLite database files only")
         return backup_sqlite(path, Path(target))
 
+    def _url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=False)
+
     def restore(self, backup: Path) -> None:
         path = self.database_path
+        if self._server:
+            self.engine.dispose()  # no connection of ours holds a table pg_restore drops
+            restore_server(self._url(), Path(backup))
+            self.forget_checklists()
+            upgrade_server(self._url())  # an older backup brought to this schema
+            return
         if path is None:
             raise AuditorError("restore works on SQLite database files only")
         self.engine.dispose()
