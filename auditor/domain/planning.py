@@ -37,8 +37,8 @@ class PlanCheck:
 
 def check_plan(raw: Mapping[str, Any]) -> PlanCheck:
     """Check the new-audit form. `raw` holds the typed strings (title, auditee, scope,
-    site, lead_auditor, team, planned_start, planned_end), `type`, `checklist` (an id or
-    None) and `previous_id` (an int or None)."""
+    site, lead_auditor, team, objectives, criteria, planned_start, planned_end), `type`,
+    `checklist` (an id or None) and `previous_id` (an int or None)."""
     check = PlanCheck()
     values, problems = check.values, check.problems
 
@@ -50,8 +50,10 @@ def check_plan(raw: Mapping[str, Any]) -> PlanCheck:
         if not text:
             problems[name] = message
         values[name] = text
-    for name in ("scope", "site", "lead_auditor", "team"):
+    for name in ("scope", "site", "lead_auditor", "team", "objectives"):
         values[name] = str(raw.get(name) or "").strip()
+    # Criteria left empty are the checklist's standard (the store's None).
+    values["criteria"] = str(raw.get("criteria") or "").strip() or None
 
     kind = raw.get("type") or AuditType.INTERNAL.value
     try:

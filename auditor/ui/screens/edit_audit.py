@@ -1,6 +1,7 @@
-"""Correcting an audit's header after planning: title, scope (several lines), site, team
-and dates. Only what changed is written, each field one change-log entry; a problem is
-shown under its field and nothing typed is lost; leaving with changes asks first."""
+"""Correcting an audit's header after planning: title, scope, objectives and criteria
+(several lines each), site, team and dates. Only what changed is written, each field one
+change-log entry; a problem is shown under its field and nothing typed is lost; leaving
+with changes asks first."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ from auditor.ui.screens.new_audit import field_row
 from auditor.ui.typing_order import after_typed_keys
 from auditor.ui.widgets.key_bar import KeyBar
 
-# (field, label, placeholder); scope is the one text of several lines.
+# (field, label, placeholder); scope, objectives and criteria take several lines.
 FIELDS = (
     ("title", "Title", "e.g. Internal audit 2026: release management"),
     ("scope", "Scope", "Processes, products, sites covered"),
+    ("objectives", "Objectives", "What the audit is to find out, one a line"),
+    ("criteria", "Criteria", "The standard and the auditee's documents audited against"),
     ("site", "Site", "Where"),
     ("lead_auditor", "Lead auditor", "Name"),
     ("team", "Team", "Other auditors, comma-separated"),
@@ -30,7 +33,7 @@ FIELDS = (
     ("actual_start", "Actual start", "YYYY-MM-DD"),
     ("actual_end", "Actual end", "YYYY-MM-DD"),
 )
-MULTI_LINE = frozenset({"scope"})
+MULTI_LINE = frozenset({"scope", "objectives", "criteria"})
 DAYS = frozenset({"planned_start", "planned_end", "actual_start", "actual_end"})
 
 

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.planning import FOLLOW_UP_TYPES, check_plan, follow_up_candidates
@@ -29,8 +29,13 @@ TEXT_FIELDS = (
 DATE_FIELDS = (("planned_start", "Start date"), ("planned_end", "End date"))
 TEAM_FIELDS = (("lead_auditor", "Lead auditor", "Name"),
                ("team", "Team", "Other auditors, comma-separated"))
-FIELD_ORDER = ("checklist", "title", "auditee", "scope", "site", "type", "planned_start",
-               "planned_end", "lead_auditor", "team", "previous_id")
+# The audit plan's objectives and criteria (ISO 19011 5.5.2), several lines each.
+PLAN_FIELDS = (("objectives", "Objectives", "What the audit is to find out, one a line"),
+               ("criteria", "Criteria", "The standard and the auditee's documents audited "
+                "against (the checklist's standard once chosen)"))
+FIELD_ORDER = ("checklist", "title", "auditee", "scope", "site", "objectives", "criteria",
+               "type", "planned_start", "planned_end", "lead_auditor", "team",
+               "previous_id")
 
 
 def field_row(name: str, label: str, widget: Widget) -> Horizontal:
@@ -70,6 +75,10 @@ class NewAuditScreen(Screen[int | None]):
                              if name == "auditee" else None)
                 yield field_row(name, label, Input(placeholder=hint, id=name, compact=True,
                                               suggester=suggester))
+            for name, label, hint in PLAN_FIELDS:
+                yield field_row(name, label, TextArea(
+                    id=name, soft_wrap=True, tab_behavior="focus", compact=True,
+                    placeholder=hint, classes="field-text"))
             yield field_row("type", "Type", Select(
                 [(t.value, t.value) for t in AuditType], value=AuditType.INTERNAL.value,
                 allow_blank=False, id="type", compact=True))
@@ -125,6 +134,8 @@ class NewAuditScreen(Screen[int | None]):
 
     def _value(self, name: str):
         widget = self.query_one(f"#{name}")
+        if isinstance(widget, TextArea):
+            return widget.text
         value = widget.value
         return None if value is Select.NULL else value
 
@@ -166,6 +177,18 @@ class NewAuditScreen(Screen[int | None]):
             self._update_previous()
         elif event.select.id == "previous_id":
             self._suggest_checklist()
+        elif event.select.id == "checklist":
+            self._suggest_criteria()
+
+    def _suggest_criteria(self) -> None:
+        """The criteria follow the checklist's standard until the auditor writes their
+        own."""
+        chosen = self.checklists.get(self._value("checklist"))
+        area = self.query_one("#criteria", TextArea)
+        if chosen is None or area.text not in ("", self.prefilled.get("criteria")):
+            return
+        area.load_text(chosen.standard)
+        self.prefilled["criteria"] = chosen.standard
 
     # -- creating -------------------------------------------------------------------------
 
@@ -220,7 +243,8 @@ class NewAuditScreen(Screen[int | None]):
 
     def action_cancel(self) -> None:
         # Typed means changed from what the form opened with (a prefilled lead is not).
-        typed = [name for name, *_ in (*TEXT_FIELDS, *DATE_FIELDS, *TEAM_FIELDS)
+        typed = [name for name, *_ in (*TEXT_FIELDS, *PLAN_FIELDS, *DATE_FIELDS,
+                                       *TEAM_FIELDS)
                  if (self._value(name) or "").strip()
                  and self._value(name) != self.prefilled.get(name)]
         if not typed:
