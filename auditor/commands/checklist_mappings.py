@@ -44,8 +44,6 @@ def _checklist(ctx, given: str | None, framework: str, flag: str):
 
 
 def import_mapping(ctx, args) -> int:
-    from rich.text import Text  # refs and titles from the file are not rich markup
-
     from auditor.domain.errors import AuditorError
     from auditor.exchange.mapping_set import link, read_ciso_mapping, store_mapping
 
@@ -67,12 +65,14 @@ def import_mapping(ctx, args) -> int:
                   "links": len(linked.mapping.links), "mappings_in_file": linked.total,
                   "left_out": linked.unmatched})
         return 0
-    ctx.print(Text(f"{path}: {source.id} → {target.id}, {len(linked.mapping.links)} links "
-                   f"between items, from {linked.total} requirement mappings"))
+    # Plain strings: the command line's console reads no markup in them and shows any
+    # control character from the file as its escape.
+    ctx.print(f"{path}: {source.id} → {target.id}, {len(linked.mapping.links)} links "
+              f"between items, from {linked.total} requirement mappings")
     if linked.unmatched:
         shown = ", ".join(linked.unmatched[:5]) + (" …" if len(linked.unmatched) > 5 else "")
-        ctx.print(Text(f"left out {len(linked.unmatched)} requirement(s) no item of the two "
-                       f"checklists holds: {shown}"))
-    ctx.print(Text(f"`auditor compare OLD NEW` now compares audits on {source.id} and "
-                   f"{target.id}"))
+        ctx.print(f"left out {len(linked.unmatched)} requirement(s) no item of the two "
+                  f"checklists holds: {shown}")
+    ctx.print(f"`auditor compare OLD NEW` now compares audits on {source.id} and "
+              f"{target.id}")
     return 0

@@ -50,14 +50,14 @@ def list_checklists(ctx, args) -> int:
         ctx.json(rows)
     else:
         from rich.table import Table
-        from rich.text import Text  # a checklist's title is not rich markup
 
         table = Table(title="Installed checklists")
         for name in ("id", "version", "title", "items", "assessable", "prompts", "evidence"):
             table.add_column(name, justify="right" if name in
                              ("items", "assessable", "prompts", "evidence") else "left")
         for r in rows:
-            table.add_row(Text(str(r["id"])), Text(str(r["version"])), Text(str(r["title"])),
+            # Plain strings: the console reads no markup and escapes control characters.
+            table.add_row(str(r["id"]), str(r["version"]), str(r["title"]),
                           str(r["items"]), str(r["assessable"]), str(r["prompts"]),
                           str(r["evidence"]))
         ctx.print(table)
@@ -65,8 +65,8 @@ def list_checklists(ctx, args) -> int:
 
         mappings, _unreadable = stored_mappings(ctx.settings.user_checklists)
         for m in mappings:
-            ctx.print(Text(f"mapping {m.source_id} → {m.target_id}: {len(m.links)} links"
-                           + (f" ({m.title})" if m.title else "")))
+            ctx.print(f"mapping {m.source_id} → {m.target_id}: {len(m.links)} links"
+                      + (f" ({m.title})" if m.title else ""))
     for problem in problems:
         ctx.err(f"{problem} (checklist skipped)")
     return 0

@@ -48,8 +48,9 @@ def compare(ctx, args) -> int:
         ctx.json(result.to_json())
         return 0
     from rich.table import Table
-    from rich.text import Text  # refs, titles and statements are not rich markup
 
+    # Cells and lines are plain strings: the console reads no markup in them and shows a
+    # control character as its escape.
     p, c, s = result.previous, result.current, result.summary
     across = result.across_editions
     checklists = (f"{p.checklist_id} {p.checklist_version} → {c.checklist_id} "
@@ -72,8 +73,8 @@ def compare(ctx, args) -> int:
         for i in changed:
             only = (" (not in the mapping)" if across else f" (only in {i.only_in})") \
                 if i.only_in else ""
-            table.add_row(Text(i.ref), Text(i.title),
-                          *((Text(", ".join(i.mapped_from) or "-"),) if across else ()),
+            table.add_row(i.ref, i.title,
+                          *((", ".join(i.mapped_from) or "-",) if across else ()),
                           _label(i.previous), _label(i.current),
                           CHANGE_LABELS[i.change] + only)
         ctx.print(table)
@@ -82,7 +83,7 @@ def compare(ctx, args) -> int:
                            ("previous", f"Items of {p.checklist_id} the mapping carries to "
                                         "no current item")):
             refs = [i.ref for i in result.items if i.only_in == side]
-            ctx.print(Text(f"{what} ({len(refs)}): {', '.join(refs) if refs else 'none'}"))
+            ctx.print(f"{what} ({len(refs)}): {', '.join(refs) if refs else 'none'}")
     ctx.print(f"{s['unchanged']} unchanged and {s['not_assessed']} assessed in neither audit "
               "not listed; --json lists every item")
     if result.findings:
@@ -91,11 +92,11 @@ def compare(ctx, args) -> int:
                      "repeated by", "statement"):
             table.add_column(name)
         for f in result.findings:
-            table.add_row(Text(f.id), Text(f.ref),
-                          *((Text(", ".join(f.maps_to) or "not in the mapping"),)
+            table.add_row(f.id, f.ref,
+                          *((", ".join(f.maps_to) or "not in the mapping",)
                             if across else ()),
                           f.grade, f.status, ", ".join(f.repeated_by),
-                          Text(" ".join(f.statement.split())[:60]))
+                          " ".join(f.statement.split())[:60])
         ctx.print(table)
     if result.repeats:
         table = Table(title=f"Repeat findings in audit {c.id}")

@@ -33,7 +33,7 @@ from auditor.domain.checklist import Checklist
 from auditor.domain.edition_map import RELATIONSHIPS, EditionMap, RefLink
 from auditor.domain.errors import AuditorError
 from auditor.domain.files import not_a_file, private_folder, replacing
-from auditor.domain.text import one_line
+from auditor.domain.text import one_line, without_controls
 
 from .checklist_yaml import ID_PATTERN
 from .yaml_nesting import TooDeep, within_depth
@@ -108,7 +108,7 @@ def _load_yaml(path: Path) -> Any:
 def _urn(value: Any, what: str, name: str) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 1000:
         raise MappingError(f"{name}: {what} must be a urn")
-    return one_line(value.strip())
+    return one_line(without_controls(value.strip()))
 
 
 def read_ciso_mapping(path: Path) -> CisoMapping:
@@ -147,7 +147,7 @@ def read_ciso_mapping(path: Path) -> CisoMapping:
                       relationship))
     title = first.get("name") if isinstance(first.get("name"), str) else ""
     return CisoMapping(
-        name=one_line(title or str(first.get("ref_id") or ""))[:200],
+        name=one_line(without_controls(title or str(first.get("ref_id") or "")))[:200],
         urn=_urn(first.get("urn") or data.get("urn"), "the mapping set's urn", name),
         source_framework=_urn(first.get("source_framework_urn"), "source_framework_urn", name),
         target_framework=_urn(first.get("target_framework_urn"), "target_framework_urn", name),
@@ -257,8 +257,10 @@ def read_stored(path: Path) -> EditionMap:
         title = data.get("mapping")
         origin = data.get("origin")
         return EditionMap(source, target, tuple(links),
-                          title=one_line(title)[:200] if isinstance(title, str) else "",
-                          origin=one_line(origin)[:1000] if isinstance(origin, str) else "")
+                          title=one_line(without_controls(title))[:200]
+                          if isinstance(title, str) else "",
+                          origin=one_line(without_controls(origin))[:1000]
+                          if isinstance(origin, str) else "")
     except ValueError:
         raise MappingError(f"{path}: not a requirement mapping stored by auditor "
                            "(source, target, links); import the mapping set again") from None

@@ -236,3 +236,18 @@ def test_a_damaged_stored_mapping_is_skipped_with_a_line(cli, home, tmp_path):
     lines = r.err.splitlines()
     assert "broken.yaml: not a requirement mapping stored by auditor" in lines[0]
     assert "no mapping links these two" in lines[1]
+
+
+def test_a_hostile_mapping_name_is_shown_as_typed_without_its_controls(cli, home, tmp_path):
+    source = tmp_path / "mapping.yaml"
+    source.write_text(mapping_set(PAIRS, name="Editions \x1b]0;owned\x07 [bold]map[/bold]"),
+                      encoding="utf-8")
+    assert cli("checklists", "import-mapping", source).code == 0
+    listed = cli("checklists", "list")
+    assert listed.code == 0, listed.err
+    assert "\x1b" not in listed.out and "\x07" not in listed.out
+    assert "[bold]map[/bold]" in listed.out
+    _audits(cli)
+    compared = cli("compare", "1", "2")
+    assert compared.code == 0, compared.err
+    assert "\x1b" not in compared.out and "[bold]map[/bold]" in compared.out
