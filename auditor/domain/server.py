@@ -61,8 +61,11 @@ def server_engine(url: str, busy_timeout_ms: int) -> Engine:
     # No ping before each use (a round trip per write, bench/server.py): a connection the
     # server dropped fails once, is thrown away, and the caller's retry gets a new one
     # (the TUI's autosave retries on its timer).
+    # A server that is gone is noticed within seconds, never waited for long: the TUI
+    # (a short busy timeout) keeps what was typed and tries again on its timer.
     engine = create_engine(parsed, connect_args={
-        "options": "-c timezone=UTC", "connect_timeout": 10})
+        "options": "-c timezone=UTC", "connect_timeout": 2 if busy_timeout_ms < 5000 else 10,
+        "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3})
     busy = {"ms": busy_timeout_ms}
 
     @event.listens_for(engine, "connect")

@@ -1,7 +1,8 @@
 """The store as the TUI sees it: a write the database cannot take now is an `AuditorError`.
 
 The TUI's engine waits a quarter of a second for another process's lock (see
-`auditor.commands.tui`), then SQLite says "database is locked". The driver's error is
+`auditor.commands.tui`), then SQLite says "database is locked"; on a team's server the
+connection may drop or the server restart. The driver's error is
 turned here, in one place, into `NotWritten`, an `AuditorError`, so that every screen's
 `except AuditorError` says "not saved" and leaves its widgets as the database has them,
 instead of the app stopping with a traceback. Nothing was changed by the refused call: the
@@ -34,6 +35,11 @@ def not_written(exc: BaseException) -> NotWritten | None:
     if isinstance(exc, StoreBusy):  # the domain's word for a write past the wait
         return NotWritten("another program is writing", busy=True)
     cause = getattr(exc, "orig", None) or exc
+    if _server_unreachable(cause):
+        # A team's server dropped the connection, restarts or cannot be reached: the
+        # connection is thrown away, and the retry connects anew.
+        return NotWritten("the server cannot be reached", busy=False,
+                          advice="what you typed is kept and saved once it is back")
     if not isinstance(cause, sqlite3.OperationalError):
         return None
     text = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
@@ -43,6 +49,14 @@ def not_written(exc: BaseException) -> NotWritten | None:
         return NotWritten("the disk is full", busy=False,
                           advice="free some space, then save again")
     return NotWritten(f"the database failed ({text})", busy=False)
+
+
+def _server_unreachable(cause: BaseException) -> bool:
+    """psycopg's word for a connection lost or refused (the driver is an extra: known by
+    its module, never imported here)."""
+    return type(cause).__module__.startswith("psycopg") and any(
+        kind.__name__ in {"OperationalError", "InterfaceError"}
+        for kind in type(cause).__mro__)
 
 
 class GuardedStore:
