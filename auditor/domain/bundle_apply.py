@@ -163,20 +163,27 @@ def _create(core: StoreCore, uow: UnitOfWork, content: BundleContent) -> ImportO
         uow.session.flush()
         evidence_ids[str(r.get("id"))] = str(row.id)
     sender = content.audit.get("id")
+    carried = []
     for e in content.log:
         entity_id = e["entity_id"]
         if e["entity"] == Entity.AUDIT:
             entity_id = str(local)
         elif e["entity"] == Entity.EVIDENCE:
             entity_id = evidence_ids.get(entity_id, f"?{entity_id}")
-        old, new = _local_values(uow, e, sender, local)
-        digest = uow.log.carry(e["at"], e["actor"], local, e["entity"], entity_id,
-                               e["field"], old, new, e["gid"])
+        carried.append(_carried(e, local, entity_id, *_local_values(uow, e, sender, local)))
+    for e, digest in zip(content.log, uow.log.carry(carried), strict=True):
         _seal_if_closing(audit, e, digest)
     if content.blocks:
         keep_blocks(uow, audit, content.blocks)
     _replay_check(uow, content, local)
     return ImportOutcome(local, True, None, True, len(content.log))
+
+
+def _carried(e: Mapping[str, Any], audit_id: int, entity_id: str, old: str | None,
+             new: str | None) -> dict[str, Any]:
+    return {"at": e["at"], "actor": e["actor"], "audit_id": audit_id, "entity": e["entity"],
+            "entity_id": entity_id, "field": e["field"], "old": old, "new": new,
+            "origin": e["gid"]}
 
 
 def _no_clash(uow: UnitOfWork, content: BundleContent) -> None:
@@ -247,6 +254,9 @@ class _Merger:
                         mapping[(e["entity"], e["gid"])] = e["entity_id"]
                     else:
                         mapping[(e["entity"], e["entity_id"])] = e["gid"]
+        self._rows: dict[tuple[str, str], dict[str, Any]] | None = None
+        self._typed_rows: dict[tuple[str, str], Any] = {}
+        self._here_rows: dict[tuple[str, str], Any] | None = None
 
     def run(self) -> None:
         self._closed_check()
@@ -269,31 +279,45 @@ class _Merger:
                     "with a reason to take it in; nothing was imported")
 
     def _bundle_row(self, entity: str, record: str) -> dict[str, Any] | None:
+        if self._rows is None:  # indexed once: a merge asks for thousands of rows
+            c = self.content
+            rows: dict[tuple[str, str], dict[str, Any]] = {}
+            for entity_, list_, key in ((Entity.ITEM, c.items, "ref"), (Entity.SOA, c.soa, "ref"),
+                                        (Entity.FINDING, c.findings, "code")):
+                rows.update({(entity_.value, str(r.get(key))): r for r in list_})
+            for entity_, list_, key in ((Entity.EVIDENCE, c.evidence, "id"),
+                                        (Entity.SESSION, c.sessions, "number"),
+                                        (Entity.SAMPLE, c.samples, "number")):
+                for r in list_:
+                    gid = self.theirs.get((entity_.value, str(r.get(key))))
+                    if gid is not None:
+                        rows[(entity_.value, gid)] = r
+            self._rows = rows
         if entity == Entity.AUDIT:
             return self.content.audit
-        if entity == Entity.ITEM:
-            return next((r for r in self.content.items if r.get("ref") == record), None)
-        if entity == Entity.SOA:
-            return next((r for r in self.content.soa if r.get("ref") == record), None)
-        if entity == Entity.FINDING:
-            return next((r for r in self.content.findings if r.get("code") == record), None)
-        rows = {Entity.EVIDENCE: self.content.evidence, Entity.SESSION: self.content.sessions,
-                Entity.SAMPLE: self.content.samples}[Entity(entity)]
-        key = "id" if entity == Entity.EVIDENCE else "number"
-        return next((r for r in rows
-                     if self.theirs.get((entity, str(r.get(key)))) == record), None)
+        return self._rows.get((entity, record))
+
+    def _typed(self, model: type[SQLModel], entity: str, record: str) -> Any:
+        key = (entity, record)
+        if key not in self._typed_rows:
+            data = self._bundle_row(entity, record)
+            self._typed_rows[key] = None if data is None else _model(self.content, model, data)
+        return self._typed_rows[key]
 
     def _insert_new(self) -> None:
         uow = self.uow
         blocks = {(b.prefix, b.year, b.first) for b in blocks_of(uow, self.audit)}
+        codes = [r for e, r in self.new if e == Entity.FINDING]
+        clashes: set[str] = set()
+        for start in range(0, len(codes), 500):
+            clashes.update(uow.session.execute(select(Finding.code).where(
+                col(Finding.code).in_(codes[start:start + 500]))).scalars())
         for entity, record in sorted(self.new, key=lambda n: n[0] != Entity.FINDING):
             data = self._bundle_row(entity, record)
             if data is None:
                 continue  # added and removed there: the entries alone say so
             if entity == Entity.FINDING:
-                taken = uow.session.execute(select(Finding.uuid).where(
-                    col(Finding.code) == record)).scalar()
-                if taken is not None:
+                if record in clashes:
                     raise _refuse(self.content, f"finding {shown(record)} is already in this "
                                   "database as another finding (its human id was handed "
                                   "out twice)")
@@ -340,36 +364,48 @@ class _Merger:
     def _carry_entries(self) -> None:
         wanted = set(self.plan.new_gids)
         sender = self.content.audit.get("id")
-        for e in self.content.log:
-            if e["gid"] not in wanted:
-                continue
-            old, new = _local_values(self.uow, e, sender, self.local)
-            digest = self.uow.log.carry(e["at"], e["actor"], self.local, e["entity"],
-                                        self._entity_id(e["entity"], e["entity_id"]),
-                                        e["field"], old, new, e["gid"])
+        taken = [e for e in self.content.log if e["gid"] in wanted]
+        carried = [_carried(e, self.local, self._entity_id(e["entity"], e["entity_id"]),
+                            *_local_values(self.uow, e, sender, self.local)) for e in taken]
+        for e, digest in zip(taken, self.uow.log.carry(carried), strict=True):
             if (e["entity"], e["field"]) == (Entity.AUDIT, "status") and \
                     self.values.get((Entity.AUDIT, "", "status")) == e["new"]:
                 self.audit.seal = digest if e["new"] == AuditStatus.CLOSED else None
 
+    def _load_here(self) -> dict[tuple[str, str], Any]:
+        """The audit's rows here, by portable name, read once (a query per field would
+        flush the session each time)."""
+        s, rows = self.uow.session, {}
+        by_ref: tuple[tuple[Entity, Any], ...] = ((Entity.ITEM, ItemResult),
+                                                  (Entity.SOA, SoaEntry))
+        for entity, model in by_ref:
+            for row in s.execute(select(model).where(
+                    col(model.audit_id) == self.local)).scalars():
+                rows[(entity.value, row.ref)] = row
+        for row in s.execute(select(Finding).where(col(Finding.audit_id) == self.local)
+                             ).scalars():
+            rows[(Entity.FINDING.value, row.code)] = row
+        by_number = {(e, n): r for (e, r), n in self.here.items()}
+        for entity_name, numbered in NUMBERED.items():
+            table: Any = numbered
+            for row in s.execute(select(table).where(
+                    col(table.audit_id) == self.local)).scalars():
+                record = by_number.get((entity_name, str(row.number)))
+                if record is not None:
+                    rows[(entity_name, record)] = row
+        return rows
+
     def _row_here(self, entity: str, record: str) -> Any:
-        s = self.uow.session
         if entity == Entity.AUDIT:
             return self.audit
-        if entity in (Entity.ITEM, Entity.SOA):
+        if self._here_rows is None:
+            self._here_rows = self._load_here()
+        row = self._here_rows.get((entity, record))
+        if row is None and entity in (Entity.ITEM, Entity.SOA):
             model: Any = ItemResult if entity == Entity.ITEM else SoaEntry
-            row = s.execute(select(model).where(col(model.audit_id) == self.local,
-                                                col(model.ref) == record)).scalar()
-            if row is None:
-                row = model(audit_id=self.local, ref=record, updated_at=self.uow.now())
-            return row
-        if entity == Entity.FINDING:
-            return s.execute(select(Finding).where(col(Finding.code) == record)).scalar()
-        number = self.here.get((entity, record))
-        if number is None or entity not in NUMBERED:
-            return None
-        model = NUMBERED[entity]
-        return s.execute(select(model).where(col(model.audit_id) == self.local,
-                                             col(model.number) == int(number))).scalar()
+            row = model(audit_id=self.local, ref=record, updated_at=self.uow.now())
+            self._here_rows[(entity, record)] = row
+        return row
 
     def _set_values(self) -> None:
         for (entity, record, name), _value in self.values.items():
@@ -382,11 +418,17 @@ class _Merger:
                 if _value == "":
                     self.uow.session.delete(row)
                 continue
-            data = self._bundle_row(entity, record)
-            if data is None or name not in type(row).model_fields:
+            if name not in type(row).model_fields:
                 continue
-            model: type[SQLModel] = row.__class__
-            typed = _model(self.content, model, data)
+            data = self._bundle_row(entity, record)
+            if data is None:
+                continue
+            if type(row).model_fields[name].annotation is str and \
+                    isinstance(data.get(name), str):
+                setattr(row, name, data[name])  # text as it is: no model to build
+                self.uow.session.add(row)
+                continue
+            typed = self._typed(row.__class__, entity, record)
             setattr(row, name, getattr(typed, name))
             if name == "status" and entity == Entity.AUDIT:
                 self.audit.closed_at = typed.closed_at

@@ -14,7 +14,7 @@ from .base import StoreCore
 from .bundle_apply import ImportOutcome, apply_bundle, find_audit, plan_for
 from .bundle_rows import BundleContent, gather
 from .errors import RuleViolation, shown
-from .identity import is_team_copy, reserve_blocks
+from .identity import BLOCK_SIZE, is_team_copy, reserve_blocks
 from .merge import FieldKey, Side
 from .models import Evidence
 
@@ -25,7 +25,8 @@ Writer = Callable[[BundleContent, dict[str, Path]], int]
 
 
 def export_audit(core: StoreCore, audit_id: int, write: Writer,
-                 refs: Iterable[str] | None = None) -> tuple[BundleContent, int]:
+                 refs: Iterable[str] | None = None,
+                 block_size: int = BLOCK_SIZE) -> tuple[BundleContent, int]:
     """Gather the audit (only `refs`' items, when given) and hand it to `write` inside
     the transaction: the finding-id blocks reserved for the receiving copy (when this
     database is where the audit was made) are kept only when the file was written."""
@@ -41,7 +42,7 @@ def export_audit(core: StoreCore, audit_id: int, write: Writer,
                                         f"{audit_id}'s checklist", field="ref")
         content = gather(uow, audit, wanted)
         if not is_team_copy(uow, audit):
-            content.blocks = reserve_blocks(uow, uow.now().year)
+            content.blocks = reserve_blocks(uow, uow.now().year, block_size)
         files = {e["sha256"]: core.evidence_dir / e["sha256"]
                  for e in content.evidence if e.get("sha256")}
         size = write(content, files)

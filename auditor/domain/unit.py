@@ -101,23 +101,26 @@ class ChangeLogWriter:
         self.session.connection().execute(insert(ChangeLog), entry)
         self._head = entry["hash"]
 
-    def carry(self, at: str, actor: str, audit_id: int | None, entity: str, entity_id: str,
-              field: str, old: str | None, new: str | None, origin: str) -> str:
-        """An entry taken in from another copy's log (a bundle): its own time and actor
-        kept, and the hash it had where it was first written (`origin`, which names it
-        on every copy); chained and MAC'd here, as this database's log accepted it. Its
-        hash here."""
+    def carry(self, entries: list[dict[str, Any]]) -> list[str]:
+        """Entries taken in from another copy's log (a bundle), in order: each keeps its
+        own time and actor, and the hash it had where it was first written (`origin`,
+        which names it on every copy); chained and MAC'd here, as this database's log
+        accepted them, and written in one statement. Their hashes here."""
         prev = self.chain_head()
         key = self.key()
-        digest = entry_hash(prev, at, actor, audit_id, entity, entity_id, field, old, new)
-        mac = entry_mac(key.secret, key.id, prev, at, actor, audit_id, entity, entity_id,
-                        field, old, new, digest)
-        self.session.connection().execute(insert(ChangeLog), {
-            "at": at, "actor": actor, "audit_id": audit_id, "entity": entity,
-            "entity_id": entity_id, "field": field, "old": old, "new": new,
-            "prev_hash": prev, "hash": digest, "mac": mac, "origin": origin})
-        self._head = digest
-        return digest
+        rows, hashes = [], []
+        for e in entries:
+            fields = (e["at"], e["actor"], e["audit_id"], e["entity"], e["entity_id"],
+                      e["field"], e["old"], e["new"])
+            digest = entry_hash(prev, *fields)
+            rows.append(dict(e, prev_hash=prev, hash=digest,
+                             mac=entry_mac(key.secret, key.id, prev, *fields, digest)))
+            hashes.append(digest)
+            prev = digest
+        if rows:
+            self.session.connection().execute(insert(ChangeLog), rows)
+            self._head = prev
+        return hashes
 
 
 class DiscardingLog(ChangeLogWriter):

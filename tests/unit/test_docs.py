@@ -15,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-PAGES = ("index.md", "keys.md", "checklist-format.md", "workbook.md", "json.md")
+PAGES = ("index.md", "keys.md", "checklist-format.md", "workbook.md", "json.md",
+         "teams.md")
 
 
 def page(name: str) -> str:
@@ -192,6 +193,7 @@ KEY_SECTIONS = {
     "PlanScreen": "Audit plan screen",
     "SessionFormScreen": "Session form",
     "SampleFormScreen": "Sample form",
+    "MergeReviewScreen": "Merge review (bundle import --review)",
 }
 KEY_NAMES = {"question_mark": "?", "slash": "/", "plus": "+", "minus": "-",
              "equals_sign": "="}
