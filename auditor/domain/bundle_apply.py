@@ -12,19 +12,25 @@ log says is refused whole.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
 from sqlmodel import SQLModel, col, select
 
 from .base import StoreCore
-from .bundle_rows import BundleContent, BundleRefused, log_dict, row_of
-from .checklist import Checklist
+from .bundle_create import create_from_bundle
+from .bundle_entries import (
+    ImportOutcome,
+    carried,
+    local_log,
+    local_values,
+    model_of,
+    refuse,
+    replay_check,
+)
+from .bundle_rows import BundleContent
 from .errors import AuditLocked, shown
-from .identity import blocks_of, keep_blocks
+from .identity import blocks_of
 from .merge import (
     BY_ADDITION,
     EXISTS,
@@ -37,7 +43,6 @@ from .merge import (
 )
 from .models import (
     Audit,
-    ChangeLog,
     Evidence,
     Finding,
     FindingBlock,
@@ -46,7 +51,6 @@ from .models import (
     PlanSession,
     SoaEntry,
 )
-from .trail_replay import record_mismatches
 from .unit import UnitOfWork, ident
 from .vocab import AuditStatus, Entity, LogEvent
 
@@ -55,36 +59,6 @@ FOLLOW_UP = {"root_cause", "correction", "corrective_action", "owner", "due_date
              "auditee_comment", "status", "verified_by", "verified_on", "verification_note"}
 NUMBERED: dict[str, type[SQLModel]] = {Entity.SESSION.value: PlanSession,
                                       Entity.SAMPLE.value: ItemSample}
-
-
-@dataclass
-class ImportOutcome:
-    audit_id: int | None
-    created: bool
-    plan: MergePlan | None = None
-    applied: bool = False
-    entries: int = 0
-    problems: list[str] = field(default_factory=list)
-
-
-def local_log(uow: UnitOfWork, audit_id: int) -> list[dict[str, Any]]:
-    return [log_dict(e) for e in uow.session.execute(
-        select(ChangeLog).where(col(ChangeLog.audit_id) == audit_id)
-        .order_by(col(ChangeLog.id))).scalars()]
-
-
-def _refuse(content: BundleContent, problem: str) -> BundleRefused:
-    return BundleRefused(f"bundle of audit {shown(str(content.audit.get('title', '')))[:60]!r}"
-                         f": {problem}; nothing was imported")
-
-
-def _model(content: BundleContent, model: type[SQLModel], data: Mapping[str, Any],
-           **override: Any) -> Any:
-    try:
-        return row_of(model, dict(data), **override)
-    except (ValidationError, TypeError, ValueError):
-        raise _refuse(content, f"a {model.__tablename__} row is not in the form auditor "
-                      "writes it") from None
 
 
 def find_audit(uow: UnitOfWork, content: BundleContent) -> Audit | None:
@@ -98,7 +72,7 @@ def plan_for(uow: UnitOfWork, audit: Audit, content: BundleContent) -> MergePlan
     snap = uow.checklist(audit).content_hash()
     if not mine or not content.log or mine[0]["gid"] != content.log[0]["gid"] or \
             content.snapshot.get("content_hash") != snap:
-        raise _refuse(content, f"it names audit {audit.id} here by its identity but is "
+        raise refuse(content, f"it names audit {audit.id} here by its identity but is "
                       "another audit (created elsewhere, or on another checklist)")
     return plan_merge(normalize(mine), normalize(content.log))
 
@@ -109,7 +83,7 @@ def apply_bundle(core: StoreCore, uow: UnitOfWork, content: BundleContent,
     nothing is written and the outcome holds the plan (applied False)."""
     audit = find_audit(uow, content)
     if audit is None:
-        return _create(core, uow, content)
+        return create_from_bundle(core, uow, content)
     plan = plan_for(uow, audit, content)
     try:
         values = plan.values(choices or {})
@@ -117,117 +91,8 @@ def apply_bundle(core: StoreCore, uow: UnitOfWork, content: BundleContent,
         return ImportOutcome(ident(audit), False, plan)
     writer = _Merger(uow, audit, content, plan, values)
     writer.run()
-    _replay_check(uow, content, ident(audit))
+    replay_check(uow, content, ident(audit))
     return ImportOutcome(ident(audit), False, plan, True, len(plan.new_gids))
-
-
-def _replay_check(uow: UnitOfWork, content: BundleContent, audit_id: int) -> None:
-    uow.session.flush()
-    problems = record_mismatches(uow.session, audit_id)
-    if problems:
-        raise _refuse(content, f"its rows are not what its change log says ({problems[0]})")
-
-
-# -- the first import: the audit is created as the bundle holds it ----------------------
-
-
-def _create(core: StoreCore, uow: UnitOfWork, content: BundleContent) -> ImportOutcome:
-    try:
-        checklist = Checklist.from_json(str(content.snapshot.get("tree_json", "")))
-    except Exception:  # a tree that is not one: the bundle is refused, whatever the cause
-        raise _refuse(content, "its checklist snapshot is not a checklist") from None
-    if checklist.content_hash() != content.snapshot.get("content_hash"):
-        raise _refuse(content, "its checklist snapshot does not match its hash")
-    _no_clash(uow, content)
-    previous = None
-    if content.previous_uuid:
-        previous = uow.session.execute(
-            select(Audit.id).where(col(Audit.uuid) == content.previous_uuid)).scalar()
-    audit = _model(content, Audit, content.audit, snapshot_id=core.snapshot_id(uow, checklist),
-                   previous_id=previous, seal=None)
-    uow.session.add(audit)
-    uow.session.flush()
-    local = ident(audit)
-    for rows, model in ((content.items, ItemResult), (content.findings, Finding),
-                        (content.sessions, PlanSession), (content.samples, ItemSample),
-                        (content.soa, SoaEntry)):
-        uow.session.add_all(_model(content, model, r, audit_id=local) for r in rows)
-    uow.session.flush()
-    findings = {f.uuid: f.id for f in uow.session.execute(
-        select(Finding).where(col(Finding.audit_id) == local)).scalars()}
-    evidence_ids: dict[str, str] = {}
-    for r in content.evidence:
-        row = _model(content, Evidence, r, audit_id=local,
-                     finding_id=findings.get(str(r.get("finding_uuid"))))
-        uow.session.add(row)
-        uow.session.flush()
-        evidence_ids[str(r.get("id"))] = str(row.id)
-    sender = content.audit.get("id")
-    carried = []
-    for e in content.log:
-        entity_id = e["entity_id"]
-        if e["entity"] == Entity.AUDIT:
-            entity_id = str(local)
-        elif e["entity"] == Entity.EVIDENCE:
-            entity_id = evidence_ids.get(entity_id, f"?{entity_id}")
-        carried.append(_carried(e, local, entity_id, *_local_values(uow, e, sender, local)))
-    for e, digest in zip(content.log, uow.log.carry(carried), strict=True):
-        _seal_if_closing(audit, e, digest)
-    if content.blocks:
-        keep_blocks(uow, audit, content.blocks)
-    _replay_check(uow, content, local)
-    return ImportOutcome(local, True, None, True, len(content.log))
-
-
-def _carried(e: Mapping[str, Any], audit_id: int, entity_id: str, old: str | None,
-             new: str | None) -> dict[str, Any]:
-    return {"at": e["at"], "actor": e["actor"], "audit_id": audit_id, "entity": e["entity"],
-            "entity_id": entity_id, "field": e["field"], "old": old, "new": new,
-            "origin": e["gid"]}
-
-
-def _no_clash(uow: UnitOfWork, content: BundleContent) -> None:
-    codes = [str(f.get("code")) for f in content.findings]
-    for start in range(0, len(codes), 500):
-        taken = uow.session.execute(select(Finding.code).where(
-            col(Finding.code).in_(codes[start:start + 500]))).scalars().first()
-        if taken is not None:
-            raise _refuse(content, f"finding {shown(taken)} is already in this database, in "
-                          "another audit (its human id was handed out twice)")
-
-
-def _local_values(uow: UnitOfWork, e: Mapping[str, Any], sender: Any,
-                  local: int) -> tuple[str | None, str | None]:
-    """An entry's values as this database names things: an audit's previous audit by
-    its id here (none when this database does not hold it)."""
-    old, new = e["old"], e["new"]
-    if e["entity"] != Entity.AUDIT:
-        return old, new
-    if e["field"] == LogEvent.PLANNED:
-        try:
-            header = json.loads(new or "{}")
-        except ValueError:
-            return old, new
-        if isinstance(header, dict) and header.get("previous_id"):
-            header["previous_id"] = _previous_here(uow, local)
-            new = json.dumps(header, ensure_ascii=False, sort_keys=True)
-    elif e["field"] == "previous_id":
-        old, new = (None if old is None else _previous_here(uow, local),
-                    None if new is None else _previous_here(uow, local))
-    return old, new
-
-
-def _previous_here(uow: UnitOfWork, local: int) -> str:
-    audit = uow.session.get(Audit, local)
-    return "" if audit is None or audit.previous_id is None else str(audit.previous_id)
-
-
-def _seal_if_closing(audit: Audit, e: Mapping[str, Any], digest: str) -> None:
-    if e["entity"] == Entity.AUDIT and e["field"] == "status":
-        if e["new"] == AuditStatus.CLOSED and audit.status == AuditStatus.CLOSED:
-            audit.seal = digest
-        elif e["new"] != AuditStatus.CLOSED:
-            audit.seal = None
 
 
 # -- merging into the audit here ---------------------------------------------------------
@@ -301,7 +166,8 @@ class _Merger:
         key = (entity, record)
         if key not in self._typed_rows:
             data = self._bundle_row(entity, record)
-            self._typed_rows[key] = None if data is None else _model(self.content, model, data)
+            self._typed_rows[key] = (None if data is None
+                                     else model_of(self.content, model, data))
         return self._typed_rows[key]
 
     def _insert_new(self) -> None:
@@ -318,14 +184,14 @@ class _Merger:
                 continue  # added and removed there: the entries alone say so
             if entity == Entity.FINDING:
                 if record in clashes:
-                    raise _refuse(self.content, f"finding {shown(record)} is already in this "
+                    raise refuse(self.content, f"finding {shown(record)} is already in this "
                                   "database as another finding (its human id was handed "
                                   "out twice)")
-                uow.session.add(_model(self.content, Finding, data, audit_id=self.local))
+                uow.session.add(model_of(self.content, Finding, data, audit_id=self.local))
             elif entity == Entity.EVIDENCE:
                 finding = uow.session.execute(select(Finding.id).where(
                     col(Finding.uuid) == str(data.get("finding_uuid")))).scalar()
-                row = _model(self.content, Evidence, data, audit_id=self.local,
+                row = model_of(self.content, Evidence, data, audit_id=self.local,
                              finding_id=finding)
                 uow.session.add(row)
                 uow.session.flush()
@@ -333,7 +199,7 @@ class _Merger:
             else:
                 model = NUMBERED[entity]
                 number = uow.next_number(self.audit, Entity(entity), model)
-                uow.session.add(_model(self.content, model, data, audit_id=self.local,
+                uow.session.add(model_of(self.content, model, data, audit_id=self.local,
                                        number=number))
                 uow.session.flush()
                 self.here[(entity, record)] = str(number)
@@ -365,9 +231,9 @@ class _Merger:
         wanted = set(self.plan.new_gids)
         sender = self.content.audit.get("id")
         taken = [e for e in self.content.log if e["gid"] in wanted]
-        carried = [_carried(e, self.local, self._entity_id(e["entity"], e["entity_id"]),
-                            *_local_values(self.uow, e, sender, self.local)) for e in taken]
-        for e, digest in zip(taken, self.uow.log.carry(carried), strict=True):
+        rows = [carried(e, self.local, self._entity_id(e["entity"], e["entity_id"]),
+                        *local_values(self.uow, e, sender, self.local)) for e in taken]
+        for e, digest in zip(taken, self.uow.log.carry(rows), strict=True):
             if (e["entity"], e["field"]) == (Entity.AUDIT, "status") and \
                     self.values.get((Entity.AUDIT, "", "status")) == e["new"]:
                 self.audit.seal = digest if e["new"] == AuditStatus.CLOSED else None

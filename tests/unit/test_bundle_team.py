@@ -112,3 +112,23 @@ def test_a_seal_handed_out_by_the_lead_checks_on_every_copy(team, tmp_path):
         with laptop_.keyed():
             checked = laptop_.store.verify_audit(number, seal=seal)
         assert checked["problems"] == [] and checked["seal"]["latest"]
+
+
+def test_a_member_given_some_clauses_gets_those_and_merges_back(team, tmp_path):
+    lead, anna, _ben, checklist = team
+    audit = lead.do("create_audit", checklist, title="Audit", auditee="Acme")
+    lead.do("record_result", audit.id, "8.6", "minor", statement="Release not approved")
+    lead.do("raise_finding", audit.id, "4.1", "observation", statement="Context thin")
+    lead.do("add_session", audit.id, start="2026-03-03 09:00", minutes=60, refs=["4.1"])
+    anna.take(lead.export(audit.id, tmp_path / "anna.auditor", refs=["4.1", "4.2"]))
+    a_id = anna.audit_by_uuid(audit.uuid)
+    assert set(anna.do("results", a_id)) <= {"4.1", "4.2"}
+    assert [f.ref for f in anna.do("findings", a_id)] == ["4.1"]
+    assert len(anna.do("sessions", a_id)) == 1
+    assert anna.verify(a_id) == []
+    anna.do("record_result", a_id, "4.2", "conform", note="register seen")
+    outcome = lead.take(anna.export(a_id, tmp_path / "back.auditor"))
+    assert outcome.applied and outcome.plan.conflicts == []
+    results = lead.do("results", audit.id)
+    assert results["4.2"].notes == "register seen" and results["8.6"].result == "minor"
+    assert lead.verify(audit.id) == []
