@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from auditor.domain.audit_plan import session_end
+from auditor.domain.progress import FILTER_LABELS, ItemFilter
 from auditor.domain.text import shorten
 from auditor.ui.audit_sessions import plan_changed
 from auditor.ui.plain import templated
@@ -48,6 +49,23 @@ def audit_heading(audit: Audit, checklist: Checklist, width: int = 0,
         title = shorten(title, max(16, room - len(auditee)))
     return templated("[b]$title[/b]$sep$auditee$tail", title=title, sep=sep,
                      auditee=auditee, tail=tail)
+
+
+def set_filter(screen: AuditScreen, item_filter: ItemFilter) -> None:
+    """Show the tree under a filter, the cursor kept where it is when the filter shows
+    it, else on the first line."""
+    tree = screen.tree
+    current = tree.current_ref
+    tree.build(item_filter)
+    screen.show_filter()
+    if current is not None and tree.go_to(current):
+        return
+    first = next(iter(tree.nodes_by_ref), None)
+    if first is not None:
+        tree.go_to(first)
+        screen.show_item(first)
+    elif item_filter != ItemFilter.ALL:
+        screen.notify(f"No item to show under {FILTER_LABELS[item_filter]!r}.")
 
 
 def open_findings(screen: AuditScreen) -> None:

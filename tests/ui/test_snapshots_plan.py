@@ -134,3 +134,8 @@ def test_soa_line_in_the_item_detail(snap_compare, app_on, store, size):
         await pilot.pause()
 
     assert snap_compare(app_on(isms.id), terminal_size=size, run_before=run)
+
+
+@SIZES
+def test_ask_path_report(snap_compare, app_on, planned, size):
+    assert snap(snap_compare, app_on(planned), size, "R")

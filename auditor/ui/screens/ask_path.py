@@ -34,17 +34,22 @@ def check_file_path(text: str, what: str = "the file") -> tuple[Path | None, str
     return path, ""
 
 
-def check_new_file_path(text: str, suffix: str) -> tuple[Path | None, str]:
-    """The file a typed path names for writing, or None and why not: its folder must
-    exist and the file must not (nothing the auditee sent back is overwritten)."""
+def check_new_file_path(text: str, suffix: str | tuple[str, ...]
+                        ) -> tuple[Path | None, str]:
+    """The file a typed path names for writing, or None and why not: its name must end
+    in the suffix (one of them, when several: the suffix picks the format), its folder
+    must exist and the file must not (nothing the auditee sent back is overwritten)."""
+    suffixes = (suffix,) if isinstance(suffix, str) else suffix
+    named = suffixes[0] if len(suffixes) == 1 else \
+        ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}"
     typed = text.strip().strip("'\"")
     if not typed:
         return None, "type the path of the file to write"
     path = Path(typed).expanduser()
-    if path.suffix.lower() != suffix:
-        return None, f"{path}: the name must end in {suffix}"
     if path.is_dir():
-        return None, f"{path}: is a folder; add a file name ending in {suffix}"
+        return None, f"{path}: is a folder; add a file name ending in {named}"
+    if path.suffix.lower() not in suffixes:
+        return None, f"{path}: the name must end in {named}"
     if not path.parent.is_dir():
         return None, f"{path.parent}: no such folder"
     if path.exists() or path.is_symlink():
@@ -58,8 +63,10 @@ class AskPathScreen(ModalScreen[Path | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask_path.cancel")]
 
     def __init__(self, title: str, *, what: str, ok_label: str, placeholder: str = "",
-                 hint: str = "", initial: str = "", new_suffix: str | None = None) -> None:
-        """`new_suffix` asks for a file to write with that suffix instead of one to read."""
+                 hint: str = "", initial: str = "",
+                 new_suffix: str | tuple[str, ...] | None = None) -> None:
+        """`new_suffix` asks for a file to write with that suffix (or one of those)
+        instead of one to read."""
         super().__init__()
         self.initial = initial
         self.new_suffix = new_suffix

@@ -23,7 +23,7 @@ from auditor.domain.models import (
     PlanSession,
     SoaEntry,
 )
-from auditor.domain.progress import FILTER_LABELS, AuditProgress, ItemFilter, LiveFinding
+from auditor.domain.progress import AuditProgress, ItemFilter, LiveFinding
 from auditor.domain.soa import soa_controls
 from auditor.domain.vocab import AuditStatus
 from auditor.ui import audit_navigation as navigation
@@ -32,6 +32,7 @@ from auditor.ui import audit_sessions as sessions
 from auditor.ui.commands import ClauseCommands, TextSearch
 from auditor.ui.compat import breakpoint_classes
 from auditor.ui.edition_maps import stored_maps
+from auditor.ui.report_actions import report_binding, write_report_file
 from auditor.ui.result_undo import UndoStack
 from auditor.ui.widgets.audit_status import FILTER_ORDER, AuditStatusLine
 from auditor.ui.widgets.clause_tree import ClauseTree
@@ -69,6 +70,7 @@ class AuditScreen(Screen):
         Binding("T", "next_session", "Next session's clauses (after the last: all)",
                 key_display="T", show=False, id="audit.next_session"),
         *workbook_bindings("audit"),
+        report_binding("audit"),
     ]
 
     def __init__(self, store, audit_id: int, start_ref: str | None = None) -> None:
@@ -312,20 +314,11 @@ class AuditScreen(Screen):
 
     # -- filters, other screens (audit_navigation) ----------------------------------------
 
-    def action_set_filter(self, kind: str) -> None:
-        item_filter = ItemFilter(kind)
-        tree = self.tree
-        current = tree.current_ref
-        tree.build(item_filter)
+    def show_filter(self) -> None:
         self._show_filter()
-        if current is not None and tree.go_to(current):
-            return
-        first = next(iter(tree.nodes_by_ref), None)
-        if first is not None:
-            tree.go_to(first)
-            self._show(first)
-        elif item_filter != ItemFilter.ALL:
-            self.notify(f"No item to show under {FILTER_LABELS[item_filter]!r}.")
+
+    def action_set_filter(self, kind: str) -> None:
+        navigation.set_filter(self, ItemFilter(kind))
 
     def action_cycle_filter(self) -> None:
         position = FILTER_ORDER.index(self.tree.item_filter)
@@ -337,6 +330,10 @@ class AuditScreen(Screen):
     def action_export(self) -> None:
         self.flush()  # the notes typed a moment ago belong in the report
         export_report(self.app, self.store, self.audit_id)
+
+    def action_write_report(self) -> None:
+        self.flush()  # the notes typed a moment ago belong in the report
+        write_report_file(self.app, self.store, self.audit_id)
 
     def action_import_followup(self) -> None:
         self.flush()
