@@ -42,6 +42,13 @@ def test_export_import_merge_and_conflicts_on_the_command_line(cli, tmp_path):
     shown = cli("--db", lead, "audits", "show", number, "--json").json()
     assert {i["ref"]: i["notes"] for i in shown["items"]}["4.1"] == "lead saw otherwise"
 
+    dry = cli("--db", lead, "bundle", "import", tmp_path / "back.auditor", "--dry-run",
+              "--json")
+    assert dry.code == 0 and not dry.json()["applied"]
+    assert {(c["record"], c["field"]) for c in dry.json()["conflicts"]} == {
+        ("4.1", "result"), ("4.1", "notes")}
+    review = cli("--db", lead, "bundle", "import", tmp_path / "back.auditor", "--review")
+    assert review.code == 1 and "needs a terminal" in review.err  # tests run without one
     done = cli("--db", lead, "bundle", "import", tmp_path / "back.auditor", "--prefer",
                "theirs")
     assert done.code == 0, done.err
