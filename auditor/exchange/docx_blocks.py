@@ -2,7 +2,14 @@
 with its mark and footer on every page, runs, paragraphs, headings and tables.
 
 User text is only ever the text of runs (never parsed as anything), less the characters
-XML 1.0 cannot hold; a line break in it is a line break of the run.
+XML 1.0 cannot hold; a line break in it is a line break of the run, a tab a tab.
+
+Paragraphs, runs and table rows are built as elements under python-docx's document
+(lxml `SubElement`, which gives python-docx's own element classes), not through its
+object API: that API looks a style up by name on every paragraph and inserts each new
+paragraph by scanning the body for its end, so a report of 500 findings took over 10
+seconds (bench/documents.py). The style ids are those of python-docx's own template,
+which every document here starts from.
 """
 
 from __future__ import annotations
@@ -12,16 +19,25 @@ from collections.abc import Sequence
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_BREAK
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml.etree import SubElement  # type: ignore[import-untyped]
 
 from auditor.domain.text import one_line, without_controls
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 FLAG_SHADE = "FFE699"
 HEADER_SHADE = "E8ECF2"
+HEADING_STYLE = {0: "Title", **{n: f"Heading{n}" for n in range(1, 10)}}
+BULLET_STYLE = "ListBullet"
+TWIPS_PER_CM = 567
+
+(W_P, W_PPR, W_PSTYLE, W_R, W_RPR, W_B, W_I, W_COLOR, W_SZ, W_T, W_BR, W_TAB, W_TR, W_TRPR,
+ W_TBLHEADER, W_TC, W_TCPR, W_TCW, W_SHD, W_VAL, W_W, W_TYPE, W_FILL, W_TBL, W_SECTPR,
+ XML_SPACE) = (qn(n) for n in (
+    "w:p", "w:pPr", "w:pStyle", "w:r", "w:rPr", "w:b", "w:i", "w:color", "w:sz", "w:t",
+    "w:br", "w:tab", "w:tr", "w:trPr", "w:tblHeader", "w:tc", "w:tcPr", "w:tcW", "w:shd",
+    "w:val", "w:w", "w:type", "w:fill", "w:tbl", "w:sectPr", "xml:space"))
 
 
 def xml_safe(text: str) -> str:
@@ -53,95 +69,121 @@ def new_document(title: str, *, mark: str = "", footer: str = "", landscape: boo
     return doc
 
 
-def mark_paragraph(doc, mark: str) -> None:
-    """The draft's mark again under the title, in red."""
-    run = doc.add_paragraph().add_run(xml_safe(one_line(mark)))
-    run.bold = True
-    run.font.color.rgb = RED
+def _paragraph(doc, style: str = ""):
+    """A new paragraph element at the end of the body (before its section properties)."""
+    body = doc.element.body
+    try:
+        last = body[-1]  # from the end: len() and find() would count every paragraph
+    except IndexError:
+        last = None
+    if last is not None and last.tag == W_SECTPR:
+        p = body.makeelement(W_P, {})
+        last.addprevious(p)
+    else:
+        p = SubElement(body, W_P)
+    if style:
+        SubElement(SubElement(p, W_PPR), W_PSTYLE, {W_VAL: style})
+    return p
+
+
+def _run(p, text: str, *, bold: bool = False, italic: bool = False, colour: str = "",
+         size: float | None = None, line_break: bool = False) -> None:
+    r = SubElement(p, W_R)
+    if bold or italic or colour or size:
+        properties = SubElement(r, W_RPR)
+        if bold:
+            SubElement(properties, W_B)
+        if italic:
+            SubElement(properties, W_I)
+        if colour:
+            SubElement(properties, W_COLOR, {W_VAL: colour})
+        if size:
+            SubElement(properties, W_SZ, {W_VAL: str(round(size * 2))})
+    for number, piece in enumerate(text.split("\t")):
+        if number:
+            SubElement(r, W_TAB)
+        if piece:
+            t = SubElement(r, W_T, {XML_SPACE: "preserve"})
+            t.text = piece
+    if line_break:
+        SubElement(r, W_BR)
+
+
+def _text(p, text: str, *, bold: bool = False, italic: bool = False,
+          size: float | None = None) -> None:
+    """Text as runs into paragraph element `p`: one per line, a line break between."""
+    lines = xml_safe(text).split("\n")
+    last = len(lines) - 1
+    for number, line in enumerate(lines):
+        _run(p, line, bold=bold, italic=italic, size=size, line_break=number < last)
 
 
 def runs(paragraph, text: str, *, bold: bool = False) -> None:
-    """Text as runs: one per line, a line break between."""
-    lines = xml_safe(text).split("\n")
-    for number, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        if bold:
-            run.bold = True
-        if number < len(lines) - 1:
-            run.add_break(WD_BREAK.LINE)
+    """Text as runs of a python-docx paragraph: one per line, a line break between."""
+    _text(paragraph._p, text, bold=bold)
 
 
-def para(doc, text: str, *, bold_label: str = "", italic: bool = False, style=None):
-    p = doc.add_paragraph(style=style)
+def mark_paragraph(doc, mark: str) -> None:
+    """The draft's mark again under the title, in red."""
+    _run(_paragraph(doc), xml_safe(one_line(mark)), bold=True, colour=str(RED))
+
+
+def para(doc, text: str, *, bold_label: str = "", italic: bool = False) -> None:
+    p = _paragraph(doc)
     if bold_label:
-        p.add_run(bold_label).bold = True
-    runs(p, text)
-    if italic:
-        for run in p.runs:
-            run.italic = True
-    return p
+        _run(p, bold_label, bold=True, italic=italic)
+    _text(p, text, italic=italic)
 
 
-def bullet(doc, text: str):
-    p = doc.add_paragraph(style="List Bullet")
-    runs(p, one_line(text))
-    return p
+def bold_line(doc, text: str) -> None:
+    """A bold line of ours (`Evidence:`)."""
+    _run(_paragraph(doc), text, bold=True)
+
+
+def bullet(doc, text: str) -> None:
+    _text(_paragraph(doc, BULLET_STYLE), one_line(text))
 
 
 def heading(doc, text: str, level: int) -> None:
-    doc.add_heading(level=level).add_run(xml_safe(one_line(text)))
+    _run(_paragraph(doc, HEADING_STYLE[level]), xml_safe(one_line(text)))
 
 
-def shade(cell, colour: str) -> None:
-    """A cell's background colour (hex RGB)."""
-    properties = cell._tc.get_or_add_tcPr()
-    fill = OxmlElement("w:shd")
-    fill.set(qn("w:val"), "clear")
-    fill.set(qn("w:color"), "auto")
-    fill.set(qn("w:fill"), colour)
-    properties.append(fill)
-
-
-def repeat_header(row) -> None:
-    """The row printed again at the top of every page the table runs onto."""
-    properties = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    properties.append(flag)
+def _cell(tr, text: str, width: int, *, bold: bool, shade: str, size: float | None) -> None:
+    tc = SubElement(tr, W_TC)
+    properties = SubElement(tc, W_TCPR)
+    SubElement(properties, W_TCW, {W_W: str(width), W_TYPE: "dxa"})
+    if shade:
+        SubElement(properties, W_SHD, {W_VAL: "clear", qn("w:color"): "auto", W_FILL: shade})
+    _text(SubElement(tc, W_P), text, bold=bold, size=size)
 
 
 def table(doc, header: Sequence[str], rows: Sequence[Sequence[str]], *,
           widths: Sequence[float] = (), size: float | None = None,
           flagged: Sequence[bool] = ()) -> None:
-    """A grid with a bold, shaded header row repeated on every page; `widths` in cm;
-    rows whose `flagged` is true on the flag colour."""
-    grid = doc.add_table(rows=1, cols=len(header))
+    """A grid with a bold, shaded header row repeated on every page; `widths` in cm
+    (else the page's width shared evenly); rows whose `flagged` is true on the flag
+    colour."""
+    grid = doc.add_table(rows=0, cols=len(header))
     grid.style = "Table Grid"
-    head = grid.rows[0]
-    repeat_header(head)
-    for cell, text in zip(head.cells, header):
-        runs(cell.paragraphs[0], text, bold=True)
-        shade(cell, HEADER_SHADE)
-    for number, row in enumerate(rows):
-        cells = grid.add_row().cells
-        for cell, text in zip(cells, row):
-            runs(cell.paragraphs[0], text)
-            if flagged and flagged[number]:
-                shade(cell, FLAG_SHADE)
     if widths:
         grid.autofit = False
-        # Word reads the cells' widths, LibreOffice the grid's: both are set.
         for column, width in zip(grid.columns, widths):
-            column.width = Cm(width)
-        for row in grid.rows:
-            for cell, width in zip(row.cells, widths):
-                cell.width = Cm(width)
-    if size is not None:
-        for row in grid.rows:
-            for cell in row.cells:
-                for run in cell.paragraphs[0].runs:
-                    run.font.size = Pt(size)
-    doc.add_paragraph()
+            column.width = Cm(width)  # the grid, which LibreOffice reads
+        twips = [round(w * TWIPS_PER_CM) for w in widths]
+    else:
+        twips = [int(c.w.twips) if c.w is not None else 0
+                 for c in grid._tbl.tblGrid.gridCol_lst]
+    tbl = grid._tbl
+    head = SubElement(tbl, W_TR)
+    SubElement(SubElement(head, W_TRPR), W_TBLHEADER, {W_VAL: "true"})
+    for text, width in zip(header, twips):
+        _cell(head, text, width, bold=True, shade=HEADER_SHADE, size=size)
+    for number, row in enumerate(rows):
+        tr = SubElement(tbl, W_TR)
+        shade = FLAG_SHADE if flagged and flagged[number] else ""
+        for text, width in zip(row, twips):
+            _cell(tr, text, width, bold=False, shade=shade, size=size)
+    _paragraph(doc)
 
 
 def docx_bytes(doc) -> bytes:

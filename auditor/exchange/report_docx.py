@@ -10,10 +10,9 @@ from auditor.domain.report import AuditReport, ReportFinding
 from auditor.domain.report_model import OPINIONS_NONE
 from auditor.domain.text import one_line
 
-from .docx_blocks import bullet, docx_bytes, mark_paragraph, new_document, xml_safe
+from .docx_blocks import bold_line, bullet, docx_bytes, mark_paragraph, new_document, xml_safe
 from .docx_blocks import heading as _heading
 from .docx_blocks import para as _para
-from .docx_blocks import runs as _runs
 from .docx_blocks import table as _table
 
 __all__ = ["render_docx", "xml_safe"]
@@ -31,11 +30,10 @@ def _finding(doc, f: ReportFinding) -> None:
         if text.strip():
             _para(doc, text, bold_label=f"{label}: ")
     if f.evidence:
-        doc.add_paragraph().add_run("Evidence:").bold = True
+        bold_line(doc, "Evidence:")
         for e in f.evidence:
             sha = f" (SHA-256 {e.sha256_prefix}…)" if e.sha256_prefix else ""
-            p = doc.add_paragraph(style="List Bullet")
-            _runs(p, f"{e.kind}: {one_line(e.label)}{sha}")
+            bullet(doc, f"{e.kind}: {one_line(e.label)}{sha}")
 
 
 def render_docx(report: AuditReport) -> bytes:

@@ -6,12 +6,14 @@ LibreOffice converts the Word plan without an error."""
 from __future__ import annotations
 
 import html
+import io
 import re
 import shutil
 import subprocess
 from datetime import date
 
 import pytest
+from docx import Document
 from test_report import HOSTILE, LONG, PDF_FONTS, _html, docx_text, pdf_text, squeeze
 
 from auditor.domain.plan_document import (
@@ -117,7 +119,10 @@ def test_markdown_plan_read_back(store, planned, tmp_path):
 
 
 def test_word_plan_read_back(store, planned):
-    body, headers, footers = docx_text(render_plan_docx(build_plan(store, planned)))
+    data = render_plan_docx(build_plan(store, planned))
+    styles = {p.style.name for p in Document(io.BytesIO(data)).paragraphs}
+    assert {"Title", "Heading 1", "Heading 2", "List Bullet"} <= styles
+    body, headers, footers = docx_text(data)
     assert headers and all(PLAN_DRAFT_MARK in h for h in headers)
     assert all("Audit plan: Internal audit 2026" in f for f in footers)
     for expected in (*SECTIONS, WARNINGS, "Opening meeting", "Closing meeting",
