@@ -43,6 +43,7 @@ from .merge import (
 )
 from .models import (
     Audit,
+    DivergingOpinion,
     Evidence,
     Finding,
     FindingBlock,
@@ -58,7 +59,8 @@ from .vocab import AuditStatus, Entity, LogEvent
 FOLLOW_UP = {"root_cause", "correction", "corrective_action", "owner", "due_date",
              "auditee_comment", "status", "verified_by", "verified_on", "verification_note"}
 NUMBERED: dict[str, type[SQLModel]] = {Entity.SESSION.value: PlanSession,
-                                      Entity.SAMPLE.value: ItemSample}
+                                      Entity.SAMPLE.value: ItemSample,
+                                      Entity.OPINION.value: DivergingOpinion}
 
 
 def find_audit(uow: UnitOfWork, content: BundleContent) -> Audit | None:
@@ -152,7 +154,8 @@ class _Merger:
                 rows.update({(entity_.value, str(r.get(key))): r for r in list_})
             for entity_, list_, key in ((Entity.EVIDENCE, c.evidence, "id"),
                                         (Entity.SESSION, c.sessions, "number"),
-                                        (Entity.SAMPLE, c.samples, "number")):
+                                        (Entity.SAMPLE, c.samples, "number"),
+                                        (Entity.OPINION, c.opinions, "number")):
                 for r in list_:
                     gid = self.theirs.get((entity_.value, str(r.get(key))))
                     if gid is not None:

@@ -21,7 +21,16 @@ from .bundle_rows import BundleContent
 from .checklist import Checklist
 from .errors import shown
 from .identity import keep_blocks
-from .models import Audit, Evidence, Finding, ItemResult, ItemSample, PlanSession, SoaEntry
+from .models import (
+    Audit,
+    DivergingOpinion,
+    Evidence,
+    Finding,
+    ItemResult,
+    ItemSample,
+    PlanSession,
+    SoaEntry,
+)
 from .unit import UnitOfWork, ident
 from .vocab import AuditStatus, Entity
 
@@ -48,7 +57,7 @@ def create_from_bundle(core: StoreCore, uow: UnitOfWork,
     local = ident(audit)
     for rows, model in ((content.items, ItemResult), (content.findings, Finding),
                         (content.sessions, PlanSession), (content.samples, ItemSample),
-                        (content.soa, SoaEntry)):
+                        (content.soa, SoaEntry), (content.opinions, DivergingOpinion)):
         uow.session.add_all(model_of(content, model, r, audit_id=local) for r in rows)
     uow.session.flush()
     findings = {f.uuid: f.id for f in uow.session.execute(

@@ -21,6 +21,7 @@ from .models import (
     Audit,
     ChangeLog,
     ChecklistSnapshot,
+    DivergingOpinion,
     Evidence,
     Finding,
     ItemResult,
@@ -49,6 +50,7 @@ class BundleContent:
     sessions: list[dict[str, Any]] = field(default_factory=list)
     samples: list[dict[str, Any]] = field(default_factory=list)
     soa: list[dict[str, Any]] = field(default_factory=list)
+    opinions: list[dict[str, Any]] = field(default_factory=list)
     log: list[dict[str, Any]] = field(default_factory=list)
     snapshot: dict[str, Any] = field(default_factory=dict)
     previous_uuid: str | None = None
@@ -133,6 +135,7 @@ def gather(uow: UnitOfWork, audit: Audit, refs: Iterable[str] | None = None
         sessions=[row_dict(s) for s in _rows(uow, PlanSession, audit_id)],
         samples=[row_dict(s) for s in samples if str(s.number) in kept_samples],
         soa=[row_dict(s) for s in _rows(uow, SoaEntry, audit_id)],
+        opinions=[row_dict(o) for o in _rows(uow, DivergingOpinion, audit_id)],
         log=log,
         snapshot=row_dict(snap),
         previous_uuid=previous.uuid if previous is not None else None,

@@ -24,7 +24,10 @@ FieldKey = tuple[str, str, str]  # entity, record (portable), field
 # Events: entries that carry no field's value; they travel and are kept, never merged.
 EVENTS = {LogEvent.NOTE.value, LogEvent.REOPEN_REASON.value,
           LogEvent.VERIFIED_IN_AUDIT.value, LogEvent.DELETED.value}
-BY_ADDITION = (Entity.EVIDENCE.value, Entity.SESSION.value, Entity.SAMPLE.value)
+BY_ADDITION = (Entity.EVIDENCE.value, Entity.SESSION.value, Entity.SAMPLE.value,
+               Entity.OPINION.value)
+# Records logged whole when added (their fields as JSON) and named by their number.
+WHOLE = (Entity.SESSION.value, Entity.SAMPLE.value, Entity.OPINION.value)
 CREATED_FIELD = {Entity.AUDIT.value: "title", Entity.FINDING.value: "grade"}
 EXISTS = "exists"  # a session's or sample's standing: "1" added, "" removed
 
@@ -140,11 +143,11 @@ def normalize(entries: Iterable[Mapping[str, Any]]) -> list[Change]:
         elif name == LogEvent.PLANNED:
             for fname, value in _whole(e["new"]).items():
                 put(fname, None, value)
-        elif entity in (Entity.SESSION, Entity.SAMPLE) and name == LogEvent.ADDED:
+        elif entity in WHOLE and name == LogEvent.ADDED:
             put(EXISTS, "", "1")
             for fname, value in _whole(e["new"]).items():
                 put(fname, None, value)
-        elif entity in (Entity.SESSION, Entity.SAMPLE) and name == LogEvent.REMOVED:
+        elif entity in WHOLE and name == LogEvent.REMOVED:
             put(EXISTS, "1", "")
         elif name in (LogEvent.CREATED, LogEvent.ADDED):
             put(CREATED_FIELD.get(entity, name), None, e["new"])

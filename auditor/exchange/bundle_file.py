@@ -228,7 +228,7 @@ def _load(zf: zipfile.ZipFile, info: zipfile.ZipInfo, refuse: Any,
 def _content(loaded: dict[str, Any], manifest: dict[str, Any], refuse: Any
              ) -> BundleContent:
     rows, log, snapshot = loaded[ROWS], loaded[LOG], loaded[CHECKLIST]
-    lists = ("items", "findings", "evidence", "sessions", "samples", "soa")
+    lists = ("items", "findings", "evidence", "sessions", "samples", "soa", "opinions")
     if not isinstance(rows, dict) or not isinstance(rows.get("audit"), dict) or \
             any(not _dicts(rows.get(k)) for k in lists) or not _dicts(log) or \
             not isinstance(snapshot, dict):

@@ -39,6 +39,8 @@ def test_two_members_work_offline_and_the_lead_merges(team, tmp_path):
     anna.do("set_item_text", a_id, "4.1", notes="anna: SWOT of 2025 only")
     anna.do("update_finding", shared.code, {"statement": "No context review since 2024"})
     raised_a = anna.do("raise_finding", a_id, "4.2", "observation", statement="Register stale")
+    anna.do("add_opinion", a_id, topic="4.2 register", auditee="kept in the wiki is enough",
+            team="needs an owner and a review date")
     ben.do("record_result", b_id, "8.6", "minor", statement="Release not approved")
     ben.do("record_result", b_id, "8.3.4", "conform")
     ben.do("set_item_text", b_id, "4.1", notes="ben: context reviewed in QM only")
@@ -81,6 +83,7 @@ def test_two_members_work_offline_and_the_lead_merges(team, tmp_path):
     assert set(codes_b) <= set(findings)
     files = {e.original_name for e in lead.do("evidence", audit.id)}
     assert files == {"policy.txt", "release.png"}
+    assert [o.topic for o in lead.do("opinions", audit.id)] == ["4.2 register"]
     assert lead.verify(audit.id) == []
     # Entries from the members keep who made them and when.
     actors = {e.actor for e in lead.do("history", audit_id=audit.id)}
