@@ -11,7 +11,6 @@ import sys
 import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,11 @@ import pytest
 from auditor.domain.store import Store
 from auditor.exchange.checklist_yaml import load_checklist
 
-FIXTURES = Path(__file__).parent / "fixtures"
 sys.path.insert(0, str(Path(__file__).parent))  # pg_cluster, also run alone by .ci/run
-FIXED_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+# Test modules import these from store_support, never from `conftest`: in a whole run
+# that name is whichever conftest.py was loaded last (tests/ui has its own).
+from store_support import FIXED_NOW, FIXTURES, pg_admin, raw_sql, store_url  # noqa: F401
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -95,15 +96,6 @@ def pg_server(tmp_path_factory):
         yield pg_cluster.start(folder)
     finally:
         pg_cluster.stop(folder)
-
-
-def pg_admin(server_url: str, database: str = "postgres"):
-    """A plain psycopg connection (autocommit) to the cluster as its superuser."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(server_url).set(drivername="postgresql", database=database)
-    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
 
 
 @pytest.fixture(scope="session")
@@ -186,22 +178,3 @@ def cli(tmp_path, monkeypatch):
         return CliResult(code, out.getvalue(), err.getvalue())
 
     return run
-
-
-def store_url(store) -> str:
-    """The URL of a store's database, to open another store (another user) on it."""
-    return store.engine.url.render_as_string(hide_password=False)
-
-
-def raw_sql(store, statement: str, **params) -> list:
-    """Change or read the database behind the store's back, as someone with an SQL
-    client would (`:name` parameters, on either engine); committed at once."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(store.engine.url)
-    try:
-        with engine.begin() as conn:
-            result = conn.execute(text(statement), params)
-            return list(result) if result.returns_rows else []
-    finally:
-        engine.dispose()

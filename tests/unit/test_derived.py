@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
-from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from store_support import FIXTURES
 
 from auditor.domain import derived
 from auditor.domain.compare import compare_audits

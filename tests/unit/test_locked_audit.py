@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import raw_sql
+from store_support import raw_sql
 
 from auditor import config
 from auditor.domain.errors import AuditLocked, RuleViolation
@@ -83,6 +83,8 @@ def refusals(store, audit, nc, obs, evidence_file):
         ("plan a session", lambda: store.add_session(audit, start="2026-03-02 11:00",
                                                      minutes=30, refs="8")),
         ("remove a session", lambda: store.remove_session(audit, 1)),
+        ("move a session", lambda: store.move_session(audit, 1, "2026-03-02 14:00")),
+        ("edit a session", lambda: store.update_session(audit, 1, place="Room 9")),
         ("record a sample", lambda: store.record_result(
             audit, "4.1", None, samples=[parse_sample("releases|5|R-1")])),
         ("state an SoA entry", lambda: store.set_soa_entry(audit, "A.5.1", applicable="no",
@@ -107,7 +109,7 @@ def test_a_closed_audit_refuses_every_change_and_changes_nothing(store, closed, 
         assert "closed" in str(refused.value), f"{name}: {refused.value}"
         assert "\n" not in str(refused.value)
         assert dump(db) == before, f"{name} changed the database"
-    assert len(calls) == 25
+    assert len(calls) == 27
 
 
 def test_a_cancelled_finding_of_a_closed_audit_stays_cancelled(store, mini_checklist):
@@ -165,7 +167,7 @@ def test_every_store_method_that_writes_is_covered_here():
                "record_result", "set_item_text", "raise_finding", "update_finding",
                "set_finding_status", "apply_auditee_changes", "add_evidence",
                "verify_previous_finding", "undo_result", "add_session", "remove_session",
-               "sweep_orphans", "set_soa_entry", "add_opinion", "resolve_opinion"}
+               "update_session", "sweep_orphans", "set_soa_entry", "add_opinion", "resolve_opinion"}
     writers = {
         name for part in PARTS
         for name, member in inspect.getmembers(part, inspect.isfunction)

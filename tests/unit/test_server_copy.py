@@ -5,7 +5,7 @@ snapshots and evidence; a target holding audits refused unless --merge-new."""
 from __future__ import annotations
 
 import pytest
-from conftest import FIXED_NOW
+from store_support import FIXED_NOW
 
 from auditor.domain.store import Store
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from conftest import FIXED_NOW
 from sqlalchemy.engine import make_url
+from store_support import FIXED_NOW
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.store import Store

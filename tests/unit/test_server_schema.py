@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 
 import pytest
-from conftest import pg_admin
 from sqlalchemy.engine import make_url
+from store_support import pg_admin
 
 from auditor.domain.db import SCHEMA_HEAD
 from auditor.domain.errors import DatabaseProblem

@@ -7,7 +7,7 @@ import hashlib
 from datetime import date
 
 import pytest
-from conftest import raw_sql, store_url
+from store_support import raw_sql, store_url
 
 from auditor.domain.errors import NotFound, RuleViolation
 from auditor.domain.models import ChangeLog

@@ -17,9 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import raw_sql
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from store_support import raw_sql
 
 from auditor import config
 from auditor.domain.base import as_text
