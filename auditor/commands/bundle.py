@@ -108,7 +108,7 @@ def import_bundle(ctx, args) -> int:
                 "--prefer mine|theirs, or one by one with --review")
         outcome = take(store, content, files, choices)
         return _report(ctx, args, f"merged into audit {outcome.audit_id}", plan,
-                       outcome.audit_id, applied=True)
+                       outcome.audit_id, applied=True, choices=choices)
 
 
 def _review(ctx, plan, audit, path: Path):
@@ -124,7 +124,8 @@ def _review(ctx, plan, audit, path: Path):
                           settings=ctx.settings).run()
 
 
-def _report(ctx, args, heading: str, plan, audit, applied: bool = False) -> int:
+def _report(ctx, args, heading: str, plan, audit, applied: bool = False,
+            choices=None) -> int:
     if args.json:
         ctx.json({"audit": audit, "action": heading,
                   "changes": [{"entity": e, "record": r, "field": f, "value": v}
@@ -148,7 +149,8 @@ def _report(ctx, args, heading: str, plan, audit, applied: bool = False) -> int:
         if (entity, record) not in plan.new_records:
             ctx.print(f"  {describe(entity, record)} {field}: {_short(value)!r}")
     for c in plan.conflicts:
-        ctx.print(bold(f"  conflict: {describe(c.entity, c.record)} {c.field}"))
+        settled = f" (settled: {choices[c.key]})" if choices and c.key in choices else ""
+        ctx.print(bold(f"  conflict: {describe(c.entity, c.record)} {c.field}", settled))
         ctx.print(f"    mine:   {_short(c.mine)!r} ({c.mine_by}, {c.mine_at[:16]})")
         ctx.print(f"    theirs: {_short(c.theirs)!r} ({c.theirs_by}, {c.theirs_at[:16]})")
     return 0

@@ -52,6 +52,7 @@ def test_export_import_merge_and_conflicts_on_the_command_line(cli, tmp_path):
     done = cli("--db", lead, "bundle", "import", tmp_path / "back.auditor", "--prefer",
                "theirs")
     assert done.code == 0, done.err
+    assert "conflict: item 4.1 notes (settled: theirs)" in done.out
     shown = cli("--db", lead, "audits", "show", number, "--json").json()
     item = {i["ref"]: i for i in shown["items"]}["4.1"]
     # The lead's minor finding stays: the item shows the most severe of its findings.
