@@ -47,8 +47,8 @@ def xml_safe(text: str) -> str:
 
 
 def new_document(title: str, *, mark: str = "", footer: str = "", landscape: bool = False):
-    """A document whose every page carries `mark` (red, bold) at the top and `footer`
-    at the foot; landscape A4 when asked."""
+    """An A4 document (portrait, or landscape when asked) whose every page carries `mark`
+    (red, bold) at the top and `footer` at the foot."""
     doc = Document()
     doc.core_properties.title = xml_safe(one_line(title))[:250]
     doc.core_properties.author = "auditor"
@@ -56,8 +56,11 @@ def new_document(title: str, *, mark: str = "", footer: str = "", landscape: boo
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-        for side in ("left_margin", "right_margin"):
-            setattr(section, side, Cm(1.5))
+        sides = Cm(1.5)
+    else:  # python-docx's template is US Letter
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        sides = Cm(2.0)
+    section.left_margin = section.right_margin = sides
     if mark:
         run = section.header.paragraphs[0].add_run(xml_safe(one_line(mark)))
         run.bold = True
@@ -159,10 +162,10 @@ def _cell(tr, text: str, width: int, *, bold: bool, shade: str, size: float | No
 
 def table(doc, header: Sequence[str], rows: Sequence[Sequence[str]], *,
           widths: Sequence[float] = (), size: float | None = None,
-          flagged: Sequence[bool] = ()) -> None:
+          flagged: Sequence[bool] = (), flag_shade: str = FLAG_SHADE) -> None:
     """A grid with a bold, shaded header row repeated on every page; `widths` in cm
-    (else the page's width shared evenly); rows whose `flagged` is true on the flag
-    colour."""
+    (else the page's width shared evenly); rows whose `flagged` is true on
+    `flag_shade`."""
     grid = doc.add_table(rows=0, cols=len(header))
     grid.style = "Table Grid"
     if widths:
@@ -180,7 +183,7 @@ def table(doc, header: Sequence[str], rows: Sequence[Sequence[str]], *,
         _cell(head, text, width, bold=True, shade=HEADER_SHADE, size=size)
     for number, row in enumerate(rows):
         tr = SubElement(tbl, W_TR)
-        shade = FLAG_SHADE if flagged and flagged[number] else ""
+        shade = flag_shade if flagged and flagged[number] else ""
         for text, width in zip(row, twips):
             _cell(tr, text, width, bold=False, shade=shade, size=size)
     _paragraph(doc)
