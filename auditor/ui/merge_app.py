@@ -17,7 +17,8 @@ class MergeReviewApp(AuditorApp):
         self.plan = plan
         self.review_of = (audit_id, source)
 
-    def on_mount(self, event: events.Mount) -> None:
-        event.prevent_default()  # not the home screen: the review alone
+    def on_mount(self, event: events.Mount | None = None) -> None:
+        if event is not None:
+            event.prevent_default()  # not the home screen: the review alone
         audit_id, source = self.review_of
         self.push_screen(MergeReviewScreen(self.plan, audit_id, source), callback=self.exit)
