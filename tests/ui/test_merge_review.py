@@ -7,7 +7,6 @@ import pytest
 
 from auditor.domain.merge import Conflict, MergePlan
 from auditor.ui.merge_app import MergeReviewApp
-from tests.ui.conftest import screen_text
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
@@ -34,7 +33,8 @@ def review_app(store):
     return MergeReviewApp(store, a_plan(), 3, "from-ben.auditor")
 
 
-async def test_conflicts_are_resolved_one_by_one_then_applied(store):
+async def test_conflicts_are_resolved_one_by_one_then_applied(store, text_of):
+    screen_text = text_of
     app = review_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
