@@ -18,6 +18,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "auditor"
 
@@ -188,3 +189,23 @@ def _os_user() -> str:
         return getpass.getuser()
     except Exception:  # no user name in a bare container: still record something
         return f"uid-{os.getuid()}"
+
+
+def open_store(settings: Settings, **options: Any) -> Any:
+    """The store on the settings' database; a server that wants a password the URL,
+    PGPASSWORD and ~/.pgpass did not give asks for it on the terminal, once."""
+    import getpass
+    import sys
+
+    from auditor.domain.errors import DatabaseProblem
+    from auditor.domain.server import ask_password
+    from auditor.domain.store import Store
+
+    try:
+        return Store.open(settings.db_url, settings.evidence_dir, settings.actor, **options)
+    except DatabaseProblem as problem:
+        url = ask_password(settings.db_url, problem, getpass.getpass) \
+            if sys.stdin.isatty() else None
+        if url is None:
+            raise
+        return Store.open(url, settings.evidence_dir, settings.actor, **options)

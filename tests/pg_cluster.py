@@ -21,6 +21,7 @@ from pathlib import Path
 SUPERUSER = "auditor_admin"
 DATABASE = "auditor"
 RUNAS_FALLBACK = "auditorci"
+PASSWORD_ROLE = "pw_tester"
 
 
 def binaries() -> Path | None:
@@ -74,6 +75,9 @@ def start(folder: Path) -> str:
             os.chmod(parent, os.stat(parent).st_mode | 0o011)
     _run(user, str(bindir / "initdb"), "-D", str(data), "-U", SUPERUSER, "-A", "trust",
          "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+    # One login that must give its password (the prompt's test); everyone else is trusted.
+    hba = data / "pg_hba.conf"
+    hba.write_text(f"local all {PASSWORD_ROLE} scram-sha-256\n" + hba.read_text())
     # Throwaway data: no fsync (a killed client is what the crash test kills, never the
     # server); only the socket in our folder, no TCP port to collide with another run.
     options = (f"-k {socket} -c listen_addresses='' -c fsync=off -c full_page_writes=off "

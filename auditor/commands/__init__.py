@@ -46,12 +46,10 @@ class Context:
     @property
     def store(self):
         if self._store is None:
-            from auditor.domain.store import Store
-
             s = self.settings
             limit = config.evidence_max_bytes(s)  # a bad setting refused before opening
             config.require_shared_evidence(s)
-            self._store = Store.open(s.db_url, s.evidence_dir, s.actor)
+            self._store = config.open_store(s)
             if limit is not None:
                 self._store.evidence_max_bytes = limit
         return self._store

@@ -27,13 +27,11 @@ def register(commands) -> None:
 
 def open_ui_store(settings):
     """The store the TUI is given: its own engine, with the short busy timeout."""
-    from auditor.config import evidence_max_bytes, require_shared_evidence
-    from auditor.domain.store import Store
+    from auditor.config import evidence_max_bytes, open_store, require_shared_evidence
 
     limit = evidence_max_bytes(settings)
     require_shared_evidence(settings)
-    store = Store.open(settings.db_url, settings.evidence_dir, settings.actor,
-                       busy_timeout_ms=UI_BUSY_TIMEOUT_MS)
+    store = open_store(settings, busy_timeout_ms=UI_BUSY_TIMEOUT_MS)
     if limit is not None:
         store.evidence_max_bytes = limit
     return store

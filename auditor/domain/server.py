@@ -132,8 +132,10 @@ def open_server(url: str, busy_timeout_ms: int) -> Engine:
         raise
     except Exception as exc:  # cannot connect, refused, no such database
         engine.dispose()
+        hint = ("; give it in PGPASSWORD or ~/.pgpass, or run auditor in a terminal to be "
+                "asked" if needs_password(str(exc)) else "")
         raise DatabaseProblem(f"{safe_url(url)}: cannot open the database "
-                              f"({_first_line(exc)})") from None
+                              f"({_first_line(exc)}){hint}") from None
     try:
         refuse_other_schema(safe_url(url), revision)
     except DatabaseProblem:
@@ -192,3 +194,21 @@ def refused_for_role(exc: BaseException) -> str | None:
         return None
     return (f"the server refused this change to your login ({_first_line(exc)}); nothing "
             "was written; the team's lead grants rights with `auditor db grant`")
+
+
+def needs_password(text: str) -> bool:
+    """The server asked for a password that was not given, or refused the one given."""
+    return "no password supplied" in text or "password authentication failed" in text
+
+
+def ask_password(url: str, problem: BaseException, ask: Any) -> str | None:
+    """`url` with the password `ask(prompt)` returns, when the server wanted one and the
+    URL has none; None otherwise. The password lives only in the engine's URL (shown
+    everywhere as ***), never in settings, the log or a message."""
+    parsed = make_url(url)
+    if not is_server_url(url) or parsed.password or not needs_password(str(problem)):
+        return None
+    where = parsed.query.get("host") or parsed.host or "the server"
+    secret = ask(f"password of {parsed.username or 'your login'} on {where}: ")
+    return parsed.set(password=secret).render_as_string(hide_password=False) if secret \
+        else None

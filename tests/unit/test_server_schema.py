@@ -122,3 +122,47 @@ def test_verify_names_evidence_referenced_but_absent_from_the_share(cli, pg_url,
     done = cli("--db", pg_url, "audits", "verify", "1")
     assert done.code == 1
     assert "is missing from" in done.err and str(shared_evidence) in done.err
+
+
+class Terminal:
+    """Standard input as a terminal, so that auditor may ask."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_password_the_server_wants_is_asked_on_a_terminal_and_never_shown(
+        cli, pg_url, monkeypatch):
+    import getpass
+
+    import psycopg
+
+    assert cli("--db", pg_url, "db", "grant", "pw_tester", "--as", "viewer").code == 0
+    database = make_url(pg_url).database
+    with pg_admin(pg_url, database) as conn:
+        conn.execute("ALTER ROLE pw_tester PASSWORD 's3cret-Pa55'")
+    url = make_url(pg_url).set(username="pw_tester")
+    try:
+        psycopg.connect(url.set(drivername="postgresql").render_as_string(
+            hide_password=False)).close()
+        pytest.skip("this server asks pw_tester for no password (tests/pg_cluster.py "
+                    "makes one that does)")
+    except psycopg.OperationalError:
+        pass
+    plain = url.render_as_string(hide_password=False)
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    done = cli("--db", plain, "audits", "list")  # no terminal: nobody to ask
+    assert done.code == 1 and len(done.err.strip().splitlines()) == 1
+    assert "give it in PGPASSWORD or ~/.pgpass" in done.err
+    asked: list[str] = []
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: asked.append(prompt) or
+                        "s3cret-Pa55")
+    listed = cli("--db", plain, "audits", "list")
+    assert listed.code == 0, listed.err
+    assert asked == [f"password of pw_tester on {make_url(pg_url).query['host']}: "]
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: "wrong-Pa55")
+    done = cli("--db", plain, "audits", "list")
+    assert done.code == 1 and "password authentication failed" in done.err
+    for result in (listed, done):
+        assert "Pa55" not in result.err + result.out
