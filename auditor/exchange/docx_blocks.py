@@ -163,7 +163,8 @@ def _cell(tr, text: str, width: int, *, bold: bool, shade: str, size: float | No
 def table(doc, header: Sequence[str], rows: Sequence[Sequence[str]], *,
           widths: Sequence[float] = (), size: float | None = None,
           flagged: Sequence[bool] = (), flag_shade: str = FLAG_SHADE) -> None:
-    """A grid with a bold, shaded header row repeated on every page; `widths` in cm
+    """A grid with a bold, shaded header row repeated on every page (with an empty
+    header, none, and the first column bold and shaded: labels); `widths` in cm
     (else the page's width shared evenly); rows whose `flagged` is true on
     `flag_shade`."""
     grid = doc.add_table(rows=0, cols=len(header))
@@ -177,15 +178,18 @@ def table(doc, header: Sequence[str], rows: Sequence[Sequence[str]], *,
         twips = [int(c.w.twips) if c.w is not None else 0
                  for c in grid._tbl.tblGrid.gridCol_lst]
     tbl = grid._tbl
-    head = SubElement(tbl, W_TR)
-    SubElement(SubElement(head, W_TRPR), W_TBLHEADER, {W_VAL: "true"})
-    for text, width in zip(header, twips):
-        _cell(head, text, width, bold=True, shade=HEADER_SHADE, size=size)
+    if any(header):  # a table of labels and values (the facts) has no header row
+        head = SubElement(tbl, W_TR)
+        SubElement(SubElement(head, W_TRPR), W_TBLHEADER, {W_VAL: "true"})
+        for text, width in zip(header, twips):
+            _cell(head, text, width, bold=True, shade=HEADER_SHADE, size=size)
     for number, row in enumerate(rows):
         tr = SubElement(tbl, W_TR)
         shade = flag_shade if flagged and flagged[number] else ""
-        for text, width in zip(row, twips):
-            _cell(tr, text, width, bold=False, shade=shade, size=size)
+        for column, (text, width) in enumerate(zip(row, twips)):
+            _cell(tr, text, width, bold=not any(header) and column == 0,
+                  shade=shade or (HEADER_SHADE if not any(header) and column == 0 else ""),
+                  size=size)
     _paragraph(doc)
 
 

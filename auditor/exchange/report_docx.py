@@ -46,7 +46,8 @@ def render_docx(report: AuditReport) -> bytes:
     _para(doc, report.confidentiality, italic=True)
 
     _heading(doc, "The audit", 1)
-    _table(doc, ["", ""], [[fact.label, fact.value] for fact in report.facts])
+    _table(doc, ["", ""], [[fact.label, fact.value] for fact in report.facts],
+           widths=(4.5, 12.5))
     _heading(doc, "Objectives and criteria", 1)
     for label, text in (("Objectives", report.objectives), ("Criteria", report.criteria)):
         _para(doc, text if text.strip() else "Not given.", bold_label=f"{label}: ")

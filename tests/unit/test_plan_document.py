@@ -91,7 +91,9 @@ def test_the_model_holds_facts_team_agenda_meetings_and_warnings(store, planned)
 
 def test_a_plan_without_warnings_is_no_draft_and_without_sessions_has_no_meetings(
         store, mini_checklist):
-    audit = store.create_audit(mini_checklist, title="T", auditee="A", lead_auditor="L")
+    audit = store.create_audit(mini_checklist, title="T", auditee="A", lead_auditor="L",
+                               objectives="Confirm the QMS", planned_start=date(2026, 3, 2),
+                               planned_end=date(2026, 3, 2))
     empty = build_plan(store, audit.id)
     assert empty.agenda == () and empty.draft  # every item is in no session
     store.add_session(audit.id, start="2026-03-02 09:00", minutes=60, refs="4,8")
