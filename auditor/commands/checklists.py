@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,9 +22,14 @@ def register(commands) -> None:
                 "checklists", import_ciso, json=True)
     p.add_argument("files", nargs="+", metavar="FILE", type=Path,
                    help="CISO Assistant library (.yaml), or a folder of them")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", type=Path,
+    # Text, not a Path: a Path drops the trailing "/" that says a folder is meant.
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="checklist file to write, or a folder to write into (each "
-                        "checklist named by its id); a folder with several libraries")
+                        "checklist named by its id; end it with / to create it); a "
+                        "folder with several libraries")
+    p.add_argument("--replace", action="store_true",
+                   help="overwrite a checklist file that is already there (else it is "
+                        "refused, unless it would be unchanged)")
     p.add_argument("--id", dest="checklist_id", metavar="ID",
                    help="checklist id (default: ciso- and the framework's urn)")
     p.add_argument("--lang", metavar="LANG",
@@ -95,7 +101,11 @@ def import_ciso(ctx, args) -> int:
                            "a digit")
     check_lang(args.lang)
     one_file = len(args.files) == 1 and not args.files[0].is_dir()
-    if one_file and not args.output.is_dir():
+    # A folder is meant by a trailing "/" or a folder already there: never a file then.
+    folder_meant = args.output.endswith(("/", os.sep)) or Path(args.output).is_dir()
+    args.output = Path(args.output)
+    args.create_folder = folder_meant
+    if one_file and not folder_meant:
         return _import_one(ctx, args)
     if args.checklist_id is not None and not one_file:
         raise AuditorError("--id names one checklist: give it with one library file, "
@@ -110,14 +120,15 @@ def _import_one(ctx, args) -> int:
 
     from auditor.exchange.ciso import import_ciso as convert
 
-    result = convert(args.files[0], args.output, args.checklist_id, args.lang)
+    result = convert(args.files[0], args.output, args.checklist_id, args.lang,
+                     replace=args.replace)
     if args.json:
         ctx.json([conversion_row(args.files[0], args.output, result)])
         return 0
     c = result.checklist
     ctx.print(Text(f"{args.output}: checklist {c.id} version {c.version}, "
                    f"{len(c.all_items())} items, {len(c.assessable_items())} assessable, "
-                   f"language {result.language}"))
+                   f"language {result.language}{WRITTEN[result.written]}"))
     kept, dropped = result.report.kept(), result.report.dropped()
     if kept:
         ctx.print(Text("kept: " + "; ".join(kept)))
@@ -127,9 +138,15 @@ def _import_one(ctx, args) -> int:
     return 0
 
 
+# What became of the file written, after its first line ("" for a new file).
+WRITTEN = {"new": "", "replaced": " (replaced the file there)",
+           "unchanged": " (unchanged: the file there is the same)"}
+
+
 def conversion_row(source, out, result) -> dict:
     """One converted library, as `--json` gives it."""
     c = result.checklist
     return {"source": str(source), "output": str(out), "id": c.id, "version": c.version,
             "language": result.language, "items": len(c.all_items()),
-            "assessable": len(c.assessable_items()), **result.report.as_dict()}
+            "assessable": len(c.assessable_items()), "written": result.written,
+            **result.report.as_dict()}

@@ -15,9 +15,9 @@ def import_many(ctx, args) -> int:
     from auditor.domain.text import escape_controls
     from auditor.exchange.ciso_batch import Batch, check_folder, convert_one, sources
 
-    from .checklists import conversion_row
+    from .checklists import WRITTEN, conversion_row
 
-    check_folder(args.output)
+    check_folder(args.output, getattr(args, "create_folder", False))
     todo = sources(args.files)
     batch = Batch()
     written: dict = {}
@@ -31,7 +31,7 @@ def import_many(ctx, args) -> int:
         for source in todo:
             bar.update(task, description=escape_controls(source.path.name))
             batch.outcomes.append(convert_one(source, args.output, args.lang, written,
-                                              args.checklist_id))
+                                              args.checklist_id, replace=args.replace))
             bar.advance(task)
     rows = []
     for outcome in batch.outcomes:
@@ -42,6 +42,7 @@ def import_many(ctx, args) -> int:
                 report = outcome.conversion.report
                 ctx.print(Text(f"{outcome.out}: {row['id']}, {row['items']} items, "
                                f"{row['assessable']} assessable, language {row['language']}"
+                               + WRITTEN[row["written"]]
                                + ("" if len(todo) == 1 else _dropped(report))))
                 if len(todo) == 1:   # one library: the whole account, as for a file
                     for label, parts in (("kept", report.kept()),

@@ -14,7 +14,7 @@ the converted checklist passes our own loader.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,7 @@ class Conversion:
     checklist: Checklist
     report: Report
     language: str   # the language of the checklist's texts
+    written: str = "new"   # what writing it did: "new", "replaced" or "unchanged"
 
 
 def check_lang(lang: str | None) -> None:
@@ -77,20 +78,30 @@ def check_id(checklist_id: str | None) -> None:
 
 
 def import_ciso(source: Path | str, out: Path | str, checklist_id: str | None = None,
-                lang: str | None = None) -> Conversion:
-    """Convert the library file `source` and write our checklist YAML to `out`."""
+                lang: str | None = None, *, replace: bool = False) -> Conversion:
+    """Convert the library file `source` and write our checklist YAML to `out` (a file
+    already there only when `replace`, or when it is the same)."""
     source, out = Path(source), Path(out)
     check_id(checklist_id)
     check_lang(lang)
     check_destination(source, out)
     conversion = convert(read_library(source), str(source), checklist_id, lang)
-    write(conversion, out, source)
-    return conversion
+    return write(conversion, out, source, replace=replace)
 
 
-def write(conversion: Conversion, out: Path, source: Path) -> None:
-    """The checklist written to `out` once it passes our own loader; else nothing."""
+def write(conversion: Conversion, out: Path, source: Path, *, replace: bool = False
+          ) -> Conversion:
+    """The checklist written to `out` once it passes our own loader; else nothing. A file
+    already at `out` is kept unless `replace` (an auditor's edited checklist, or another
+    library's of the same id, is not lost to a re-run); one holding the same text is left
+    as it is, and said to be unchanged."""
     text = dump_checklist(conversion.checklist)
+    before = _existing(out)
+    if before == text:
+        return _with_written(conversion, "unchanged")
+    if before is not None and not replace:
+        raise CisoImportError(f"{out}: a file is already there; give --replace to overwrite "
+                              "it, or write elsewhere with -o")
     try:
         parse_checklist(text, str(out))
     except ChecklistError as exc:
@@ -98,6 +109,22 @@ def write(conversion: Conversion, out: Path, source: Path) -> None:
         raise CisoImportError(f"{source}: the converted checklist does not validate "
                               f"({first}); nothing written") from None
     _write_atomically(out, text)
+    return _with_written(conversion, "new" if before is None else "replaced")
+
+
+def _with_written(conversion: Conversion, written: str) -> Conversion:
+    return replace(conversion, written=written)
+
+
+def _existing(out: Path) -> str | None:
+    """The text of the file at `out`, "" when it cannot be read as text, None when there
+    is none."""
+    if not out.exists() and not out.is_symlink():
+        return None
+    try:
+        return out.read_text(encoding="utf-8") if out.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def read_library(path: Path) -> Any:

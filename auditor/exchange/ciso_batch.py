@@ -71,7 +71,8 @@ def sources(paths: Iterable[Path]) -> list[Source]:
 
 
 def convert_one(source: Source, out_dir: Path, lang: str | None,
-                written: dict[Path, Path], checklist_id: str | None = None) -> Outcome:
+                written: dict[Path, Path], checklist_id: str | None = None, *,
+                replace: bool = False) -> Outcome:
     """One library converted into `out_dir`, named by its checklist id. `written` maps
     each file written in this run to its library, so that two libraries of the same id
     do not overwrite each other."""
@@ -87,7 +88,8 @@ def convert_one(source: Source, out_dir: Path, lang: str | None,
         if out.exists() and source.path.exists() and out.resolve() == \
                 source.path.resolve():
             raise CisoImportError(f"{out}: is the library being converted; write elsewhere")
-        write(conversion, out, source.path)
+        make_folder(out_dir)
+        conversion = write(conversion, out, source.path, replace=replace)
         written[out] = source.path
         outcome.out, outcome.conversion = out, conversion
     except NotAFramework as exc:
@@ -97,7 +99,26 @@ def convert_one(source: Source, out_dir: Path, lang: str | None,
     return outcome
 
 
-def check_folder(out_dir: Path) -> None:
-    if not out_dir.is_dir():
+def check_folder(out_dir: Path, create: bool) -> None:
+    """`out_dir` a folder, or one to be made (`create`: -o ended with "/")."""
+    if out_dir.is_dir():
+        return
+    if out_dir.exists() or out_dir.is_symlink():
+        raise CisoImportError(f"{out_dir}: not a folder; -o is the folder to write the "
+                              "checklists into")
+    if not create:
         raise CisoImportError(f"{out_dir}: not a folder; with several libraries (or a "
-                              "folder), -o is the folder to write the checklists into")
+                              "folder), -o is the folder to write the checklists into (end "
+                              "it with / to create it)")
+
+
+def make_folder(out_dir: Path) -> None:
+    """The folder written into, made (parents too) when the first checklist is ready to
+    be written, so that a run that converts nothing leaves nothing behind."""
+    if out_dir.is_dir():
+        return
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CisoImportError(f"{out_dir}: cannot create the folder "
+                              f"({exc.strerror or exc})") from None
