@@ -27,7 +27,16 @@ from auditor.domain.checklist import ChecklistItem
 from auditor.domain.text import one_line
 
 from .ciso_report import Report
-from .ciso_text import Language, Malformed, evidence, only_ref_prompt, plain, questions, title_from
+from .ciso_text import (
+    Language,
+    Malformed,
+    evidence,
+    only_ref_prompt,
+    plain,
+    questions,
+    title_from,
+    untranslated,
+)
 
 MAX_DEPTH = 50      # levels of requirement nodes
 _NUMBERED = re.compile(r"^(.+)\.\d+$")
@@ -163,7 +172,7 @@ class Tree:
             raise Malformed(f"{what}: assessable must be true or false")
         self.report.count_unused(node)
         block = self.language.block(node)
-        if self.language.lang and _untranslated(node, block):
+        if self.language.lang and untranslated(node, block, what):
             self.report.untranslated += 1
         name = self.language.text(node, "name", what, block)
         description = self.language.text(node, "description", what, block)
@@ -242,14 +251,6 @@ class Tree:
         names = [self.groups.get(str(g), str(g)).strip() for g in groups
                  if isinstance(g, (str, int))]
         return tuple(dict.fromkeys(one_line(n) for n in names if n.strip()))
-
-
-def _untranslated(node: dict, block: dict | None) -> bool:
-    """Whether a text of the node has no translation (and is shown in the library's
-    language, among translated ones)."""
-    return any(isinstance(node.get(k), str) and node[k].strip()
-               and not (block and isinstance(block.get(k), str) and block[k].strip())
-               for k in ("name", "description", "annotation"))
 
 
 def _shared_prefix(refs: list[str]) -> str:

@@ -128,6 +128,22 @@ def questions(node: dict, what: str, language: Language, block: dict | None
     """Each question as (text, answer choices, the question's own mapping). Current
     libraries key questions by urn (`questions: {urn: {text, choices: [{value}]}}`); older
     ones nest them (`question: {question_choices: [...], questions: [{urn, text}]}`)."""
+    out: list[tuple[str, tuple[str, ...], dict]] = []
+    seen: set[str] = set()
+    for entry, shared, other in _question_entries(node, what, block):
+        text = plain(other, "text", what) or plain(entry, "text", f"{what}: a question")
+        if not text or text in seen:
+            continue
+        seen.add(text)
+        options = entry.get("choices", shared)
+        out.append((text, _choices(options, other.get("choices"), what), entry))
+    return out
+
+
+def _question_entries(node: dict, what: str, block: dict | None
+                      ) -> list[tuple[dict, Any, dict]]:
+    """Each question as (its mapping, choices shared by a legacy block, its translation
+    in `block` or {})."""
     # (its urn, the question, choices shared by a legacy block)
     found: list[tuple[Any, Any, Any]] = []
     value = node.get("questions")
@@ -141,21 +157,45 @@ def questions(node: dict, what: str, language: Language, block: dict | None
     if isinstance(legacy, dict) and isinstance(legacy.get("questions"), list):
         found.extend((None, q, legacy.get("question_choices")) for q in legacy["questions"])
     translated = block.get("questions") if block is not None else None
-    out: list[tuple[str, tuple[str, ...], dict]] = []
-    seen: set[str] = set()
+    out = []
     for urn, question, shared in found:
         entry = question if isinstance(question, dict) else {"text": question}
         urn = entry.get("urn", urn)
         other = translated.get(urn) if isinstance(translated, dict) and \
             isinstance(urn, str) else None
-        other = other if isinstance(other, dict) else {}
-        text = plain(other, "text", what) or plain(entry, "text", f"{what}: a question")
-        if not text or text in seen:
-            continue
-        seen.add(text)
-        options = entry.get("choices", shared)
-        out.append((text, _choices(options, other.get("choices"), what), entry))
+        out.append((entry, shared, other if isinstance(other, dict) else {}))
     return out
+
+
+def untranslated(node: dict, block: dict | None, what: str) -> bool:
+    """Whether any text the node shows (name, description, annotation, typical evidence,
+    a question or one of its answer choices) has no translation in `block`, and so is
+    shown in the library's language among translated ones."""
+    for key in ("name", "description", "annotation", "typical_evidence"):
+        if _has_text(node.get(key)) and not (block and _has_text(block.get(key))):
+            return True
+    for entry, shared, other in _question_entries(node, what, block):
+        if _has_text(entry.get("text")) and not _has_text(other.get("text")):
+            return True
+        options = entry.get("choices", shared)
+        given = other.get("choices")
+        by_urn = {c.get("urn"): c for c in given if isinstance(c, dict)} \
+            if isinstance(given, list) else {}
+        for option in options if isinstance(options, list) else ():
+            own = option.get("value") if isinstance(option, dict) else option
+            translation = by_urn.get(option.get("urn"), {}) \
+                if isinstance(option, dict) else {}
+            if _has_text(own) and not _has_text(translation.get("value")):
+                return True
+    return False
+
+
+def _has_text(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_has_text(v) for v in value)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return False
+    return bool(str(value).strip())
 
 
 def _choices(options: Any, translated: Any, what: str) -> tuple[str, ...]:
