@@ -42,6 +42,7 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_NESTING = 50
 MAX_LINKS = 200_000
 MAX_REF = 200
+NOT_RELATED = "not_related"
 FOLDER = "mappings"
 CONVERTED_PREFIX = "ciso-"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -136,15 +137,24 @@ def read_ciso_mapping(path: Path) -> CisoMapping:
         if not isinstance(entry, dict):
             raise MappingError(f"{name}: requirement mapping #{number} is not a mapping of "
                                "fields")
-        relationship = entry.get("relationship")
-        relationship = relationship.strip().lower() if isinstance(relationship, str) else ""
+        given = entry.get("relationship")
+        relationship = given.strip().lower() if isinstance(given, str) else ""
+        source_urn = _urn(entry.get("source_requirement_urn"),
+                          f"requirement mapping #{number}'s source_requirement_urn", name)
+        target_urn = _urn(entry.get("target_requirement_urn"),
+                          f"requirement mapping #{number}'s target_requirement_urn", name)
+        if relationship == NOT_RELATED:
+            continue   # CISO Assistant's word for: no link between the two requirements
         if relationship not in RELATIONSHIPS:
-            continue   # `not_related`, or none: no link between the two requirements
-        pairs.append((_urn(entry.get("source_requirement_urn"),
-                           f"requirement mapping #{number}'s source_requirement_urn", name),
-                      _urn(entry.get("target_requirement_urn"),
-                           f"requirement mapping #{number}'s target_requirement_urn", name),
-                      relationship))
+            # Dropping it would store a mapping that says less than the file without a
+            # word, and a misspelt `equal` is a link the auditor expects to see.
+            shown = "no relationship" if given is None else \
+                f"relationship {one_line(without_controls(str(given)))[:40]!r}"
+            raise MappingError(
+                f"{name}: requirement mapping #{number} ({source_urn} -> {target_urn}): "
+                f"{shown}, which is not one of {', '.join(RELATIONSHIPS)} or "
+                f"{NOT_RELATED}; nothing stored")
+        pairs.append((source_urn, target_urn, relationship))
     title = first.get("name") if isinstance(first.get("name"), str) else ""
     return CisoMapping(
         name=one_line(without_controls(title or str(first.get("ref_id") or "")))[:200],

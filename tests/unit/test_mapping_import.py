@@ -251,3 +251,48 @@ def test_a_hostile_mapping_name_is_shown_as_typed_without_its_controls(cli, home
     compared = cli("compare", "1", "2")
     assert compared.code == 0, compared.err
     assert "\x1b" not in compared.out and "[bold]map[/bold]" in compared.out
+
+
+# -- links that cannot be read, hostile names ---------------------------------------------------
+
+
+@pytest.mark.parametrize("relationship, said", [
+    ("bogus", "relationship 'bogus'"), (None, "no relationship"),
+    ("equal\x1b[2J", "relationship 'equal[2J'")])
+def test_a_link_of_unknown_relationship_is_one_line_and_nothing_stored(
+        cli, home, tmp_path, relationship, said):
+    source = tmp_path / "mapping.yaml"
+    pairs = [p for p in PAIRS if p[2] != "not_related"]
+    pairs.insert(2, ("9.2", "9.3", relationship))
+    source.write_text(mapping_set(pairs), encoding="utf-8")
+    r = cli("checklists", "import-mapping", source)
+    assert r.code == 1, r.out
+    [line] = r.err.strip().splitlines()
+    assert (f"{source}: requirement mapping #3 ({NODE_2013}9.2 -> {NODE_2022}9.3): {said}, "
+            "which is not one of equal, subset, superset, intersect or not_related; "
+            "nothing stored") in line
+    assert "\x1b" not in r.err
+    assert not (home / "checklists" / "mappings").exists()
+
+
+def test_not_related_links_nothing_and_is_no_error(cli, home, tmp_path):
+    source = tmp_path / "mapping.yaml"
+    source.write_text(mapping_set(PAIRS), encoding="utf-8")
+    r = cli("checklists", "import-mapping", source, "--json")
+    assert r.code == 0, r.err
+    assert r.json()["mappings_in_file"] == 4 and r.json()["links"] == 3
+
+
+def test_control_characters_in_the_mapping_name_are_not_stored(cli, home, tmp_path):
+    source = tmp_path / "mapping.yaml"
+    source.write_text(mapping_set(PAIRS, name="2013\x1b[2J -> 2022\x07\x9b1m [bold]x[/"),
+                      encoding="utf-8")
+    r = cli("checklists", "import-mapping", source)
+    assert r.code == 0, r.err
+    stored = home / "checklists" / "mappings" / "ciso-iso27001-2013--iso27001-2022.yaml"
+    text = stored.read_text(encoding="utf-8")
+    assert not any(c in text for c in "\x1b\x07\x9b")
+    assert yaml.safe_load(text)["mapping"] == "2013[2J -> 20221m [bold]x[/"
+    listed = cli("checklists", "list")
+    assert "(2013[2J -> 20221m [bold]x[/)" in " ".join(listed.out.split())
+    assert not any(c in listed.out for c in "\x1b\x07\x9b")
