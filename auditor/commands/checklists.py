@@ -116,8 +116,6 @@ def import_ciso(ctx, args) -> int:
 
 
 def _import_one(ctx, args) -> int:
-    from rich.text import Text  # plain text: a file name is not rich markup
-
     from auditor.exchange.ciso import import_ciso as convert
 
     result = convert(args.files[0], args.output, args.checklist_id, args.lang,
@@ -126,15 +124,18 @@ def _import_one(ctx, args) -> int:
         ctx.json([conversion_row(args.files[0], args.output, result)])
         return 0
     c = result.checklist
-    ctx.print(Text(f"{args.output}: checklist {c.id} version {c.version}, "
-                   f"{len(c.all_items())} items, {len(c.assessable_items())} assessable, "
-                   f"language {result.language}{WRITTEN[result.written]}"))
+    # Plain strings, never a rich Text: the command line's console reads no markup in
+    # them and shows a control character (from a file name, a library's field name) as
+    # its escape, which a Text passed in would bypass.
+    ctx.print(f"{args.output}: checklist {c.id} version {c.version}, "
+              f"{len(c.all_items())} items, {len(c.assessable_items())} assessable, "
+              f"language {result.language}{WRITTEN[result.written]}")
     kept, dropped = result.report.kept(), result.report.dropped()
     if kept:
-        ctx.print(Text("kept: " + "; ".join(kept)))
+        ctx.print("kept: " + "; ".join(kept))
     if dropped:
-        ctx.print(Text("dropped: " + "; ".join(dropped)))
-    ctx.print(Text(f"to install it, copy it into {ctx.settings.user_checklists}"))
+        ctx.print("dropped: " + "; ".join(dropped))
+    ctx.print(f"to install it, copy it into {ctx.settings.user_checklists}")
     return 0
 
 

@@ -10,7 +10,6 @@ from collections import Counter
 def import_many(ctx, args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.text import Text
 
     from auditor.domain.text import escape_controls
     from auditor.exchange.ciso_batch import Batch, check_folder, convert_one, sources
@@ -40,15 +39,17 @@ def import_many(ctx, args) -> int:
             rows.append(row)
             if not args.json:
                 report = outcome.conversion.report
-                ctx.print(Text(f"{outcome.out}: {row['id']}, {row['items']} items, "
-                               f"{row['assessable']} assessable, language {row['language']}"
-                               + WRITTEN[row["written"]]
-                               + ("" if len(todo) == 1 else _dropped(report))))
+                # Plain strings, never a rich Text: the console shows a control
+                # character as its escape and reads no markup (a Text bypasses both).
+                ctx.print(f"{outcome.out}: {row['id']}, {row['items']} items, "
+                          f"{row['assessable']} assessable, language {row['language']}"
+                          + WRITTEN[row["written"]]
+                          + ("" if len(todo) == 1 else _dropped(report)))
                 if len(todo) == 1:   # one library: the whole account, as for a file
                     for label, parts in (("kept", report.kept()),
                                          ("dropped", report.dropped())):
                         if parts:
-                            ctx.print(Text(f"{label}: " + "; ".join(parts)))
+                            ctx.print(f"{label}: " + "; ".join(parts))
         else:
             rows.append({"source": str(outcome.source.path), "problem": outcome.problem,
                          "passed_over": outcome.skipped})
@@ -59,9 +60,9 @@ def import_many(ctx, args) -> int:
     summary = _summary(batch, args.output)
     # The summary is for the person: on stderr under --json, so stdout stays JSON.
     if args.json:
-        sys.stderr.write(summary + "\n")
+        sys.stderr.write(escape_controls(summary) + "\n")
     else:
-        ctx.print(Text(summary))
+        ctx.print(summary)
     # Nothing converted is a failure too: the folder given holds no framework at all.
     return 1 if batch.failed or not batch.converted else 0
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from auditor.domain.text import escape_controls
+
 # objects.<key> -> what it is, for a person
 KINDS = {
     "requirement_mapping_set": "a requirement mapping set (links between the requirements "
@@ -33,7 +35,8 @@ def not_a_framework(data: Any) -> tuple[str, str] | None:
         return None
     if isinstance(objects, dict) and objects:
         known = [KINDS[k] for k in objects if k in KINDS]
-        other = sorted(str(k) for k in objects if k not in KINDS and k != "framework")
+        other = sorted(escape_controls(k)[:80] for k in objects
+                       if k not in KINDS and k != "framework")
         held = known + ([f"objects of kind {', '.join(other)}"] if other else [])
         short = held[0].split(" (")[0]
         return short, f"holds {' and '.join(held)}, not a framework; {TAKES}"

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from auditor.domain.text import escape_controls
+
 # Node fields a checklist has no place for, and why; any other unknown field is counted
 # under its own name.
 FIELD_REASONS = {
@@ -38,7 +40,9 @@ class Report:
     def count_unused(self, node: dict) -> None:
         for key, value in node.items():
             if key not in USED_FIELDS and value not in (None, "", [], {}):
-                self.unused[str(key)] += 1
+                # The name is the library's: a control character in it is written as
+                # its escape here, so no output (lines, --json) carries it raw.
+                self.unused[escape_controls(key)[:80]] += 1
 
     def kept(self) -> list[str]:
         parts = []

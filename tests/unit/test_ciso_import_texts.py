@@ -88,3 +88,56 @@ def test_the_tester_case_name_and_description_but_not_the_question():
     assert result.checklist.item("1").prompts == ("Sont-elles testées ?",)
     assert result.checklist.item("2").prompts == ("Are they tested?",)
     assert result.report.untranslated == 1
+
+
+# --- hostile libraries on the console --------------------------------------------------------
+
+HOSTILE = "[bold]x[/ \x1b[2J\x07\x9b1m\u202e"
+
+
+def _hostile(tmp_path, name="hostile.yaml"):
+    import yaml
+
+    data = library(node("1", ref_id="1", assessable=True, name=HOSTILE,
+                        description=f"desc {HOSTILE}", **{f"evil{HOSTILE}": "x"}),
+                   name=HOSTILE, description=HOSTILE)
+    data["version"] = HOSTILE
+    data["name"] = HOSTILE
+    source = tmp_path / name
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return source
+
+
+def _no_raw_controls(*texts: str) -> None:
+    for text in texts:
+        assert not any(c in text for c in "\x1b\x07\x9b\u202e"), repr(text)
+
+
+def test_hostile_texts_print_literally_one_file(cli, tmp_path):
+    r = cli("checklists", "import-ciso", _hostile(tmp_path), "-o", tmp_path / "out.yaml")
+    assert r.code == 0, r.err
+    _no_raw_controls(r.out, r.err)
+    flat = " ".join(r.out.split())
+    assert "version [bold]x[/ [2J1m," in flat               # markup as text, controls out
+    assert "evil[bold]x[/ \\x1b[2J\\x07\\x9b1m\\u202e of 1 nodes" in flat   # escaped
+
+
+def test_hostile_texts_print_literally_in_a_folder_and_json(cli, tmp_path):
+    import json
+
+    libs = tmp_path / "libs"
+    libs.mkdir()
+    _hostile(libs, "a[bold]\x1b[2J.yaml")
+    (libs / "other.yaml").write_text(json.dumps({"objects": {f"k{HOSTILE}": []}}),
+                                     encoding="utf-8")
+    out = tmp_path / "out"
+    r = cli("checklists", "import-ciso", libs, "-o", f"{out}/")
+    assert r.code == 0, r.err
+    _no_raw_controls(r.out, r.err)
+    assert "objects of kind k[bold]x[/ \\x1b[2J\\x07\\x9b1m\\u202e" in " ".join(r.out.split())
+    r = cli("checklists", "import-ciso", libs, "-o", f"{out}/", "--json", "--replace")
+    assert r.code == 0, r.err
+    _no_raw_controls(r.out, r.err)
+    rows = json.loads(r.out)
+    assert "evil[bold]x[/ \\x1b[2J\\x07\\x9b1m\\u202e" in rows[0]["unused_fields"]
+    assert rows[0]["version"] == "[bold]x[/ [2J1m"
