@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -25,6 +25,9 @@ from .unit import UnitOfWork
 from .vocab import Entity, LogEvent
 
 MAX_MINUTES = 600
+# A session starts in these years: a wider range is a typing slip, and the far ends of the
+# calendar cannot even carry a session's end (9999-12-31 23:30 plus an hour).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 START_FORMAT = "YYYY-MM-DD HH:MM"
 _START = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
 # How many refs of one clause a warning names before it counts the rest.
@@ -35,6 +38,9 @@ class WarningKind(StrEnum):
     NOT_COVERED = "not_covered"  # assessable items in no session
     OVERLAP = "overlap"          # one auditor in two sessions at once
     AUDITOR = "auditor"          # a session led by someone not the lead nor in the team
+    OUTSIDE = "outside_dates"    # a session on a day outside the audit's planned dates
+    OVERNIGHT = "overnight"      # a session that ends on a later day than it starts
+    OBJECTIVES = "objectives"    # the plan states no objectives
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,16 @@ def check_start(value: Any) -> datetime:
     text = value.strip() if isinstance(value, str) else ""
     if _START.fullmatch(text):
         try:
-            return datetime.strptime(text.replace("T", " "), "%Y-%m-%d %H:%M").replace(
+            when = datetime.strptime(text.replace("T", " "), "%Y-%m-%d %H:%M").replace(
                 tzinfo=UTC)
         except ValueError:
             pass
+        else:
+            if FIRST_YEAR <= when.year <= LAST_YEAR:
+                return when
+            raise RuleViolation(f"start {value!r}: a session starts in the years "
+                                f"{FIRST_YEAR} to {LAST_YEAR}; check the year",
+                                field="start")
     raise RuleViolation(f"start {value!r} is not a date and time; write it as "
                         f"{START_FORMAT} (e.g. 2026-03-02 09:30)", field="start")
 
@@ -198,13 +210,38 @@ def _overlaps(sessions: Sequence[PlanSession]) -> list[PlanWarning]:
     return found
 
 
+def _calendar(sessions: Sequence[PlanSession], first: date | None,
+              last: date | None) -> list[PlanWarning]:
+    found = []
+    for s in sessions:
+        day, end_day = s.start.date(), session_end(s).date()
+        if (first is not None and day < first) or (last is not None and day > last):
+            dates = " to ".join(d.isoformat() for d in (first, last) if d is not None)
+            found.append(PlanWarning(
+                WarningKind.OUTSIDE, f"session {s.number} ({_when(s)}) is outside the "
+                f"audit's planned dates ({dates})", sessions=(s.number,)))
+        if end_day > day:
+            found.append(PlanWarning(
+                WarningKind.OVERNIGHT, f"session {s.number} ({_when(s)}) runs past "
+                f"midnight, to {session_end(s):%Y-%m-%d %H:%M}", sessions=(s.number,)))
+    return found
+
+
 def plan_warnings(checklist: Checklist, sessions: Iterable[PlanSession], *, lead: str,
-                  team: str) -> list[PlanWarning]:
-    """What to look at before the plan goes out: assessable items in no session (by
-    top-level clause, counted), an auditor in two sessions at once, and a session led
-    by someone who is neither the lead auditor nor in the team."""
+                  team: str, dates: tuple[date | None, date | None] = (None, None),
+                  objectives: str | None = None) -> list[PlanWarning]:
+    """What to look at before the plan goes out: the objectives not stated (when given
+    to look at), a session outside the audit's planned `dates` or running past
+    midnight, assessable items in no session (by top-level clause, counted), an auditor
+    in two sessions at once, and a session led by someone who is neither the lead
+    auditor nor in the team."""
     ordered = in_time_order(sessions)
     warnings = []
+    if objectives is not None and not objectives.strip():
+        warnings.append(PlanWarning(
+            WarningKind.OBJECTIVES, "the audit's objectives are not stated yet: `auditor "
+            "audits edit AUDIT --objectives TEXT`, or edit the audit in the app"))
+    warnings.extend(_calendar(ordered, *dates))
     names = team_names(lead, team)
     for s in ordered:
         if _name(s.auditor) and _name(s.auditor) not in names:
@@ -279,7 +316,9 @@ class AuditPlan(Part):
             checklist = uow.checklist(audit)
             rows = list(uow.session.execute(
                 select(PlanSession).where(col(PlanSession.audit_id) == audit_id)).scalars())
-            return plan_warnings(checklist, rows, lead=audit.lead_auditor, team=audit.team)
+            return plan_warnings(checklist, rows, lead=audit.lead_auditor, team=audit.team,
+                                 dates=(audit.planned_start, audit.planned_end),
+                                 objectives=audit.objectives)
 
     def add_session(self, audit_id: int, *, start: Any, minutes: Any, refs: Any,
                     auditor: str | None = None, auditee_people: str = "",

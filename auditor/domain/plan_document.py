@@ -203,7 +203,8 @@ def assemble_plan(audit: Audit, checklist: Checklist, sessions: list[PlanSession
     lead = " ".join(report_text(audit.lead_auditor).split())
     auditee = report_text(audit.auditee)
     warnings = tuple(report_text(w.text) for w in plan_warnings(
-        checklist, sessions, lead=audit.lead_auditor, team=audit.team))
+        checklist, sessions, lead=audit.lead_auditor, team=audit.team,
+        dates=(audit.planned_start, audit.planned_end), objectives=audit.objectives))
     facts = given([
         Fact("Audit", f"{report_text(audit.title)} (no. {audit.id})"),
         Fact("Auditee", auditee),

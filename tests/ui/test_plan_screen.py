@@ -32,7 +32,8 @@ async def open_plan(pilot) -> PlanScreen:
 
 async def test_a_session_is_added_edited_moved_and_deleted(make_app, store, audit, text_of,
                                                           notices_of):
-    store.update_audit(audit.id, {"lead_auditor": "Dana", "planned_start": "2026-03-02"})
+    store.update_audit(audit.id, {"lead_auditor": "Dana", "planned_start": "2026-03-02",
+                                  "objectives": "Confirm the QMS"})
     app = make_app(open_audit=audit.id)
     async with app.run_test(size=SIZE) as pilot:
         notices = notices_of(app)

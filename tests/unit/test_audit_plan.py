@@ -6,7 +6,7 @@ refusals are one line, exit 1, and change nothing."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -77,6 +77,41 @@ def test_an_auditor_not_the_lead_nor_in_the_team_is_warned(mini_checklist):
     warnings = plan_warnings(mini_checklist, sessions, lead="Dana", team="Sam, Ola")
     assert [(w.kind, w.sessions) for w in warnings] == [(WarningKind.AUDITOR, (1,))]
     assert "Eve is neither the lead auditor nor in the audit team" in warnings[0].text
+
+
+def test_sessions_off_the_audits_days_overnight_and_no_objectives_are_warned(mini_checklist):
+    sessions = [session(1, "2026-03-01 09:00", 60, "4,8"),      # the day before
+                session(2, "2026-03-03 23:30", 60, "4"),         # past midnight
+                session(3, "2026-03-02 09:00", 60, "8"),         # on the day
+                session(4, "2026-03-29 01:30", 60, "8.6")]       # weeks later
+    warnings = plan_warnings(mini_checklist, sessions, lead="Dana", team="",
+                             dates=(date(2026, 3, 2), date(2026, 3, 3)), objectives=" \n")
+    kinds = [(w.kind, w.sessions) for w in warnings]
+    assert kinds[0] == (WarningKind.OBJECTIVES, ())
+    assert (WarningKind.OUTSIDE, (1,)) in kinds and (WarningKind.OUTSIDE, (4,)) in kinds
+    assert (WarningKind.OVERNIGHT, (2,)) in kinds
+    assert not [k for k in kinds if k[1] == (3,)]
+    overnight = next(w for w in warnings if w.kind == WarningKind.OVERNIGHT)
+    assert "to 2026-03-04 00:30" in overnight.text
+    # Not asked to look at the dates or the objectives: no such warning.
+    quiet = plan_warnings(mini_checklist, sessions[2:3], lead="Dana", team="")
+    assert [w.kind for w in quiet] == [WarningKind.NOT_COVERED]
+
+
+@pytest.mark.parametrize("value", ["9999-12-31 23:30", "0001-01-01 00:00", "1899-05-01 09:00",
+                                   "2100-01-01 09:00"])
+def test_a_start_far_off_in_the_calendar_is_refused(value):
+    with pytest.raises(RuleViolation) as refused:
+        check_start(value)
+    assert refused.value.field == "start" and "check the year" in str(refused.value)
+
+
+def test_a_far_off_start_refused_by_the_command_changes_nothing(run, planned):
+    before = run("audits", "show", planned, "--json").json()
+    r = run("plan", "add", planned, "--start", "9999-12-31 23:30", "--minutes", "60",
+            "--refs", "4")
+    assert r.code == 1 and "check the year" in r.err and "Traceback" not in r.err
+    assert run("audits", "show", planned, "--json").json() == before
 
 
 @pytest.mark.parametrize("value", ["2026-03-02", "2026-03-02 9:00", "2026-02-30 09:00",
@@ -341,8 +376,9 @@ def test_sessions_and_samples_edited_behind_the_stores_back_are_found(run, cli, 
         conn.execute("DELETE FROM plan_session WHERE number = 2")
         conn.execute("UPDATE item_sample SET sample_size = 1")
         conn.execute("INSERT INTO plan_session (audit_id, number, start, minutes, place, refs, "
-                     "auditor, auditee_people, created_at) VALUES (?, 9, '2026-03-02 "
-                     "09:00:00', 5, '', '4', '', '', '2026-03-02 09:00:00')", (planned,))
+                     "auditor, auditee_people, created_at, uuid) VALUES (?, 9, '2026-03-02 "
+                     "09:00:00', 5, '', '4', '', '', '2026-03-02 09:00:00', "
+                     "'0b7e4f6c-2c1a-4d2e-9a55-3f1e8c2d9b10')", (planned,))
     report = cli("audits", "verify", planned, "--json")  # one line per problem
     assert report.code == 1 and len(report.err.splitlines()) == 4
     problems = report.json()["problems"]
