@@ -28,6 +28,9 @@ class ChecklistItem:
     # The answers offered for each prompt, in the prompts' order ("1 Initial" ... "5
     # Optimised" for a maturity question); a prompt without choices is answered freely.
     choices: tuple[tuple[str, ...], ...] = ()
+    # Where a converted item came from (the CISO Assistant node's urn): how a requirement
+    # mapping finds an item whose ref the converter had to make ("" for our own items).
+    urn: str = ""
 
     @property
     def assessable(self) -> bool:
@@ -39,6 +42,8 @@ class ChecklistItem:
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"ref": self.ref, "title": self.title}
+        if self.urn:   # absent when none: the hash of older snapshots is unchanged
+            data["urn"] = self.urn
         if self.prompts:
             data["prompts"] = list(self.prompts)
         if any(self.choices):   # absent when none: the hash of older snapshots is unchanged
@@ -68,6 +73,7 @@ class ChecklistItem:
             soa=data.get("soa", "") or "",
             children=tuple(cls.from_dict(c) for c in data.get("children", ())),
             choices=tuple(tuple(c) for c in data.get("choices", ())),
+            urn=data.get("urn", "") or "",
         )
 
 

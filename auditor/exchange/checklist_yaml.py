@@ -21,8 +21,8 @@ from auditor.domain.text import escape_controls
 from .yaml_nesting import TooDeep, within_depth
 
 TOP_KEYS = {"id", "title", "standard", "version", "description", "items"}
-ITEM_KEYS = {"ref", "title", "prompts", "choices", "evidence", "guidance", "tags", "related",
-             "soa", "children"}
+ITEM_KEYS = {"ref", "title", "urn", "prompts", "choices", "evidence", "guidance", "tags",
+             "related", "soa", "children"}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 MAX_BYTES = 20 * 1024 * 1024
 STR_TAG = "tag:yaml.org,2002:str"
@@ -195,6 +195,7 @@ class _Reader:
             soa=self.text(fields.get("soa"), f"soa of {label}", required=False),
             children=children,
             choices=choices,
+            urn=self.text(fields.get("urn"), f"urn of {label}", required=False),
         )
 
 

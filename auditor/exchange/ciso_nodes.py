@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from auditor.domain.checklist import ChecklistItem
-from auditor.domain.text import one_line
+from auditor.domain.text import one_line, without_controls
 
 from .ciso_report import Report
 from .ciso_text import (
@@ -207,7 +207,9 @@ class Tree:
             ref=ref, title=title, prompts=prompts, choices=choices,
             evidence=evidence(self._evidence_field(node, block), what),
             guidance="\n\n".join(t for t in (guidance, *passed) if t),
-            tags=self._tags(node), children=kept)
+            tags=self._tags(node), children=kept,
+            # as import-mapping reads urns, so that the two meet
+            urn=one_line(without_controls(urn)))
         return _Built(item)
 
     def _prompts(self, node: dict, what: str, block: dict | None, ref: str, name: str,

@@ -175,6 +175,9 @@ def candidate_ids(framework_urn: str) -> tuple[str, ...]:
 
 
 def _ref_finder(checklist: Checklist, framework_urn: str):
+    # The urn a converted item keeps first: a node without ref_id has a ref made by the
+    # converter ("1.2.1"), which its urn ("...:node4") does not name.
+    by_urn = {item.urn: item.ref for item in checklist.all_items() if item.urn}
     exact = set(checklist.refs())
     folded: dict[str, str | None] = {}
     for ref in exact:
@@ -183,6 +186,8 @@ def _ref_finder(checklist: Checklist, framework_urn: str):
     slug = _slug(framework_urn)
 
     def find(urn: str) -> str | None:
+        if urn in by_urn:
+            return by_urn[urn]
         tail = urn.split(f":{slug}:", 1)[1] if f":{slug}:" in urn else urn.rsplit(":", 1)[-1]
         for candidate in (tail, tail.rsplit(":", 1)[-1]):
             if candidate in exact:

@@ -104,7 +104,7 @@ def test_unknown_key(tmp_path):
                                         "        tags: [software]\n        owner: QA\n"))
     assert problems_of(path) == [
         f"{path}:17: unknown key 'owner' in item (allowed: children, choices, evidence, "
-        "guidance, prompts, ref, related, soa, tags, title)"]
+        "guidance, prompts, ref, related, soa, tags, title, urn)"]
 
 
 def test_unknown_top_level_key(tmp_path):
@@ -261,7 +261,7 @@ def test_several_problems_in_one_run_in_file_order(tmp_path):
         f"{path}:6: item 1 has no title",
         f"{path}:8: duplicate ref '1' (first at line 6)",
         f"{path}:11: unknown key 'weight' in item (allowed: children, choices, evidence, "
-        "guidance, prompts, ref, related, soa, tags, title)",
+        "guidance, prompts, ref, related, soa, tags, title, urn)",
         f"{path}:13: title of item 2 must be text, not a list",
     ]
 

@@ -101,7 +101,7 @@ def test_checklists_validate(run, tmp_path):
         f"{bad}:5: item 1 has neither prompts nor children: give it prompts to make it "
         "assessable",
         f"{bad}:7: unknown key 'colour' in item (allowed: children, choices, evidence, "
-        "guidance, prompts, ref, related, soa, tags, title)",
+        "guidance, prompts, ref, related, soa, tags, title, urn)",
         f"{tmp_path / 'none.yaml'}:1: no such file",
     ]
     assert run("checklists", "validate").code == 2

@@ -296,3 +296,64 @@ def test_control_characters_in_the_mapping_name_are_not_stored(cli, home, tmp_pa
     listed = cli("checklists", "list")
     assert "(2013[2J -> 20221m [bold]x[/)" in " ".join(listed.out.split())
     assert not any(c in listed.out for c in "\x1b\x07\x9b")
+
+
+# -- items found by the urn they were converted from -------------------------------------------
+
+
+def _nzism_like() -> dict:
+    """Headings without ref_id: the converter makes their refs (1.1, 1.2 ...), which the
+    node urns (`...:node4`) do not name."""
+    fw = "urn:test:risk:framework:nzlike"
+    base = "urn:test:risk:req_node:nzlike:"
+    return {"urn": "urn:test:risk:library:nzlike", "locale": "en", "version": 1,
+            "objects": {"framework": {"urn": fw, "name": "NZ-like", "requirement_nodes": [
+                {"urn": base + "1", "ref_id": "1", "name": "Access", "assessable": False},
+                {"urn": base + "node3", "parent_urn": base + "1", "assessable": True,
+                 "description": "Privileged accounts are reviewed."},
+                {"urn": base + "node4", "parent_urn": base + "1", "assessable": True,
+                 "description": "Admin rights are granted on approval."}]}}}
+
+
+def test_a_node_without_ref_id_is_linked_by_its_urn(cli, home, tmp_path):
+    library = tmp_path / "nzlike.yaml"
+    library.write_text(yaml.safe_dump(_nzism_like()), encoding="utf-8")
+    r = cli("checklists", "import-ciso", library, "-o", f"{home / 'checklists'}/")
+    assert r.code == 0, r.err
+    converted = yaml.safe_load((home / "checklists" / "ciso-nzlike.yaml").read_text())
+    made = converted["items"][0]["children"][1]
+    assert made["urn"] == "urn:test:risk:req_node:nzlike:node4"
+    assert made["ref"] != "node4"                               # a ref made by its place
+    data = yaml.safe_load(mapping_set([("9.2", "a.8.2", "equal")]))
+    entry = data["objects"]["requirement_mapping_sets"][0]
+    entry["source_framework_urn"] = "urn:test:risk:framework:nzlike"
+    entry["requirement_mappings"] = [
+        {"source_requirement_urn": "urn:test:risk:req_node:nzlike:node4",
+         "target_requirement_urn": NODE_2022 + "a.8.2", "relationship": "equal"},
+        {"source_requirement_urn": "urn:test:risk:req_node:nzlike:1",
+         "target_requirement_urn": NODE_2022 + "a.5.15", "relationship": "superset"}]
+    source = tmp_path / "mapping.yaml"
+    source.write_text(yaml.safe_dump(data), encoding="utf-8")
+    r = cli("checklists", "import-mapping", source, "--json")
+    assert r.code == 0, r.err
+    assert r.json()["links"] == 2 and r.json()["left_out"] == []
+    stored = home / "checklists" / "mappings" / "ciso-nzlike--iso27001-2022.yaml"
+    assert yaml.safe_load(stored.read_text())["links"] == [
+        {"from": made["ref"], "to": "A.8.2", "relationship": "equal"},
+        {"from": "1", "to": "A.5.15", "relationship": "superset"}]
+
+
+def test_urn_loads_and_leaves_old_snapshots_and_their_hash_unchanged(tmp_path):
+    from auditor.domain.checklist import Checklist, ChecklistItem
+    from auditor.exchange.checklist_yaml import parse_checklist
+
+    item = ChecklistItem(ref="1", title="T", prompts=("Q?",))
+    assert "urn" not in item.to_dict()
+    c = Checklist(id="x", title="X", standard="", version="1", items=(item,))
+    assert c.to_json() == ('{"id":"x","items":[{"prompts":["Q?"],"ref":"1","title":"T"}],'
+                           '"standard":"","title":"X","version":"1"}')
+    with_urn = ChecklistItem(ref="1", title="T", prompts=("Q?",), urn="urn:x:node1")
+    assert ChecklistItem.from_dict(with_urn.to_dict()) == with_urn
+    loaded = parse_checklist("id: x\ntitle: X\nversion: '1'\nitems:\n- ref: '1'\n  title: T\n"
+                             "  urn: urn:x:node1\n  prompts: [Q?]\n", "c.yaml")
+    assert loaded.items[0].urn == "urn:x:node1"
