@@ -19,6 +19,7 @@ from sqlmodel import SQLModel, col, select
 
 from .base import StoreCore
 from .bundle_create import create_from_bundle
+from .bundle_dedupe import held_log
 from .bundle_entries import (
     ImportOutcome,
     carried,
@@ -72,6 +73,7 @@ def plan_for(uow: UnitOfWork, audit: Audit, content: BundleContent) -> MergePlan
     """The merge of the bundle into the audit here, after checking it is the same audit."""
     mine = local_log(uow, ident(audit))
     snap = uow.checklist(audit).content_hash()
+    content.log = held_log(content, mine)
     if not mine or not content.log or mine[0]["gid"] != content.log[0]["gid"] or \
             content.snapshot.get("content_hash") != snap:
         raise refuse(content, f"it names audit {audit.id} here by its identity but is "

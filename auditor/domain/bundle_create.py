@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from .base import StoreCore
+from .bundle_dedupe import held_log
 from .bundle_entries import (
     ImportOutcome,
     carried,
@@ -46,6 +47,7 @@ def create_from_bundle(core: StoreCore, uow: UnitOfWork,
     if checklist.content_hash() != content.snapshot.get("content_hash"):
         raise refuse(content, "its checklist snapshot does not match its hash")
     _no_clash(uow, content)
+    content.log = held_log(content, [])
     previous = None
     if content.previous_uuid:
         previous = uow.session.execute(
