@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml.etree import SubElement  # type: ignore[import-untyped]
@@ -48,7 +49,7 @@ def xml_safe(text: str) -> str:
 
 def new_document(title: str, *, mark: str = "", footer: str = "", landscape: bool = False):
     """An A4 document (portrait, or landscape when asked) whose every page carries `mark`
-    (red, bold) at the top and `footer` at the foot."""
+    (red, bold) at the top, once, and `footer` and "Page N of M" at the foot."""
     doc = Document()
     doc.core_properties.title = xml_safe(one_line(title))[:250]
     doc.core_properties.author = "auditor"
@@ -66,10 +67,35 @@ def new_document(title: str, *, mark: str = "", footer: str = "", landscape: boo
         run.bold = True
         run.font.color.rgb = RED
         run.font.size = Pt(11)
+    foot = section.footer.paragraphs[0]
     if footer:
-        run = section.footer.paragraphs[0].add_run(xml_safe(one_line(footer)))
+        run = foot.add_run(xml_safe(one_line(footer)))
         run.font.size = Pt(8)
+        foot = section.footer.add_paragraph()
+    foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _page_of(foot._p)
     return doc
+
+
+def _field(p, instruction: str, shown: str) -> None:
+    """A field Word and LibreOffice work out on every page (`shown` until they do)."""
+    for kind, text in (("begin", ""), ("", instruction), ("separate", ""), ("", shown),
+                       ("end", "")):
+        r = SubElement(p, W_R)
+        SubElement(SubElement(r, W_RPR), W_SZ, {W_VAL: "16"})
+        if kind:
+            SubElement(r, qn("w:fldChar"), {qn("w:fldCharType"): kind})
+        elif text == shown:
+            SubElement(r, W_T, {XML_SPACE: "preserve"}).text = text
+        else:
+            SubElement(r, qn("w:instrText"), {XML_SPACE: "preserve"}).text = text
+
+
+def _page_of(p) -> None:
+    _run(p, "Page ", size=8)
+    _field(p, " PAGE ", "1")
+    _run(p, " of ", size=8)
+    _field(p, " NUMPAGES ", "1")
 
 
 def _paragraph(doc, style: str = ""):
@@ -126,11 +152,6 @@ def runs(paragraph, text: str, *, bold: bool = False) -> None:
     _text(paragraph._p, text, bold=bold)
 
 
-def mark_paragraph(doc, mark: str) -> None:
-    """The draft's mark again under the title, in red."""
-    _run(_paragraph(doc), xml_safe(one_line(mark)), bold=True, colour=str(RED))
-
-
 def para(doc, text: str, *, bold_label: str = "", italic: bool = False) -> None:
     p = _paragraph(doc)
     if bold_label:
@@ -160,15 +181,29 @@ def _cell(tr, text: str, width: int, *, bold: bool, shade: str, size: float | No
     _text(SubElement(tc, W_P), text, bold=bold, size=size)
 
 
+def _cell_margins(tbl_pr, twips: int) -> None:
+    margins = tbl_pr.makeelement(qn("w:tblCellMar"), {})
+    for side in ("w:left", "w:right"):
+        SubElement(margins, qn(side), {W_W: str(twips), W_TYPE: "dxa"})
+    look = tbl_pr.find(qn("w:tblLook"))  # the schema's order: the margins before it
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl_pr.append(margins)
+
+
 def table(doc, header: Sequence[str], rows: Sequence[Sequence[str]], *,
           widths: Sequence[float] = (), size: float | None = None,
-          flagged: Sequence[bool] = (), flag_shade: str = FLAG_SHADE) -> None:
+          flagged: Sequence[bool] = (), flag_shade: str = FLAG_SHADE,
+          cell_margin: float | None = None) -> None:
     """A grid with a bold, shaded header row repeated on every page (with an empty
     header, none, and the first column bold and shaded: labels); `widths` in cm
     (else the page's width shared evenly); rows whose `flagged` is true on
-    `flag_shade`."""
+    `flag_shade`; `cell_margin` (cm) left and right in every cell, else the style's."""
     grid = doc.add_table(rows=0, cols=len(header))
     grid.style = "Table Grid"
+    if cell_margin is not None:
+        _cell_margins(grid._tbl.tblPr, round(cell_margin * TWIPS_PER_CM))
     if widths:
         grid.autofit = False
         for column, width in zip(grid.columns, widths):

@@ -18,6 +18,7 @@ than the line is broken where the line ends.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -77,6 +78,28 @@ def latin1(text: str) -> str:
     return "".join(out)
 
 
+def clause_columns(labels: Sequence[str], refs: Iterable[str], room: float,
+                   measure: Callable[[str], float], margin: float) -> list[float]:
+    """The results-by-clause table's column widths (clause, title, each count, items),
+    in the unit of `measure` and `margin` (a cell's both margins): one rule for every
+    document. Each count's column as wide as its label's longest word, the clause's as
+    its widest reference or header, so no word is ever broken inside ("observation" and
+    "Context" were in fixed or even widths); the title takes what is left."""
+    def column(words: Iterable[str], least: float) -> float:
+        return max(least, max((measure(word) for word in words), default=0.0) + margin)
+
+    counts = [column(label.split(), 10.0) for label in (*labels, "Items")]
+    clause = column(["Clause", *refs], 13.0)
+    return [clause, room - clause - sum(counts), *counts]
+
+
+@functools.cache
+def bold_measure(size: float) -> Callable[[str], float]:
+    """A word's width (mm) in bold at `size` in the font a PDF of ours is set in: an
+    upper bound for Word's own fonts, which are narrower."""
+    return DocumentPDF(title="", font=chosen_font(AUTO)).bold_measure(size)
+
+
 class DocumentPDF(FPDF):
     """An A4 document: `mark` (a draft's) at the top of every page in red, `footer_line`
     (the seal, or the document's name) and the page number at the foot of every page."""
@@ -123,7 +146,7 @@ class DocumentPDF(FPDF):
         if self.footer_line:
             self.cell(0, 4, text=self.fit(one_line(self.footer_line))[:160], align="L",
                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.cell(0, 4, text=f"Page {self.page_no()}", align="R")
+        self.cell(0, 4, text=f"Page {self.page_no()} of {{nb}}", align="R")
         self.set_text_color(0, 0, 0)
 
     # -- measuring ----------------------------------------------------------------------
@@ -140,13 +163,12 @@ class DocumentPDF(FPDF):
             total += w
         return total
 
-    def word_width(self, label: str, *, size: float, least: float = 10.0) -> float:
-        """A table column's width in which the longest word of `label` (in bold, at
-        `size`) fits whole, with the cell's margins."""
-        self.set_font(self.face, "B", size)
-        widest = max((self.get_string_width(self.fit(word)) for word in label.split()),
-                     default=0.0)
-        return max(least, widest + 2 * self.c_margin + 1.5)
+    def bold_measure(self, size: float) -> Callable[[str], float]:
+        """The width (mm) of a word in bold at `size`, as this document prints it."""
+        def measure(word: str) -> float:
+            self.set_font(self.face, "B", size)
+            return self.get_string_width(self.fit(word))
+        return measure
 
     def lines(self, text: str, indent: float = 0, room: float | None = None) -> list[str]:
         """`text` broken into lines that fit between the margins (or into `room`): at

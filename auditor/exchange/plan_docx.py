@@ -11,7 +11,6 @@ from .docx_blocks import (
     bullet,
     docx_bytes,
     heading,
-    mark_paragraph,
     new_document,
     para,
     table,
@@ -24,8 +23,6 @@ def render_plan_docx(plan: PlanDocument) -> bytes:
     name = f"Audit plan: {plan.title}"
     doc = new_document(name, mark=plan.draft_mark, footer=f"{name} ({plan.auditee})")
     heading(doc, name, 0)
-    if plan.draft:
-        mark_paragraph(doc, plan.draft_mark)
     para(doc, plan.confidentiality, italic=True)
 
     heading(doc, "The audit", 1)

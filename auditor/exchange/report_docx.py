@@ -10,12 +10,17 @@ from auditor.domain.report import AuditReport, ReportFinding
 from auditor.domain.report_model import OPINIONS_NONE
 from auditor.domain.text import one_line
 
-from .docx_blocks import bold_line, bullet, docx_bytes, mark_paragraph, new_document, xml_safe
+from .docx_blocks import bold_line, bullet, docx_bytes, new_document, xml_safe
 from .docx_blocks import heading as _heading
 from .docx_blocks import para as _para
 from .docx_blocks import table as _table
+from .pdf_blocks import bold_measure, clause_columns
 
 __all__ = ["render_docx", "xml_safe"]
+
+CLAUSE_SIZE = 8  # pt: the results-by-clause table, eight count columns across A4
+CLAUSE_MARGIN_MM = 1.0
+CLAUSE_ROOM_MM = 170.0  # A4 less 2 cm margins
 
 
 def _finding(doc, f: ReportFinding) -> None:
@@ -41,8 +46,6 @@ def render_docx(report: AuditReport) -> bytes:
                        footer=f"Audit report: {report.title}"
                        + (f". {report.seal_line}" if report.seal else ""))
     _heading(doc, f"Audit report: {report.title}", 0)
-    if report.draft:
-        mark_paragraph(doc, report.draft_mark)
     _para(doc, report.confidentiality, italic=True)
 
     _heading(doc, "The audit", 1)
@@ -57,9 +60,13 @@ def render_docx(report: AuditReport) -> bytes:
     _para(doc, f"{s.assessed} of {s.assessable} assessable items assessed; "
                f"{s.nonconformities} nonconformit{'y' if s.nonconformities == 1 else 'ies'}.")
     _heading(doc, "Results by clause", 2)
+    # the PDF's rule, measured in its font (wider than Word's): no word broken inside
+    widths = clause_columns(s.result_labels, [one_line(c.ref) for c in s.by_clause],
+                            CLAUSE_ROOM_MM, bold_measure(CLAUSE_SIZE), 2 * CLAUSE_MARGIN_MM + 1.5)
     _table(doc, ["Clause", "Title", *s.result_labels, "Items"],
            [[c.ref, one_line(c.title), *map(str, c.counts), str(c.total)]
-            for c in s.by_clause])
+            for c in s.by_clause],
+           widths=[w / 10 for w in widths], size=CLAUSE_SIZE, cell_margin=CLAUSE_MARGIN_MM / 10)
     _heading(doc, "Findings by grade", 2)
     _table(doc, ["Grade", "Findings"], [[c.label, str(c.count)] for c in s.findings_by_grade])
     _heading(doc, "Findings by status", 2)

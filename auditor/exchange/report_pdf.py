@@ -13,7 +13,7 @@ from auditor.domain.report import AuditReport, ReportFinding
 from auditor.domain.report_model import OPINIONS_NONE
 from auditor.domain.text import one_line, shorten
 
-from .pdf_blocks import AUTO, DocumentPDF, chosen_font, find_font, latin1
+from .pdf_blocks import AUTO, DocumentPDF, chosen_font, clause_columns, find_font, latin1
 
 __all__ = ["find_font", "latin1", "render_pdf"]
 
@@ -58,13 +58,12 @@ def render_pdf(report: AuditReport, font: Path | None | str = AUTO) -> bytes:
                    f"{s.nonconformities} nonconformit"
                    f"{'y' if s.nonconformities == 1 else 'ies'}.")
     pdf.heading("Results by clause", 2)
-    # Each count's column as wide as its label's longest word ("observation" was broken
-    # inside the word in a fixed width); the title takes what is left.
-    counts = [pdf.word_width(label, size=7) for label in (*s.result_labels, "Items")]
+    refs = [shorten(c.ref, 12) for c in s.by_clause]
     pdf.count_table(["Clause", "Title", *s.result_labels, "Items"],
-                    [[shorten(c.ref, 12), shorten(c.title, 60), *map(str, c.counts),
-                      str(c.total)] for c in s.by_clause],
-                    (13, pdf.epw - 13 - sum(counts), *counts), size=7)
+                    [[ref, shorten(c.title, 60), *map(str, c.counts), str(c.total)]
+                     for ref, c in zip(refs, s.by_clause)],
+                    tuple(clause_columns(s.result_labels, refs, pdf.epw, pdf.bold_measure(7),
+                                         2 * pdf.c_margin + 1.5)), size=7)
     pdf.heading("Findings by grade", 2)
     pdf.count_table(["Grade", "Findings"], [[c.label, str(c.count)] for c in s.findings_by_grade],
               (60, 20))
