@@ -27,6 +27,9 @@ def register(commands) -> None:
     p.add_argument("number", metavar="N", help="the opinion's number")
     p.add_argument("--resolution", required=True, metavar="TEXT",
                    help="how it was settled")
+    p.add_argument("--amend", action="store_true",
+                   help="change the resolution of an opinion resolved already (the change "
+                        "log keeps the earlier one)")
 
 
 def with_show(argv: list[str]) -> list[str]:
@@ -84,6 +87,7 @@ def add_opinion(ctx, args) -> int:
 def resolve_opinion(ctx, args) -> int:
     number = audit_id(args.audit)
     row = ctx.store.resolve_opinion(number, _number(args.number),
-                                    resolution=args.resolution)
-    ctx.print(f"diverging opinion {row.number} of audit {number} resolved")
+                                    resolution=args.resolution, amend=args.amend)
+    ctx.print(f"diverging opinion {row.number} of audit {number} "
+              f"{'resolution changed' if args.amend else 'resolved'}")
     return 0

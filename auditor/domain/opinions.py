@@ -19,6 +19,7 @@ from .base import Part
 from .checks import check_text
 from .errors import NotFound, RuleViolation
 from .models import DivergingOpinion
+from .text import escape_controls, shorten
 from .trail_replay import OPINION_FIELDS, logged_fields
 from .unit import UnitOfWork
 from .vocab import Entity, LogEvent
@@ -78,14 +79,21 @@ class DivergingOpinions(Part):
             uow.session.add(audit)
             return row
 
-    def resolve_opinion(self, audit_id: int, number: int, *,
-                        resolution: Any) -> DivergingOpinion:
-        """Settle an opinion: how it was resolved. A resolved one may be given a new
-        resolution text (each change logged)."""
+    def resolve_opinion(self, audit_id: int, number: int, *, resolution: Any,
+                        amend: bool = False) -> DivergingOpinion:
+        """Settle an opinion: how it was resolved. A resolved one is refused (a second
+        `resolve` silently replaced the first settlement) unless `amend`: then its new
+        resolution is logged against the old one, and the change log holds both."""
         how = _required("resolution", resolution, "say how the opinions were settled")
         with self.core.writing() as uow:
             audit = uow.open_audit(audit_id)
             row = _opinion(uow, audit_id, number)
+            if row.resolved and not amend:
+                settled = shorten(escape_controls(row.resolution or ""), 80, at_word=True)
+                raise RuleViolation(
+                    f"diverging opinion {number} of audit {audit_id} is resolved already "
+                    f"as '{settled}'; give --amend to change its resolution",
+                    field="resolution")
             changed = uow.set(row, audit_id, Entity.OPINION, row.number, "resolved", True)
             changed = uow.set(row, audit_id, Entity.OPINION, row.number, "resolution",
                               how) or changed
