@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from auditor.commands import actions, command
@@ -118,8 +119,9 @@ def import_ciso(ctx, args) -> int:
 def _import_one(ctx, args) -> int:
     from auditor.exchange.ciso import import_ciso as convert
 
-    result = convert(args.files[0], args.output, args.checklist_id, args.lang,
-                     replace=args.replace)
+    with _stages(args.files[0]) as step:
+        result = convert(args.files[0], args.output, args.checklist_id, args.lang,
+                         replace=args.replace, step=step)
     if args.json:
         ctx.json([conversion_row(args.files[0], args.output, result)])
         return 0
@@ -137,6 +139,25 @@ def _import_one(ctx, args) -> int:
         ctx.print("dropped: " + "; ".join(dropped))
     ctx.print(f"to install it, copy it into {ctx.settings.user_checklists}")
     return 0
+
+
+@contextmanager
+def _stages(source: Path):
+    """A spinner on stderr naming the stage of one library's conversion and the time
+    spent (a large library takes a while), wiped when done: stdout is the same whether
+    or not a terminal watches."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from auditor.domain.text import escape_controls
+
+    name = escape_controls(source.name)
+    display = Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False),
+                       TimeElapsedColumn(), transient=True,
+                       console=Console(stderr=True, highlight=False, markup=False))
+    with display:
+        task = display.add_task(name, total=None)
+        yield lambda stage: display.update(task, description=f"{stage} {name}")
 
 
 # What became of the file written, after its first line ("" for a new file).

@@ -13,7 +13,10 @@ the converted checklist passes our own loader.
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -78,23 +81,49 @@ def check_id(checklist_id: str | None) -> None:
 
 
 def import_ciso(source: Path | str, out: Path | str, checklist_id: str | None = None,
-                lang: str | None = None, *, replace: bool = False) -> Conversion:
+                lang: str | None = None, *, replace: bool = False,
+                step: Callable[[str], None] | None = None) -> Conversion:
     """Convert the library file `source` and write our checklist YAML to `out` (a file
-    already there only when `replace`, or when it is the same)."""
+    already there only when `replace`, or when it is the same). `step` is told each
+    stage as it starts ("reading", ...), for a progress display."""
     source, out = Path(source), Path(out)
     check_id(checklist_id)
     check_lang(lang)
     check_destination(source, out)
-    conversion = convert(read_library(source), str(source), checklist_id, lang)
-    return write(conversion, out, source, replace=replace)
+    tell = step or (lambda _stage: None)
+    with without_gc_pauses():
+        tell("reading")
+        data = read_library(source)
+        tell("converting")
+        conversion = convert(data, str(source), checklist_id, lang)
+        del data
+        return write(conversion, out, source, replace=replace, step=tell)
 
 
-def write(conversion: Conversion, out: Path, source: Path, *, replace: bool = False
-          ) -> Conversion:
+@contextmanager
+def without_gc_pauses() -> Iterator[None]:
+    """The cyclic garbage collector off while a library is converted. A large library is
+    hundreds of thousands of dicts, lists and strings that live until the end; each full
+    collection walks them all, and there are more of them the larger the file, which made
+    the conversion superlinear (32,000 nodes three times as long as 16,000). What it
+    builds holds no reference cycles, so reference counting frees it all the same."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def write(conversion: Conversion, out: Path, source: Path, *, replace: bool = False,
+          step: Callable[[str], None] | None = None) -> Conversion:
     """The checklist written to `out` once it passes our own loader; else nothing. A file
     already at `out` is kept unless `replace` (an auditor's edited checklist, or another
     library's of the same id, is not lost to a re-run); one holding the same text is left
     as it is, and said to be unchanged."""
+    tell = step or (lambda _stage: None)
+    tell("writing")
     text = dump_checklist(conversion.checklist)
     before = _existing(out)
     if before == text:
@@ -102,6 +131,7 @@ def write(conversion: Conversion, out: Path, source: Path, *, replace: bool = Fa
     if before is not None and not replace:
         raise CisoImportError(f"{out}: a file is already there; give --replace to overwrite "
                               "it, or write elsewhere with -o")
+    tell("checking")
     try:
         parse_checklist(text, str(out))
     except ChecklistError as exc:

@@ -10,7 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ciso import CisoImportError, Conversion, NotAFramework, convert, read_library, write
+from .ciso import (
+    CisoImportError,
+    Conversion,
+    NotAFramework,
+    convert,
+    read_library,
+    without_gc_pauses,
+    write,
+)
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -77,6 +85,13 @@ def convert_one(source: Source, out_dir: Path, lang: str | None,
     each file written in this run to its library, so that two libraries of the same id
     do not overwrite each other."""
     outcome = Outcome(source)
+    with without_gc_pauses():
+        return _convert_one(outcome, source, out_dir, lang, written, checklist_id, replace)
+
+
+def _convert_one(outcome: Outcome, source: Source, out_dir: Path, lang: str | None,
+                 written: dict[Path, Path], checklist_id: str | None, replace: bool
+                 ) -> Outcome:
     try:
         conversion = convert(read_library(source.path), str(source.path), checklist_id, lang)
         out = out_dir / f"{conversion.checklist.id}.yaml"

@@ -136,3 +136,40 @@ def test_the_same_library_again_is_unchanged(cli, tmp_path):
     assert (folder / "ciso-alpha.yaml").stat().st_mtime_ns == before
     r = cli("checklists", "import-ciso", source, "-o", folder, "--json")
     assert json.loads(r.out)[0]["written"] == "unchanged"
+
+
+# --- a large library: stages shown, no collector pauses ------------------------------------
+
+def test_one_library_tells_each_stage_and_collects_no_garbage_meanwhile(tmp_path):
+    """The command shows the stage on a spinner; the cyclic collector, whose full passes
+    over a large library's objects made the conversion superlinear, is off meanwhile and
+    on again after (bench/ciso_import.py measures the time)."""
+    import gc
+
+    from auditor.exchange.ciso import import_ciso
+
+    seen: list[tuple[str, bool]] = []
+    assert gc.isenabled()
+    import_ciso(_library(tmp_path), tmp_path / "out.yaml",
+                step=lambda stage: seen.append((stage, gc.isenabled())))
+    assert seen == [("reading", False), ("converting", False), ("writing", False),
+                    ("checking", False)]
+    assert gc.isenabled()
+    seen.clear()
+    import_ciso(_library(tmp_path), tmp_path / "out.yaml",
+                step=lambda stage: seen.append((stage, gc.isenabled())))
+    assert [s for s, _ in seen] == ["reading", "converting", "writing"]   # unchanged
+
+
+def test_the_collector_is_back_on_after_a_failure(tmp_path):
+    import gc
+
+    import pytest
+
+    from auditor.exchange.ciso import CisoImportError, import_ciso
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("objects: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CisoImportError):
+        import_ciso(broken, tmp_path / "out.yaml")
+    assert gc.isenabled()
