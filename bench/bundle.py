@@ -50,9 +50,9 @@ def open_store(folder: Path, actor: str) -> Store:
                       clock=lambda: NOW)
 
 
-def export(store: Store, audit_id: int, to: Path) -> Path:
+def export(store: Store, audit_id: int, to: Path, recipient: str | None = None) -> Path:
     export_audit(store, audit_id, lambda content, files: write_bundle(to, content, files),
-                 block_size=FINDINGS + 100)
+                 recipient=recipient, block_size=FINDINGS + 100)
     return to
 
 
@@ -65,7 +65,7 @@ def setup(root: Path) -> tuple[Path, Path, Path, int]:
     checklist = big_checklist(ITEMS)
     refs = [i.ref for i in checklist.assessable_items()]
     audit = lead.create_audit(checklist, title="Bench audit", auditee="Acme")
-    lead_bundle = export(lead, audit.id, root / "lead.auditor")
+    lead_bundle = export(lead, audit.id, root / "lead.auditor", recipient="member")
     member = open_store(member_dir, "member")
     content, files = read_bundle(lead_bundle, member_dir)
     mid = import_bundle(member, content, files).audit_id

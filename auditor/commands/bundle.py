@@ -9,6 +9,7 @@ from pathlib import Path
 
 from auditor.commands import actions, audit_id, bold, command
 from auditor.domain.errors import AuditorError
+from auditor.domain.text import escape_controls
 
 VALUE_WIDTH = 60
 
@@ -23,6 +24,16 @@ def register(commands) -> None:
     p.add_argument("--refs", metavar="R1,R2",
                    help="only these items (a team member's clauses), with their findings, "
                    "samples and evidence")
+    p.add_argument("--for", dest="recipient", metavar="NAME",
+                   help="the team member (or laptop) the copy is for: it gets a block of "
+                   "finding ids per prefix, recorded under NAME; a re-export for the same "
+                   "NAME sends the same block (without --for the copy raises no findings)")
+    p.add_argument("--more", action="store_true",
+                   help="with --for: a fresh block for NAME (its block is used up)")
+    p.add_argument("--block-size", type=int, default=None, metavar="N",
+                   help="with --for: finding ids per prefix in a new block (default 20)")
+    command(sub, "ids", "which finding ids are handed to which copy of the audit",
+            show_ids, audit=True, json=True)
     p = command(sub, "import", "take a bundle in: a new audit is created, an audit this "
                 "database has is merged field by field", import_bundle, json=True)
     p.add_argument("file", type=Path, metavar="FILE.auditor")
@@ -37,20 +48,51 @@ def register(commands) -> None:
 
 def export_bundle(ctx, args) -> int:
     from auditor.domain.bundles import export_audit
+    from auditor.domain.identity import BLOCK_SIZE
     from auditor.exchange.bundle_file import write_bundle
 
     number = audit_id(args.audit)
     refs = args.refs.split(",") if args.refs is not None else None
+    if args.recipient is None and (args.more or args.block_size is not None):
+        raise AuditorError("--more and --block-size go with --for NAME (the copy the "
+                           "finding ids are for); nothing was written")
     output = Path(args.output)
     content, size = export_audit(
-        ctx.store, number, lambda c, files: write_bundle(output, c, files), refs)
+        ctx.store, number, lambda c, files: write_bundle(output, c, files), refs,
+        recipient=args.recipient, more=args.more,
+        block_size=BLOCK_SIZE if args.block_size is None else args.block_size)
     ctx.print(bold(str(output), f": audit {number}, {len(content.items)} items, "
                    f"{len(content.findings)} findings, {len(content.files())} evidence "
                    f"files, {len(content.log)} change-log entries ({size} bytes)"))
     if content.blocks:
         ranges = ", ".join(f"{b.prefix}-{b.year}-{b.first:03d}..{b.last:03d}"
                            for b in content.blocks)
-        ctx.print(f"finding ids for the copy it makes: {ranges}")
+        ctx.print(f"finding ids for {escape_controls(args.recipient)}'s copy: {ranges}")
+    elif args.recipient is not None and content.audit.get("status") == "closed":
+        ctx.print(f"audit {number} is closed: no finding ids were handed out (a closed "
+                  "audit takes no new findings)")
+    elif args.recipient is None and not content.blocks:
+        ctx.print("the copy it makes raises no findings on this audit (export with "
+                  "--for NAME to hand it finding ids)")
+    return 0
+
+
+def show_ids(ctx, args) -> int:
+    from auditor.domain.bundles import finding_ids
+
+    number = audit_id(args.audit)
+    ranges = finding_ids(ctx.store, number)
+    if args.json:
+        ctx.json([r.__dict__ for r in ranges])
+        return 0
+    if not ranges:
+        ctx.print(f"audit {number}: no finding ids handed to any copy; its findings are "
+                  "numbered from this database's counter")
+        return 0
+    for r in ranges:
+        span = f"{r.prefix}-{r.year}-{r.first:03d}..{r.last:03d}" if r.last >= r.first \
+            else f"{r.prefix}-{r.year}: none"
+        ctx.print(f"{span}  {escape_controls(r.holder)}  {r.note}")
     return 0
 
 

@@ -31,7 +31,7 @@ from .bundle_entries import (
 )
 from .bundle_rows import BundleContent
 from .errors import AuditLocked, shown
-from .identity import blocks_of
+from .identity import blocks_of, renew_blocks
 from .merge import (
     BY_ADDITION,
     EXISTS,
@@ -47,7 +47,6 @@ from .models import (
     DivergingOpinion,
     Evidence,
     Finding,
-    FindingBlock,
     ItemResult,
     ItemSample,
     PlanSession,
@@ -210,19 +209,7 @@ class _Merger:
                 self.here[(entity, record)] = str(number)
         uow.session.flush()
         if self.content.blocks and blocks:
-            self._renew_blocks()
-
-    def _renew_blocks(self) -> None:
-        """A team copy takes the blocks of a newer bundle from its lead in place of its
-        own (the numbers left in the old ones are never handed out by anyone)."""
-        for block in self.content.blocks:
-            row = self.uow.session.execute(select(FindingBlock).where(
-                col(FindingBlock.audit_uuid) == self.audit.uuid,
-                col(FindingBlock.prefix) == block.prefix,
-                col(FindingBlock.year) == block.year)).scalar()
-            if row is not None and row.first != block.first and block.first > row.last:
-                row.first, row.last, row.used = block.first, block.last, block.first - 1
-                self.uow.session.add(row)
+            renew_blocks(uow, self.audit, self.content.blocks)
 
     def _entity_id(self, entity: str, their_id: str) -> str:
         if entity == Entity.AUDIT:

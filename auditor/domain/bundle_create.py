@@ -82,8 +82,7 @@ def create_from_bundle(core: StoreCore, uow: UnitOfWork,
         rows.append(carried(e, local, entity_id, *local_values(uow, e, sender, local)))
     for e, digest in zip(content.log, uow.log.carry(rows), strict=True):
         _seal_if_closing(audit, e, digest)
-    if content.blocks:
-        keep_blocks(uow, audit, content.blocks)
+    keep_blocks(uow, audit, content.blocks)
     replay_check(uow, content, local)
     return ImportOutcome(local, True, None, True, len(content.log))
 

@@ -283,3 +283,23 @@ class FindingBlock(SQLModel, table=True):
     first: int
     last: int
     used: int
+
+
+class FindingBlockGrant(SQLModel, table=True):
+    """Finding numbers this database (where the audit was made) handed to one copy of
+    the audit, named by whom it went to (`bundle export --for NAME`). Its own counter
+    moved past them; a re-export for the same copy sends the same block again."""
+
+    __tablename__ = "finding_block_grant"
+    __table_args__ = (UniqueConstraint("prefix", "year", "first",
+                                       name="uq_finding_block_grant"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    audit_uuid: str = Field(index=True)
+    recipient: str
+    prefix: str
+    year: int
+    first: int
+    last: int
+    granted_by: str
+    granted_at: datetime

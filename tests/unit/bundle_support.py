@@ -40,10 +40,13 @@ class Laptop:
         with self.keyed():
             return getattr(self.store, method)(*args, **kwargs)
 
-    def export(self, audit_id: int, to: Path, refs=None) -> Path:
+    def export(self, audit_id: int, to: Path, refs=None, recipient=None, more=False
+               ) -> Path:
+        """`recipient`: the copy the bundle makes gets finding ids under that name."""
         with self.keyed():
             export_audit(self.store, audit_id,
-                         lambda content, files: write_bundle(to, content, files), refs)
+                         lambda content, files: write_bundle(to, content, files), refs,
+                         recipient=recipient, more=more)
         return to
 
     def take(self, path: Path, choices=None):

@@ -13,9 +13,9 @@ def test_export_import_merge_and_conflicts_on_the_command_line(cli, tmp_path):
     assert made.code == 0, made.err
     number = made.json()["id"]
     first = cli("--db", lead, "bundle", "export", number, "-o", tmp_path / "out.auditor",
-                "--refs", "4.1,4.2")
+                "--refs", "4.1,4.2", "--for", "member")
     assert first.code == 0, first.err
-    assert "NC-2026-" in first.out or "NC-" in first.out
+    assert "finding ids for member's copy: GP-2026-001..020" in first.out
     again = cli("--db", lead, "bundle", "export", number, "-o", tmp_path / "out.auditor")
     assert again.code == 1 and "already there" in again.err
     bad_ref = cli("--db", lead, "bundle", "export", number, "-o", tmp_path / "x.auditor",

@@ -21,7 +21,7 @@ def pair(tmp_path, mini_checklist):
     proof = tmp_path / "proof.txt"
     proof.write_bytes(b"evidence bytes")
     lead.do("add_evidence", audit.id, ref="4.1", kind="file", file=proof)
-    good = lead.export(audit.id, tmp_path / "good.auditor")
+    good = lead.export(audit.id, tmp_path / "good.auditor", recipient="member")
     member.take(good)
     member_id = member.audit_by_uuid(audit.uuid)
     member.do("set_item_text", member_id, "4.2", notes="member's notes")

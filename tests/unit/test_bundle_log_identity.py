@@ -20,7 +20,7 @@ def merged(tmp_path, mini_checklist):
     """The lead has taken the member's work in once already."""
     lead, member = laptop(tmp_path, "lead"), laptop(tmp_path, "member")
     audit = lead.do("create_audit", mini_checklist, title="Audit", auditee="Acme")
-    member.take(lead.export(audit.id, tmp_path / "out.auditor"))
+    member.take(lead.export(audit.id, tmp_path / "out.auditor", recipient="member"))
     mid = member.audit_by_uuid(audit.uuid)
     member.do("set_item_text", mid, "4.1", notes="seen \x1b[2J [b]x")
     member.do("raise_finding", mid, "4.2", "minor", statement="no records")

@@ -61,7 +61,7 @@ def test_merging_in_both_orders_loses_nothing_and_agrees(mini_checklist, mine, t
         try:
             audit = one.do("create_audit", mini_checklist, title="T", auditee="A")
             code = one.do("raise_finding", audit.id, "4.1", "minor", statement="s0").code
-            two.take(one.export(audit.id, root / "start.auditor"))
+            two.take(one.export(audit.id, root / "start.auditor", recipient="two"))
             other = two.audit_by_uuid(audit.uuid)
             base = {("finding", code, "statement"): "s0"}
             m1, m2 = dict(base), dict(base)

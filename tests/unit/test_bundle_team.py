@@ -28,7 +28,7 @@ def test_two_members_work_offline_and_the_lead_merges(team, tmp_path):
     lead.do("add_evidence", audit.id, ref="4.1", kind="file", file=policy)
 
     for member in (anna, ben):
-        lead.export(audit.id, tmp_path / f"for-{member.name}.auditor")
+        lead.export(audit.id, tmp_path / f"for-{member.name}.auditor", recipient=member.name)
         outcome = member.take(tmp_path / f"for-{member.name}.auditor")
         assert outcome.created and outcome.applied
         assert member.verify(outcome.audit_id) == []

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from auditor.domain.errors import RuleViolation
-from auditor.domain.identity import Block, keep_blocks, reserve_blocks
+from auditor.domain.identity import Block, grant_blocks, keep_blocks
 from auditor.domain.store import Store
 
 
@@ -38,7 +38,7 @@ def test_existing_rows_get_distinct_uuids_in_the_migration(tmp_path, mini_checkl
 
 def test_a_team_copy_numbers_its_findings_from_its_block(store, audit):
     with store.writing() as uow:
-        blocks = reserve_blocks(uow, 2026, size=2)
+        blocks = grant_blocks(uow, uow.audit(audit.id), "anna", size=2)
     assert Block("NC", 2026, 1, 2) in blocks
     # The database that handed the block out numbers past it.
     assert store.raise_finding(audit.id, "4.1", "minor", statement="s").code == "NC-2026-003"
