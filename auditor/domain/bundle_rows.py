@@ -29,9 +29,15 @@ from .models import (
     PlanSession,
     SoaEntry,
 )
+from .text import escape_controls
 from .unit import UnitOfWork
 from .vocab import Entity
 
+# Every kind of record the change log replays (trail_replay) and a bundle carries: an
+# audit whose log names any other kind is refused at export, not by the other side.
+TRAVELLING = frozenset({Entity.AUDIT.value, Entity.ITEM.value, Entity.FINDING.value,
+                        Entity.EVIDENCE.value, Entity.SESSION.value, Entity.SAMPLE.value,
+                        Entity.SOA.value, Entity.OPINION.value})
 FORMAT = "auditor-bundle"
 VERSION = 1
 M = TypeVar("M", bound=SQLModel)
@@ -122,6 +128,11 @@ def gather(uow: UnitOfWork, audit: Audit, refs: Iterable[str] | None = None
     for entry in uow.session.execute(
             select(ChangeLog).where(col(ChangeLog.audit_id) == audit_id)
             .order_by(col(ChangeLog.id))).scalars():
+        if entry.entity not in TRAVELLING:
+            raise AuditorError(
+                f"audit {audit_id} holds {escape_controls(entry.entity)[:30]} records, "
+                "which a bundle does not carry yet (the copy would refuse it); no bundle "
+                "was written")
         if wanted is not None and not _entry_kept(entry, wanted, kept_codes,
                                                   kept_evidence, kept_samples):
             continue
