@@ -32,10 +32,27 @@ def day(value: date | datetime | None) -> str:
     return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
 
 
-def span(start: date | None, end: date | None) -> str:
+def span(start: date | None, end: date | None, *, open_end: str = "") -> str:
+    """`start to end`, one day as itself; a start without an end as `start to
+    (open_end)`, never as one day (an open audit's "Held: 2026-12-06" read as a
+    one-day audit)."""
     if start and end and start != end:
         return f"{start.isoformat()} to {end.isoformat()}"
+    if start and not end:
+        return f"{start.isoformat()} to ({open_end or 'end not given'})"
     return day(start or end)
+
+
+def held(start: date | None, end: date | None, *, closed: bool,
+         planned_end: date | None) -> str:
+    """When the audit was held: an open audit's end as in progress, with the day it is
+    planned to end when that is still to come."""
+    if closed:
+        return span(start, end, open_end="end not recorded")
+    still = "in progress"
+    if start and not end and planned_end and planned_end >= start:
+        still += f", planned to end {planned_end.isoformat()}"
+    return span(start, end, open_end=still)
 
 
 @dataclass(frozen=True)

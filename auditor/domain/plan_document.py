@@ -210,7 +210,7 @@ def assemble_plan(audit: Audit, checklist: Checklist, sessions: list[PlanSession
         Fact("Auditee", auditee),
         Fact("Site", report_text(audit.site)),
         Fact("Type", AUDIT_TYPE_LABELS.get(audit.type, report_text(audit.type))),
-        Fact("Dates", span(audit.planned_start, audit.planned_end)),
+        Fact("Dates", span(audit.planned_start, audit.planned_end, open_end="end not planned")),
         Fact("Lead auditor", lead),
         Fact("Checklist", f"{report_text(checklist.title)} (version "
                           f"{report_text(checklist.version)})"),

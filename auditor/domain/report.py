@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from .checklist import Checklist, ChecklistItem
 from .derived import is_open_status
-from .document_text import AUDIT_TYPE_LABELS, Fact, given, participants, report_text
+from .document_text import AUDIT_TYPE_LABELS, Fact, given, held, participants, report_text
 from .document_text import day as _day
 from .document_text import span as _span
 from .models import Audit, DivergingOpinion, Evidence, Finding, ItemSample, PlanSession
@@ -82,8 +82,11 @@ def _facts(audit: Audit, checklist: Checklist, participants: str) -> tuple[Fact,
         Fact("Status", status_label(audit.status)),
         Fact("Scope", report_text(audit.scope)),
         Fact("Site", report_text(audit.site)),
-        Fact("Planned", _span(audit.planned_start, audit.planned_end)),
-        Fact("Held", _span(audit.actual_start, audit.actual_end)),
+        Fact("Planned", _span(audit.planned_start, audit.planned_end,
+                              open_end="end not planned")),
+        Fact("Held", held(audit.actual_start, audit.actual_end,
+                          closed=audit.status == AuditStatus.CLOSED,
+                          planned_end=audit.planned_end)),
         Fact("Lead auditor", report_text(audit.lead_auditor)),
         Fact("Audit team", report_text(audit.team)),
         Fact("Auditee participants", participants),

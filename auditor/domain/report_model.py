@@ -16,8 +16,9 @@ SAMPLING_STATEMENT = (
     "The audit was based on samples of the information available; its findings and "
     "conclusions rest on those samples, and conformity of what was not sampled is not "
     "implied.")
-OPINIONS_NONE = ("None: the auditee and the audit team reached agreement on every point "
-                 "they differed on.")
+OPINIONS_NONE = "No diverging opinions were recorded."
+OPINIONS_ALL_RESOLVED = ("None: the auditee and the audit team reached agreement on every "
+                         "point they differed on.")
 DRAFT_MARK = "DRAFT: the audit is not closed; this report may still change"
 GRADES_APART = (Grade.GOOD_PRACTICE, Grade.OFI)
 
@@ -183,3 +184,10 @@ class AuditReport:
     @property
     def resolved_opinions(self) -> tuple[ReportOpinion, ...]:
         return tuple(o for o in self.opinions if o.resolved)
+
+    @property
+    def no_unresolved_opinions(self) -> str:
+        """The line under "Unresolved diverging opinions" when there are none: that none
+        was recorded, or that every one recorded was resolved (which the other said of a
+        report with none, implying a disagreement)."""
+        return OPINIONS_ALL_RESOLVED if self.opinions else OPINIONS_NONE

@@ -7,7 +7,6 @@ footer of every page.
 from __future__ import annotations
 
 from auditor.domain.report import AuditReport, ReportFinding
-from auditor.domain.report_model import OPINIONS_NONE
 from auditor.domain.text import one_line
 
 from .docx_blocks import bold_line, bullet, docx_bytes, new_document, xml_safe
@@ -132,7 +131,7 @@ def render_docx(report: AuditReport) -> bytes:
                  str(r.sample_size), r.ids] for r in report.sampling])
     _heading(doc, "Unresolved diverging opinions", 1)
     if not report.unresolved_opinions:
-        _para(doc, OPINIONS_NONE, italic=True)
+        _para(doc, report.no_unresolved_opinions, italic=True)
     for o in report.unresolved_opinions:
         _heading(doc, f"Opinion {o.number}: {o.topic}", 3)
         _para(doc, o.auditee_position, bold_label="The auditee's position: ")

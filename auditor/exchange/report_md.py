@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from auditor.domain.report import AuditReport, ReportFinding
-from auditor.domain.report_model import OPINIONS_NONE
 
 from .md_blocks import block, inline
 from .md_blocks import field as _field
@@ -118,7 +117,7 @@ def render_markdown(report: AuditReport) -> str:
                        for r in report.sampling])
     out += ["## Unresolved diverging opinions", ""]
     if not report.unresolved_opinions:
-        out += [f"*{OPINIONS_NONE}*", ""]
+        out += [f"*{report.no_unresolved_opinions}*", ""]
     for o in report.unresolved_opinions:
         out += [f"### Opinion {o.number}: {inline(o.topic)}", ""]
         out += _field("The auditee's position", o.auditee_position)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.domain.report import AuditReport, ReportFinding
-from auditor.domain.report_model import OPINIONS_NONE
 from auditor.domain.text import one_line, shorten
 
 from .pdf_blocks import AUTO, DocumentPDF, chosen_font, clause_columns, find_font, latin1
@@ -127,7 +126,7 @@ def render_pdf(report: AuditReport, font: Path | None | str = AUTO) -> bytes:
             pdf.text_block(f"Sampled: {r.ids}", indent=4)
     pdf.heading("Unresolved diverging opinions", 1)
     if not report.unresolved_opinions:
-        pdf.text_block(OPINIONS_NONE, style="I")
+        pdf.text_block(report.no_unresolved_opinions, style="I")
     for o in report.unresolved_opinions:
         pdf.heading(f"Opinion {o.number}: {o.topic}", 3)
         pdf.field("The auditee's position", o.auditee_position)
