@@ -3,7 +3,8 @@ the audit's checklist, the auditee's decision (applicable or excluded), its
 justification, how far the control is implemented and the auditee's references; beside
 it the audit's result for the control and its findings (`soa_rows`, pure), and what an
 auditor must query: applicability not stated, an exclusion without a justification, an
-applicable control without an implementation status.
+applicable control without an implementation status, an excluded control stated as
+implemented, partly implemented or planned.
 
 Entries are written through the unit of work, each field in the change log under the
 entity `soa` and the control's ref, and held against the records by `audits verify`.
@@ -36,13 +37,20 @@ class Flag(StrEnum):
     APPLICABILITY_NOT_STATED = "applicability_not_stated"
     EXCLUDED_WITHOUT_JUSTIFICATION = "excluded_without_justification"
     STATUS_NOT_STATED = "status_not_stated"
+    EXCLUDED_BUT_IMPLEMENTED = "excluded_but_implemented"
 
 
 FLAG_TEXT: dict[Flag, str] = {
     Flag.APPLICABILITY_NOT_STATED: "applicability not stated",
     Flag.EXCLUDED_WITHOUT_JUSTIFICATION: "excluded without justification",
     Flag.STATUS_NOT_STATED: "applicable, implementation status not stated",
+    Flag.EXCLUDED_BUT_IMPLEMENTED: "excluded, yet stated as implemented, partly "
+                                   "implemented or planned",
 }
+# An excluded control in one of these is a contradiction: either it applies or its status
+# is wrong ("not implemented" agrees with an exclusion).
+IN_USE = frozenset({ImplementationStatus.IMPLEMENTED, ImplementationStatus.PARTIAL,
+                    ImplementationStatus.PLANNED})
 
 
 @dataclass(frozen=True)
@@ -82,13 +90,17 @@ def require_annex_a(checklist: Checklist) -> list[ChecklistItem]:
 
 
 def row_flags(applicable: bool | None, justification: str, status: str) -> tuple[Flag, ...]:
+    """What an auditor queries in a control's line: every such point, in this order."""
     if applicable is None:
         return (Flag.APPLICABILITY_NOT_STATED,)
-    if not applicable and not justification.strip():
-        return (Flag.EXCLUDED_WITHOUT_JUSTIFICATION,)
-    if applicable and not status:
-        return (Flag.STATUS_NOT_STATED,)
-    return ()
+    if applicable:
+        return () if status else (Flag.STATUS_NOT_STATED,)
+    flags = []
+    if not justification.strip():
+        flags.append(Flag.EXCLUDED_WITHOUT_JUSTIFICATION)
+    if status in IN_USE:
+        flags.append(Flag.EXCLUDED_BUT_IMPLEMENTED)
+    return tuple(flags)
 
 
 def soa_rows(checklist: Checklist, entries: Mapping[str, SoaEntry],
@@ -145,6 +157,7 @@ def check_status(value: Any) -> str:
 
 
 def check_control(checklist: Checklist, ref: str) -> str:
+    require_annex_a(checklist)  # what `soa show` says: not "A.5.1 is not in the checklist"
     item = checklist.item(ref)
     if item is None:
         raise RuleViolation(f"ref {ref!r} is not in this audit's checklist ({checklist.id} "

@@ -43,8 +43,9 @@ def render_soa_docx(rows: list[SoaRow], *, title: str, auditee: str, standard: s
               "findings for each control.")
     flagged = sum(1 for r in rows if r.flags)
     para(doc, f"{len(rows)} controls; {flagged} flagged to query (shaded): applicability "
-              "not stated, an exclusion without a justification, or an applicable control "
-              "without an implementation status.", italic=True)
+              "not stated, an exclusion without a justification, an applicable control "
+              "without an implementation status, or an excluded control stated as "
+              "implemented, partly implemented or planned.", italic=True)
     heading(doc, "Controls", 1)
     table(doc, HEADERS, [_cells(r) for r in rows], widths=WIDTHS, size=8,
           flagged=[bool(r.flags) for r in rows])
