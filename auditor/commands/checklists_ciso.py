@@ -16,7 +16,7 @@ def import_many(ctx, args) -> int:
 
     from .checklists import WRITTEN, conversion_row
 
-    check_folder(args.output, getattr(args, "create_folder", False))
+    check_folder(args.output, args.create_folder)
     todo = sources(args.files)
     batch = Batch()
     written: dict = {}
