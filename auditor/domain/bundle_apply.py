@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import SQLModel, col, select
 
 from .base import StoreCore
+from .bundle_bulk import BY_NAME, write_values
 from .bundle_create import create_from_bundle
 from .bundle_dedupe import held_log
 from .bundle_entries import (
@@ -47,10 +48,8 @@ from .models import (
     DivergingOpinion,
     Evidence,
     Finding,
-    ItemResult,
     ItemSample,
     PlanSession,
-    SoaEntry,
 )
 from .unit import UnitOfWork, ident
 from .vocab import AuditStatus, Entity, LogEvent
@@ -124,7 +123,6 @@ class _Merger:
                         mapping[(e["entity"], e["entity_id"])] = e["gid"]
         self._rows: dict[tuple[str, str], dict[str, Any]] | None = None
         self._typed_rows: dict[tuple[str, str], Any] = {}
-        self._here_rows: dict[tuple[str, str], Any] | None = None
 
     def run(self) -> None:
         self._closed_check()
@@ -182,7 +180,12 @@ class _Merger:
         for start in range(0, len(codes), 500):
             clashes.update(uow.session.execute(select(Finding.code).where(
                 col(Finding.code).in_(codes[start:start + 500]))).scalars())
-        for entity, record in sorted(self.new, key=lambda n: n[0] != Entity.FINDING):
+        # Findings first (evidence names them), each kind added whole and flushed once.
+        order = {Entity.FINDING.value: 0, Entity.EVIDENCE.value: 1}
+        new = sorted(self.new, key=lambda n: order.get(n[0], 2))
+        finding_ids: dict[str, int] | None = None
+        evidence: list[tuple[str, Evidence]] = []
+        for entity, record in new:
             data = self._bundle_row(entity, record)
             if data is None:
                 continue  # added and removed there: the entries alone say so
@@ -193,13 +196,15 @@ class _Merger:
                                   "out twice)")
                 uow.session.add(model_of(self.content, Finding, data, audit_id=self.local))
             elif entity == Entity.EVIDENCE:
-                finding = uow.session.execute(select(Finding.id).where(
-                    col(Finding.uuid) == str(data.get("finding_uuid")))).scalar()
+                if finding_ids is None:
+                    uow.session.flush()
+                    finding_ids = {str(u): int(i) for u, i in uow.session.execute(
+                        select(Finding.uuid, Finding.id).where(
+                            col(Finding.audit_id) == self.local))}
                 row = model_of(self.content, Evidence, data, audit_id=self.local,
-                             finding_id=finding)
+                               finding_id=finding_ids.get(str(data.get("finding_uuid"))))
                 uow.session.add(row)
-                uow.session.flush()
-                self.here[(entity, record)] = str(row.id)
+                evidence.append((record, row))
             else:
                 model = NUMBERED[entity]
                 number = uow.next_number(self.audit, Entity(entity), model)
@@ -207,6 +212,9 @@ class _Merger:
                                        number=number))
                 uow.session.flush()
                 self.here[(entity, record)] = str(number)
+        uow.session.flush()
+        for record, row in evidence:
+            self.here[(Entity.EVIDENCE.value, record)] = str(row.id)
         uow.session.flush()
         if self.content.blocks and blocks:
             renew_blocks(uow, self.audit, self.content.blocks)
@@ -230,67 +238,34 @@ class _Merger:
                     self.values.get((Entity.AUDIT, "", "status")) == e["new"]:
                 self.audit.seal = digest if e["new"] == AuditStatus.CLOSED else None
 
-    def _load_here(self) -> dict[tuple[str, str], Any]:
-        """The audit's rows here, by portable name, read once (a query per field would
-        flush the session each time)."""
-        s, rows = self.uow.session, {}
-        by_ref: tuple[tuple[Entity, Any], ...] = ((Entity.ITEM, ItemResult),
-                                                  (Entity.SOA, SoaEntry))
-        for entity, model in by_ref:
-            for row in s.execute(select(model).where(
-                    col(model.audit_id) == self.local)).scalars():
-                rows[(entity.value, row.ref)] = row
-        for row in s.execute(select(Finding).where(col(Finding.audit_id) == self.local)
-                             ).scalars():
-            rows[(Entity.FINDING.value, row.code)] = row
-        by_number = {(e, n): r for (e, r), n in self.here.items()}
-        for entity_name, numbered in NUMBERED.items():
-            table: Any = numbered
-            for row in s.execute(select(table).where(
-                    col(table.audit_id) == self.local)).scalars():
-                record = by_number.get((entity_name, str(row.number)))
-                if record is not None:
-                    rows[(entity_name, record)] = row
-        return rows
-
-    def _row_here(self, entity: str, record: str) -> Any:
-        if entity == Entity.AUDIT:
-            return self.audit
-        if self._here_rows is None:
-            self._here_rows = self._load_here()
-        row = self._here_rows.get((entity, record))
-        if row is None and entity in (Entity.ITEM, Entity.SOA):
-            model: Any = ItemResult if entity == Entity.ITEM else SoaEntry
-            row = model(audit_id=self.local, ref=record, updated_at=self.uow.now())
-            self._here_rows[(entity, record)] = row
-        return row
-
     def _set_values(self) -> None:
-        for (entity, record, name), _value in self.values.items():
+        changes: dict[tuple[str, str], dict[str, Any]] = {}
+        removed: list[tuple[str, str]] = []
+        for (entity, record, name), value in self.values.items():
             if (entity, record) in self.new:
                 continue
-            row = self._row_here(entity, record)
-            if row is None:
-                continue
             if name == EXISTS:
-                if _value == "":
-                    self.uow.session.delete(row)
+                if value == "":
+                    removed.append((entity, record))
                 continue
-            if name not in type(row).model_fields:
+            model: Any = Audit if entity == Entity.AUDIT else BY_NAME.get(entity, (None,))[0]
+            if model is None or name not in model.model_fields:
                 continue
             data = self._bundle_row(entity, record)
             if data is None:
                 continue
-            if type(row).model_fields[name].annotation is str and \
-                    isinstance(data.get(name), str):
-                setattr(row, name, data[name])  # text as it is: no model to build
-                self.uow.session.add(row)
+            if model.model_fields[name].annotation is str and isinstance(data.get(name), str):
+                changes.setdefault((entity, record), {})[name] = data[name]  # text as it is
                 continue
-            typed = self._typed(row.__class__, entity, record)
-            setattr(row, name, getattr(typed, name))
+            typed = self._typed(model, entity, record)
+            changes.setdefault((entity, record), {})[name] = getattr(typed, name)
             if name == "status" and entity == Entity.AUDIT:
-                self.audit.closed_at = typed.closed_at
-            self.uow.session.add(row)
+                changes[(entity, record)]["closed_at"] = typed.closed_at
+        header = changes.pop((Entity.AUDIT.value, ""), {})
+        write_values(self.uow, self.local, changes, removed, self.here)
+        for name, value in header.items():
+            setattr(self.audit, name, value)
+        self.uow.session.add(self.audit)
 
     def _restate_mine(self) -> None:
         """Where their entries came last but this database's value stands (a conflict
