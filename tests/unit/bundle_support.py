@@ -23,9 +23,13 @@ class Laptop:
     name: str
     folder: Path
     store: Store
+    own_key: bool = True  # False: the key the test run's databases were made with
 
     @contextmanager
     def keyed(self) -> Iterator[None]:
+        if not self.own_key:
+            yield
+            return
         before = os.environ.get("AUDITOR_KEY_FILE")
         os.environ["AUDITOR_KEY_FILE"] = str(self.folder / "log.key")
         try:
@@ -63,11 +67,14 @@ class Laptop:
         return next(a.id for a in self.store.audits() if a.uuid == uuid)
 
 
-def laptop(tmp_path: Path, name: str) -> Laptop:
+def laptop(tmp_path: Path, name: str, url: str | None = None) -> Laptop:
+    """`url`: the laptop's database (a team's PostgreSQL); a SQLite file of its own when
+    not given. A server made from the tests' template has the run's key, not one of its
+    own."""
     folder = tmp_path / name
     folder.mkdir()
-    made = Laptop(name, folder, None)  # type: ignore[arg-type]
+    made = Laptop(name, folder, None, own_key=url is None)  # type: ignore[arg-type]
     with made.keyed():  # the new database's MAC anchor is of this laptop's key
-        made.store = Store.open(f"sqlite:///{folder / 'audit.db'}", folder / "evidence",
-                                name, clock=lambda: NOW)
+        made.store = Store.open(url or f"sqlite:///{folder / 'audit.db'}",
+                                folder / "evidence", name, clock=lambda: NOW)
     return made

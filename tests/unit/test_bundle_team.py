@@ -1,16 +1,20 @@
 """The two-laptop scenario: a lead hands a planned audit to two team members, each
 assesses their clauses offline, both edit one item's notes and one finding's statement;
-the bundles come back and the lead merges them (docs/teams.md)."""
+the bundles come back and the lead merges them (docs/teams.md). The lead's database is
+SQLite, and then PostgreSQL (a team server); the members' laptops are SQLite."""
 
 from __future__ import annotations
 
 import pytest
 from bundle_support import laptop
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
-def team(tmp_path, mini_checklist):
-    lead, anna, ben = (laptop(tmp_path, n) for n in ("lead", "anna", "ben"))
+def team(tmp_path, mini_checklist, db_url):
+    lead = laptop(tmp_path, "lead", db_url)
+    anna, ben = (laptop(tmp_path, n) for n in ("anna", "ben"))
     yield lead, anna, ben, mini_checklist
     for t in (lead, anna, ben):
         t.store.close()
