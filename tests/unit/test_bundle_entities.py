@@ -27,9 +27,12 @@ def kept(t, audit_id):
     )
 
 
+pytestmark = pytest.mark.both_engines
+
+
 @pytest.fixture
-def lead_and_anna(tmp_path):
-    lead, anna = laptop(tmp_path, "lead"), laptop(tmp_path, "anna")
+def lead_and_anna(tmp_path, db_url):
+    lead, anna = laptop(tmp_path, "lead", db_url), laptop(tmp_path, "anna")
     audit = lead.do("create_audit", load_checklist(ISMS), title="ISMS", auditee="Acme")
     lead.do("add_opinion", audit.id, topic="A.5.1 scope \x1b[2J", auditee="fine",
             team="[b]not fine[/b]")

@@ -14,11 +14,13 @@ from auditor.domain.bundles import preview_import
 from auditor.domain.trail import entry_hash
 from auditor.exchange.bundle_file import read_bundle
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
-def merged(tmp_path, mini_checklist):
+def merged(tmp_path, mini_checklist, db_url):
     """The lead has taken the member's work in once already."""
-    lead, member = laptop(tmp_path, "lead"), laptop(tmp_path, "member")
+    lead, member = laptop(tmp_path, "lead", db_url), laptop(tmp_path, "member")
     audit = lead.do("create_audit", mini_checklist, title="Audit", auditee="Acme")
     member.take(lead.export(audit.id, tmp_path / "out.auditor", recipient="member"))
     mid = member.audit_by_uuid(audit.uuid)
