@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Generic, TypeVar
 
 from textual import events
-from textual.widgets import Tree
+from textual.widgets import Input, TextArea, Tree
 
 Data = TypeVar("Data")
 
@@ -49,3 +49,37 @@ class RepaintingTree(Tree[Data], Generic[Data]):
     def _on_resize(self, event: events.Resize) -> None:
         event.prevent_default()  # not Tree's handler
         self._line_cache.grow(event.size.height)
+
+
+class _KeysInOrder:
+    """A text field that runs its own key bindings (end, home, backspace, ctrl+u...) in
+    its own queue, in the order the keys were typed.
+
+    Textual inserts a typed character as soon as the field takes the key, but runs a key
+    the field binds only after the key has bubbled up to the app: in a burst "end" then
+    "QQ", the Qs were in the text before the cursor moved. Right after tab, while the
+    field's text is still selected (Input's select-on-focus), "tab end QQ" typed at full
+    speed replaced the text with "QQ", and "tab ctrl+u text" emptied the field.
+
+    Relies on: `Widget._bindings.key_to_bindings` (the widget's own bindings by key, the
+    keymap applied), and on Textual calling `_on_key` down the class's MRO until a handler
+    prevents the default.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        bindings = self._bindings.key_to_bindings.get(event.key, ())  # type: ignore[attr-defined]
+        for binding in bindings:
+            if binding.priority:
+                continue
+            if await self.app.run_action(binding.action, self):  # type: ignore[attr-defined]
+                event.prevent_default()
+                event.stop()
+                return
+
+
+class InOrderInput(_KeysInOrder, Input):
+    """An `Input` whose bound keys act in the order they were typed (see `_KeysInOrder`)."""
+
+
+class InOrderTextArea(_KeysInOrder, TextArea):
+    """A `TextArea` whose bound keys act in the order they were typed."""

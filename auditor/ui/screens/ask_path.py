@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from auditor.domain.files import not_a_file
+from auditor.ui.compat import InOrderInput
 from auditor.ui.path_suggester import PathSuggester
 
 
@@ -79,8 +80,8 @@ class AskPathScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="ask-path", classes="dialog"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Input(self.initial, id="ask-path-input", placeholder=self.placeholder,
-                        suggester=PathSuggester())
+            yield InOrderInput(self.initial, id="ask-path-input", placeholder=self.placeholder,
+                               suggester=PathSuggester())
             yield Static("", id="ask-path-error", classes="field-error", markup=False)
             if self.hint:
                 yield Static(self.hint, classes="dialog-hint", markup=False)

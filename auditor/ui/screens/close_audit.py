@@ -18,6 +18,7 @@ from auditor.domain.closing import audit_gaps, plural
 from auditor.domain.errors import AuditorError
 from auditor.domain.summary import AuditCounts, audit_counts
 from auditor.domain.vocab import GRADE_LABELS, RESULT_LABELS, AuditStatus, field_label
+from auditor.ui.compat import InOrderTextArea
 from auditor.ui.plain import controls_shown, editable
 from auditor.ui.typing_order import after_typed_keys
 from auditor.ui.widgets.key_bar import KeyBar
@@ -70,10 +71,11 @@ class CloseAuditScreen(ModalScreen[bool]):
                 yield Static("\n".join(summary_lines(self.counts)), id="close-summary",
                              markup=False)
                 yield Label("Conclusion", classes="field-label")
-                yield TextArea(editable(self.audit.conclusion), id="conclusion", soft_wrap=True,
-                               tab_behavior="focus", compact=True,
-                               placeholder="Overall conclusion: conformity, effectiveness, "
-                                           "main strengths and weaknesses")
+                yield InOrderTextArea(editable(self.audit.conclusion), id="conclusion",
+                                      soft_wrap=True, tab_behavior="focus", compact=True,
+                                      placeholder="Overall conclusion: conformity, "
+                                                  "effectiveness, main strengths and "
+                                                  "weaknesses")
                 yield Static("", id="close-confirm", markup=False)
             yield Static("", id="close-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.models import Audit
+from auditor.ui.compat import InOrderInput, InOrderTextArea
 from auditor.ui.plain import editable
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.new_audit import field_row
@@ -64,10 +65,10 @@ class EditAuditScreen(Screen[bool]):
         with VerticalScroll(id="edit-audit-form"):
             for name, label, hint in FIELDS:
                 value = self.start[name]
-                widget = (TextArea(value, id=name, soft_wrap=True, tab_behavior="focus",
-                                   compact=True, placeholder=hint, classes="field-text")
+                widget = (InOrderTextArea(value, id=name, soft_wrap=True, tab_behavior="focus",
+                                          compact=True, placeholder=hint, classes="field-text")
                           if name in MULTI_LINE else
-                          Input(value, placeholder=hint, id=name, compact=True))
+                          InOrderInput(value, placeholder=hint, id=name, compact=True))
                 yield field_row(name, label, widget)
         yield Static("", id="form-error", classes="field-error", markup=False)
         with Horizontal(classes="dialog-buttons"):

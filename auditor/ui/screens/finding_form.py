@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Label, Select, Static, TextArea
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.findings import AUDITEE_FIELDS, AUDITOR_FIELDS, VERIFICATION_FIELDS
@@ -26,6 +26,7 @@ from auditor.domain.vocab import (
     status_label,
 )
 from auditor.ui.attach_file import attach_file
+from auditor.ui.compat import InOrderInput, InOrderTextArea
 from auditor.ui.plain import controls_shown, editable
 from auditor.ui.typing_order import after_typed_keys
 from auditor.ui.widgets.key_bar import KeyBar
@@ -135,13 +136,13 @@ class FindingFormScreen(ModalScreen[Finding | None]):
             if read_only:
                 placeholder = ""  # an example in a field nobody may fill misleads
             if multi_line:
-                widget = TextArea(value, id=name, classes="field-text", read_only=read_only,
-                                  soft_wrap=True, tab_behavior="focus",
-                                  placeholder=placeholder, compact=True)
+                widget = InOrderTextArea(value, id=name, classes="field-text", read_only=read_only,
+                                         soft_wrap=True, tab_behavior="focus",
+                                         placeholder=placeholder, compact=True)
             else:
                 # the prefilled requirement is added to ("b)"), not typed over
-                widget = Input(value, placeholder=placeholder, id=name, disabled=read_only,
-                               compact=True, select_on_focus=name != "requirement")
+                widget = InOrderInput(value, placeholder=placeholder, id=name, disabled=read_only,
+                                      compact=True, select_on_focus=name != "requirement")
             yield self._row(name, label, widget)
 
     @staticmethod

@@ -12,6 +12,7 @@ from auditor.domain.progress import matches_query
 from auditor.domain.store import AuditSummary
 from auditor.domain.vocab import AuditStatus, status_label
 from auditor.ui.commands import TextSearch
+from auditor.ui.compat import InOrderInput
 from auditor.ui.plain import controls_shown
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.help import HelpScreen
@@ -64,8 +65,8 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter: type words from a title, auditee, type, checklist "
-                                "or status (/)", id="home-filter", compact=True)
+        yield InOrderInput(placeholder="Filter: type words from a title, auditee, type, checklist "
+                                       "or status (/)", id="home-filter", compact=True)
         yield TextTable(id="audits", cursor_type="row", zebra_stripes=True)
         yield Static("No audits yet. Press n to plan one, or run `auditor demo` for a "
                      "sample.", id="home-empty", markup=False)

@@ -17,6 +17,7 @@ from auditor.domain.errors import AuditorError
 from auditor.domain.planning import FOLLOW_UP_TYPES, check_plan, follow_up_candidates
 from auditor.domain.store import AuditSummary
 from auditor.domain.vocab import AuditType, status_label
+from auditor.ui.compat import InOrderInput, InOrderTextArea
 from auditor.ui.typing_order import after_typed_keys
 from auditor.ui.widgets.key_bar import KeyBar
 
@@ -73,20 +74,20 @@ class NewAuditScreen(Screen[int | None]):
             for name, label, hint in TEXT_FIELDS:
                 suggester = (SuggestFromList(auditees, case_sensitive=False)
                              if name == "auditee" else None)
-                yield field_row(name, label, Input(placeholder=hint, id=name, compact=True,
-                                              suggester=suggester))
+                yield field_row(name, label, InOrderInput(placeholder=hint, id=name, compact=True,
+                                                     suggester=suggester))
             for name, label, hint in PLAN_FIELDS:
-                yield field_row(name, label, TextArea(
+                yield field_row(name, label, InOrderTextArea(
                     id=name, soft_wrap=True, tab_behavior="focus", compact=True,
                     placeholder=hint, classes="field-text"))
             yield field_row("type", "Type", Select(
                 [(t.value, t.value) for t in AuditType], value=AuditType.INTERNAL.value,
                 allow_blank=False, id="type", compact=True))
             for name, label in DATE_FIELDS:
-                yield field_row(name, label, Input(placeholder="YYYY-MM-DD", id=name,
-                                              compact=True))
+                yield field_row(name, label, InOrderInput(placeholder="YYYY-MM-DD", id=name,
+                                                     compact=True))
             for name, label, hint in TEAM_FIELDS:
-                yield field_row(name, label, Input(placeholder=hint, id=name, compact=True))
+                yield field_row(name, label, InOrderInput(placeholder=hint, id=name, compact=True))
             yield field_row("previous_id", "Follows", Select(
                 [], prompt="(none: for surveillance or recertification)", id="previous_id",
                 disabled=True, compact=True))

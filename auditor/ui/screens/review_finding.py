@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 
 from auditor.domain.errors import AuditorError
 from auditor.domain.models import Finding
+from auditor.ui.compat import InOrderInput, InOrderTextArea
 from auditor.ui.plain import controls_shown, editable
 from auditor.ui.typing_order import after_typed_keys
 
@@ -54,17 +55,18 @@ class ReviewFindingScreen(ModalScreen[Finding | None]):
             yield Static(controls_shown(self.title_text), classes="dialog-title", markup=False)
             if self.step == "verify":
                 yield Label("Verified by", classes="field-label")
-                yield Input(editable(f.verified_by or self.actor), id="verified_by", compact=True)
+                yield InOrderInput(editable(f.verified_by or self.actor), id="verified_by",
+                                   compact=True)
                 yield Label("Verified on", classes="field-label")
-                yield Input((f.verified_on or self.today).isoformat(), id="verified_on",
-                            placeholder="YYYY-MM-DD", compact=True)
+                yield InOrderInput((f.verified_on or self.today).isoformat(), id="verified_on",
+                                   placeholder="YYYY-MM-DD", compact=True)
                 label, text = "How was it verified, and was it effective?", \
                     f.verification_note
             else:
                 label, text = "Why is the plan rejected? (the auditee reads this)", ""
             yield Label(label, classes="field-label")
-            yield TextArea(editable(text), id="review-note", soft_wrap=True, tab_behavior="focus",
-                           compact=True)
+            yield InOrderTextArea(editable(text), id="review-note", soft_wrap=True,
+                                  tab_behavior="focus", compact=True)
             yield Static("", id="review-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Record (ctrl+s)", id="review-ok", variant="primary",

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Static
 from auditor.domain.errors import AuditorError
 from auditor.domain.models import ItemSample
 from auditor.domain.sampling import sample_of
+from auditor.ui.compat import InOrderInput
 from auditor.ui.plain import controls_shown
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.new_audit import field_row
@@ -48,8 +49,8 @@ class SampleFormScreen(ModalScreen[ItemSample | None]):
             yield Static(controls_shown(f"A sample on {self.ref} {self.item_title}"),
                          classes="dialog-title", markup=False)
             for name, label, hint in FIELDS:
-                yield field_row(name, label, Input(placeholder=hint, id=name,
-                                                   compact=True))
+                yield field_row(name, label, InOrderInput(placeholder=hint, id=name,
+                                                          compact=True))
             yield Static("", id="form-error", classes="field-error", markup=False)
             yield Static("The report lists each sample: the conclusions rest on them.",
                          classes="dialog-hint", markup=False)

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Static
 from auditor.domain.audit_plan import MAX_MINUTES, START_FORMAT, session_end
 from auditor.domain.errors import AuditorError
 from auditor.domain.models import PlanSession
+from auditor.ui.compat import InOrderInput
 from auditor.ui.plain import controls_shown, editable
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.new_audit import field_row
@@ -82,8 +83,8 @@ class SessionFormScreen(Screen[PlanSession | None]):
         with VerticalScroll(id="session-form"):
             for name, label, hint in FIELDS:
                 if name in self.names:
-                    yield field_row(name, label, Input(self.start[name], placeholder=hint,
-                                                       id=name, compact=True))
+                    yield field_row(name, label, InOrderInput(self.start[name], placeholder=hint,
+                                                              id=name, compact=True))
             if self.move:
                 yield Static("Its length, clauses and people stay as they are.",
                              classes="dialog-hint", markup=False)

@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Static, TextArea
 
 from auditor.domain.errors import AuditorError
+from auditor.ui.compat import InOrderInput, InOrderTextArea
 from auditor.ui.plain import editable
 from auditor.ui.storage import NotWritten
 
@@ -57,15 +58,15 @@ class ItemNotes(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="save-status", markup=False)
         yield Label("Notes", classes="field-label")
-        yield TextArea(id="notes", soft_wrap=True, tab_behavior="focus",
-                       read_only=self.read_only, compact=True,
-                       placeholder="What you heard and saw")
+        yield InOrderTextArea(id="notes", soft_wrap=True, tab_behavior="focus",
+                              read_only=self.read_only, compact=True,
+                              placeholder="What you heard and saw")
         yield Label("Interviewed", classes="field-label")
-        yield Input(id="interviewees", placeholder="Names and roles", compact=True,
-                    disabled=self.read_only)
+        yield InOrderInput(id="interviewees", placeholder="Names and roles", compact=True,
+                           disabled=self.read_only)
         yield Label("Documents seen", classes="field-label")
-        yield Input(id="documents", placeholder="Id and revision, e.g. QM-PROC-004 rev 3",
-                    compact=True, disabled=self.read_only)
+        yield InOrderInput(id="documents", placeholder="Id and revision, e.g. QM-PROC-004 rev 3",
+                           compact=True, disabled=self.read_only)
 
     # -- showing an item ------------------------------------------------------------------
 

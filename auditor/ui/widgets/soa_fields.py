@@ -22,6 +22,7 @@ from auditor.domain.errors import AuditorError
 from auditor.domain.models import SoaEntry
 from auditor.domain.soa import FLAG_TEXT, row_flags
 from auditor.domain.vocab import IMPLEMENTATION_LABELS
+from auditor.ui.compat import InOrderInput
 from auditor.ui.plain import controls_shown, editable
 
 SAVE_AFTER = 0.3  # seconds of quiet typing before the text is written
@@ -54,15 +55,15 @@ class SoaFields(Vertical):
         yield Select(APPLICABLE, prompt="not stated", id="soa-applicable", compact=True,
                      disabled=self.read_only)
         yield Label("Justification", classes="field-label")
-        yield Input(id="soa-justification", compact=True, disabled=self.read_only,
-                    placeholder="why it is included or excluded")
+        yield InOrderInput(id="soa-justification", compact=True, disabled=self.read_only,
+                           placeholder="why it is included or excluded")
         yield Label("Implementation", classes="field-label")
         yield Select([(label, status.value) for status, label in
                       IMPLEMENTATION_LABELS.items()], prompt="not stated",
                      id="soa-status", compact=True, disabled=self.read_only)
         yield Label("Auditee's references", classes="field-label")
-        yield Input(id="soa-refs", compact=True, disabled=self.read_only,
-                    placeholder="their documents, e.g. ISP-07 rev 2")
+        yield InOrderInput(id="soa-refs", compact=True, disabled=self.read_only,
+                           placeholder="their documents, e.g. ISP-07 rev 2")
         yield Static("", id="soa-flags", markup=False)
 
     # -- showing a control ----------------------------------------------------------------
