@@ -5,6 +5,7 @@ samples; the report states them."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,18 @@ def _count(text: str) -> int | None:
     return int(text) if text.isdigit() and text.isascii() else None
 
 
+def sampled_ids(text: str, field: str = "samples") -> list[str]:
+    """The ids of a comma-separated list, empty entries ignored. An id listed twice is
+    refused (naming it): counted twice it would overstate the sample the report states."""
+    ids = [i.strip() for i in text.split(",") if i.strip()]
+    twice = [i for i, times in Counter(ids).items() if times > 1]
+    if twice:
+        named = ", ".join(twice)
+        raise RuleViolation(f"sampled ids listed twice: {named}; list each id once",
+                            field=field)
+    return ids
+
+
 def parse_sample(text: str) -> Sample:
     """`POPULATION|SIZE|IDS` or `POPULATION|SIZE|IDS|N`: SIZE (the population's size) may
     be empty; IDS are comma separated; the sample size is N when given, else the number
@@ -50,7 +63,7 @@ def parse_sample(text: str) -> Sample:
         raise RuleViolation(f"sample {text!r} {problem}: write it as {SAMPLE_FORMAT} (SIZE "
                             "may be empty, IDS comma separated, N the sample size when it "
                             "is not the number of ids)", field="samples")
-    ids = [i.strip() for i in parts[2].split(",") if i.strip()]
+    ids = sampled_ids(parts[2])
     size = _count(parts[3]) if len(parts) == 4 else len(ids)
     return check_sample(Sample(population=" ".join(parts[0].split()),
                                population_size=_count(parts[1]) if parts[1].strip() else None,
@@ -62,7 +75,7 @@ def sample_of(population: str, population_size: str, ids: str,
     """A sample from a form's four fields, each refused with its own field's name: the
     population (required), its size (a whole number, or empty when not known), the ids
     sampled (comma separated), and how many were looked at (empty: the number of ids)."""
-    ids_list = [i.strip() for i in ids.split(",") if i.strip()]
+    ids_list = sampled_ids(ids, field="ids")
     if population_size.strip() and _count(population_size) is None:
         raise RuleViolation(f"population size {population_size.strip()!r} is not a whole "
                             "number; leave it empty when it is not known",
@@ -94,8 +107,9 @@ def sample_line(row: ItemSample | Sample) -> str:
 
 
 def check_sample(sample: Sample) -> Sample:
-    """The rules of a sample: a population named, at least one sampled, and no more than
-    the population holds."""
+    """The rules of a sample: a population named, at least one sampled, no id twice, and
+    no more than the population holds."""
+    sampled_ids(sample.ids)
     if not sample.population.strip():
         raise RuleViolation("a sample names the population it was drawn from",
                             field="samples")

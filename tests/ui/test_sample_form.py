@@ -104,3 +104,21 @@ async def test_escape_asks_when_typed_and_groups_and_closed_audits_refuse(
         await pilot.pause()
         assert isinstance(app.screen, AuditScreen)
         assert notices[-1] == f"Audit {audit.id} is closed and read-only."
+
+
+async def test_an_id_listed_twice_is_said_under_the_ids_and_nothing_recorded(
+        make_app, store, audit):
+    app = make_app(open_audit=audit.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.go_to("8.6")
+        await pilot.press("s")
+        await pilot.pause()
+        form = app.screen
+        await fill(pilot, population="releases", ids="1,2,3,3,,4,5,6,7,8")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "sampled ids listed twice: 3; list each id once" in str(
+            form.query_one("#ids-error").render())
+        assert store.samples(audit.id) == {}

@@ -141,6 +141,7 @@ def test_minutes_and_refs_accepted(mini_checklist):
     ("changes||C-9", Sample("changes", None, 1, "C-9")),
     ("tickets|400|see export|25", Sample("tickets", 400, 25, "see export")),
     ("tickets||| 7 ", Sample("tickets", None, 7, "")),
+    ("Rel|5|a,,b, ,c", Sample("Rel", 5, 3, "a, b, c")),  # empty entries are no ids
 ])
 def test_samples_are_read_from_their_format(text, sample):
     assert parse_sample(text) == sample
@@ -154,6 +155,8 @@ def test_samples_are_read_from_their_format(text, sample):
     ("releases|3|a|x", "sample size 'x' is not a whole number"),
     ("releases|3|", "give the ids sampled, or the sample size"),
     ("releases|2|a,b,c", "3 sampled from a population of 2"),
+    ("Rel|5|a,b,b", "sampled ids listed twice: b; list each id once"),
+    ("Rel|9|1,2,3,3,,4,5,6,7,8,1", "sampled ids listed twice: 1, 3;"),
 ])
 def test_a_malformed_sample_is_one_line_saying_the_format(text, says):
     with pytest.raises(RuleViolation, match=None) as caught:
@@ -213,6 +216,13 @@ def test_a_sample_alone_keeps_the_result_and_a_finding_text_needs_a_result(store
         store.record_result(audit.id, "4.1", None)
     assert [s.ids for s in store.samples(audit.id)["4.1"]] == ["R-1, R-2"]
     assert store.verify_audit(audit.id)["problems"] == []
+
+
+def test_the_store_refuses_a_sample_listing_an_id_twice(store, audit):
+    with pytest.raises(RuleViolation, match="listed twice: x"):
+        store.record_result(audit.id, "8.6", "conform",
+                            samples=[Sample("Rel", None, 2, "x, x")])
+    assert store.samples(audit.id) == {} and "8.6" not in store.results(audit.id)
 
 
 def test_deleting_an_audit_takes_its_sessions_and_samples(store, audit):
@@ -319,6 +329,13 @@ def test_a_closed_audit_refuses_plan_changes_and_samples(run, planned):
                  ("record", planned, "4.1", "--sample", "a||x")):
         r = run(*args)
         assert r.code == 1 and "closed" in r.err and f"audits reopen {planned}" in r.err
+    assert run("audits", "show", planned, "--json").json() == before
+
+
+def test_a_sample_listing_an_id_twice_is_refused_and_nothing_recorded(run, planned):
+    before = run("audits", "show", planned, "--json").json()
+    r = run("record", planned, "8.6", "--result", "conform", "--sample", "Rel|5|a,b,b")
+    assert r.code == 1 and "sampled ids listed twice: b" in r.err
     assert run("audits", "show", planned, "--json").json() == before
 
 

@@ -28,6 +28,7 @@ def test_a_sample_is_read_from_the_forms_fields(fields, sample):
     (("releases", "2", "a,b,c", ""), "ids", "3 sampled from a population of 2"),
     (("releases", "2", "", "5"), "sample_size", "5 sampled from a population of 2"),
     (("releases", "-1", "a", ""), "population_size", "not a whole number"),
+    (("releases", "", "1,2,3,3,,4,5,6,7,8", ""), "ids", "sampled ids listed twice: 3;"),
 ])
 def test_a_bad_field_is_named(fields, field, says):
     with pytest.raises(RuleViolation) as caught:
