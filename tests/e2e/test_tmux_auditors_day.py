@@ -175,7 +175,12 @@ def day(terminal: Terminal, env: dict[str, str], tmp_path: Path,
     typed(terminal, AUDITEE)
     terminal.move_focus("Tab", "Scope")
     terminal.move_focus("Tab", "Site")
-    terminal.move_focus("Tab", "Type")
+    terminal.move_focus("Tab", "Objectives")
+    terminal.move_focus("Tab", "Criteria")
+    # Type is below the fold at 80x24 until the focus brings it into view: wait for the
+    # focus to leave Criteria (its line changes colour), then for Type to be in sight.
+    terminal.move_focus("Tab", "Criteria")
+    terminal.wait_for("Type            internal")
     choose(terminal, "Type", "surveillance", downs=2)
     # down to Follows (below the fold at 80x24): the closed audit is offered
     terminal.keys("Tab", "Tab", "Tab", "Tab", "Tab", pause=0.1)
