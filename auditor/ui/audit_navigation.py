@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from auditor.ui.screens.audit import AuditScreen
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 def audit_heading(audit: Audit, checklist: Checklist, width: int = 0,
                   session: PlanSession | None = None) -> Content:
     """Title, auditee, type, checklist and number on one line; when the line is too
@@ -36,7 +39,10 @@ def audit_heading(audit: Audit, checklist: Checklist, width: int = 0,
     sep = "  ·  " if not width or width >= 100 else " · "
     facts = f"{sep}{audit.type}{sep}{checklist.id} {checklist.version}"
     if session is not None:
-        shown = (f"{sep}session {session.number} {session.start:%H:%M}-"
+        # The day too: sessions at the same hours on two days are told apart. The
+        # weekday in English whatever the locale, as every other word on screen.
+        day = WEEKDAYS[session.start.weekday()]
+        shown = (f"{sep}session {session.number} {day} {session.start:%m-%d %H:%M}-"
                  f"{session_end(session):%H:%M} only")
         full = f"{facts}{shown}{sep}audit {audit.id}"
         roomy = not width or len(audit.title) + len(audit.auditee) + len(full) + 2 <= width
@@ -47,6 +53,9 @@ def audit_heading(audit: Audit, checklist: Checklist, width: int = 0,
     if len(title) + len(auditee) > room:
         auditee = shorten(auditee, max(12, room - len(title)))
         title = shorten(title, max(16, room - len(auditee)))
+    if len(title) + len(auditee) > room:  # a session named on 80 columns: shorter still
+        auditee = shorten(auditee, max(8, room - len(title)))
+        title = shorten(title, max(8, room - len(auditee)))
     return templated("[b]$title[/b]$sep$auditee$tail", title=title, sep=sep,
                      auditee=auditee, tail=tail)
 

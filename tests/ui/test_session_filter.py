@@ -47,7 +47,7 @@ async def test_t_keeps_the_tree_to_the_session_running_now(make_app, store, audi
         await pilot.pause()
         assert shown(app) == {"8", "8.3", "8.3.4"}
         assert app.screen.tree.current_ref == "8.3.4"
-        assert "session 1 09:00-10:00 only" in heading(app)
+        assert "session 1 Mon 03-02 09:00-10:00 only" in heading(app)
         assert "Internal audit 2026" in heading(app)
         await pilot.press("c", "n")  # every item of the session assessed
         await pilot.pause()
@@ -58,11 +58,11 @@ async def test_t_keeps_the_tree_to_the_session_running_now(make_app, store, audi
 
         await pilot.press("T")
         await pilot.pause()
-        assert "session 1 09:00-10:00" in heading(app)
+        assert "session 1 Mon 03-02 09:00-10:00" in heading(app)
         await pilot.press("T")
         await pilot.pause()
         assert shown(app) == {"4", "4.2", "8", "8.6"}
-        assert "session 2 10:00-11:00 only" in heading(app)
+        assert "session 2 Mon 03-02 10:00-11:00 only" in heading(app)
         await pilot.press("n")
         await pilot.pause()
         assert app.screen.tree.current_ref in {"4.2", "8.6"}
@@ -122,5 +122,19 @@ async def test_a_narrow_heading_keeps_the_session_and_the_audit(make_app, store,
         await pilot.press("t")
         await pilot.pause()
         first = text_of(app).splitlines()[0]
-        assert first.rstrip().endswith("session 1 09:00-10:00 only · audit 1"), first
-        assert first.lstrip().startswith("A very long audit title [b…")
+        assert first.rstrip().endswith("session 1 Mon 03-02 09:00-10:00 only · audit 1"), first
+        assert first.lstrip().startswith("A very long audi…") and len(first.rstrip()) <= 80
+
+
+def test_sessions_at_the_same_hours_on_two_days_are_told_apart(store, audit):
+    from auditor.ui.audit_navigation import audit_heading
+
+    store.add_session(audit.id, start="2026-03-02 09:00", minutes=60, refs="8")
+    store.add_session(audit.id, start="2026-03-03 09:00", minutes=60, refs="4")
+    shown = [audit_heading(audit, store.checklist(audit.id), 80, s).plain
+             for s in store.sessions(audit.id)]
+    assert "session 1 Mon 03-02 09:00-10:00 only" in shown[0]
+    assert "session 2 Tue 03-03 09:00-10:00 only" in shown[1]
+    long = audit_heading(audit, store.checklist(audit.id), 80,
+                         store.sessions(audit.id)[0]).plain
+    assert len(long) <= 78 and long.endswith(f"only · audit {audit.id}")
