@@ -139,3 +139,13 @@ def test_soa_line_in_the_item_detail(snap_compare, app_on, store, size):
 @SIZES
 def test_ask_path_report(snap_compare, app_on, planned, size):
     assert snap(snap_compare, app_on(planned), size, "R")
+
+
+# The dialogs the plan screen and the item's forms open, on the smallest terminal: each
+# fits 80x24 whole, its border and buttons shown and its sentences wrapped.
+@pytest.mark.parametrize("pressed", [("P", "question_mark"),
+                                     ("P", "n", "x", "escape"),
+                                     ("s", "x", "escape")],
+                         ids=["plan_help", "session_form_discard", "sample_form_discard"])
+def test_dialog_fits_80x24(snap_compare, app_on, planned, pressed):
+    assert snap(snap_compare, app_on(planned), (80, 24), *pressed)
