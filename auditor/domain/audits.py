@@ -153,6 +153,9 @@ class AuditRegister(Part):
         """`criteria` not given (None) are the checklist's standard."""
         if not title.strip():
             raise RuleViolation("an audit needs a title", field="title")
+        # As stored (base._without_nul): the follow-up check below compares with a stored
+        # auditee, which never holds a NUL.
+        auditee = check_text("auditee", auditee).replace("\x00", "")
         if not auditee.strip():
             raise RuleViolation("an audit needs an auditee (the organisation audited)",
                                 field="auditee")

@@ -80,6 +80,17 @@ def test_a_follow_up_audit_must_be_of_the_same_auditee(store, audit, mini_checkl
     assert follow.previous_id == audit.id
 
 
+def test_a_nul_in_the_auditee_does_not_make_its_follow_up_another_auditee(store,
+                                                                          mini_checklist):
+    # Text is stored without NULs: the same name typed again (NUL and all) is the same
+    # auditee, not the stored name against the typed one.
+    first = store.create_audit(mini_checklist, title="T", auditee="Ac\x00me")
+    assert first.auditee == "Acme"
+    follow = store.create_audit(mini_checklist, title="T2", auditee="Ac\x00me",
+                                type="surveillance", previous_id=first.id)
+    assert follow.previous_id == first.id and follow.auditee == "Acme"
+
+
 def test_results_only_on_assessable_items_of_the_checklist(store, audit):
     with pytest.raises(RuleViolation, match="not in this audit's checklist"):
         store.record_result(audit.id, "9.9", "conform")

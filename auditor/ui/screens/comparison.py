@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Static
 
 from auditor.domain.compare import CHANGE_LABELS, Change, Comparison, compare_audits
 from auditor.domain.edition_map import EditionMap
+from auditor.domain.text import shorten
 from auditor.domain.vocab import RESULT_LABELS, Result, grade_label, status_label
 from auditor.ui.background import deliver
 from auditor.ui.edition_maps import stored_maps
@@ -42,6 +43,11 @@ CHANGE_STYLES = {
 
 def _result(value: str | None) -> str:
     return RESULT_LABELS[Result(value)] if value else "—"
+
+
+# The heading names both audits on a line or two: a title pasted from a long document
+# would otherwise push the tables off the screen.
+TITLE_CHARS = 60
 
 
 class ComparisonScreen(Screen):
@@ -113,8 +119,9 @@ class ComparisonScreen(Screen):
                         f"“{result.mapping}”")
         counts = "  ".join(f"{CHANGE_LABELS[k]} {s[k.value]}" for k in Change)
         self.query_one("#comparison-summary", Static).update(controls_shown(
-            f"Audit {p.id} {p.title} ({p.date or 'undated'}) → audit {c.id} {c.title} "
-            f"({c.date or 'undated'}) · {c.auditee} · {versions}\n"
+            f"Audit {p.id} {shorten(p.title, TITLE_CHARS)} ({p.date or 'undated'}) → audit "
+            f"{c.id} {shorten(c.title, TITLE_CHARS)} ({c.date or 'undated'}) · "
+            f"{shorten(c.auditee, TITLE_CHARS)} · {versions}\n"
             f"{counts}\nRepeat findings {s['repeat_findings']}  ·  previous findings "
             f"{s['previous_findings']}, {s['previous_findings_open']} still open, "
             f"{s['previous_findings_closed']} closed"
