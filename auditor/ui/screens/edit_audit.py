@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Static, TextArea
 from auditor.domain.errors import AuditorError
 from auditor.domain.models import Audit
 from auditor.ui.compat import InOrderInput, InOrderTextArea
+from auditor.ui.form_errors import show_field_error
 from auditor.ui.plain import editable
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.new_audit import field_row
@@ -105,16 +106,7 @@ class EditAuditScreen(Screen[bool]):
         after_typed_keys(self.app, self._save)
 
     def _show_error(self, name: str | None, message: str) -> None:
-        for error in self.query(".field-error"):
-            error.update("")
-            error.remove_class("shown")
-        known = {n for n, _label, _hint in FIELDS}
-        target = f"#{name}-error" if name in known else "#form-error"
-        error = self.query_one(target, Static)
-        error.update(message)
-        error.add_class("shown")
-        if name in known:
-            self.query_one(f"#{name}").focus()
+        show_field_error(self, {n for n, _label, _hint in FIELDS}, name, message)
 
     def _save(self) -> None:
         changed = self.changes()

@@ -15,6 +15,7 @@ from auditor.domain.errors import AuditorError
 from auditor.domain.models import ItemSample
 from auditor.domain.sampling import sample_of
 from auditor.ui.compat import InOrderInput
+from auditor.ui.form_errors import show_field_error
 from auditor.ui.plain import controls_shown
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.new_audit import field_row
@@ -79,15 +80,7 @@ class SampleFormScreen(ModalScreen[ItemSample | None]):
         after_typed_keys(self.app, self._save)
 
     def _show_error(self, name: str | None, message: str) -> None:
-        for error in self.query(".field-error"):
-            error.update("")
-            error.remove_class("shown")
-        known = {n for n, *_ in FIELDS}
-        error = self.query_one(f"#{name}-error" if name in known else "#form-error", Static)
-        error.update(controls_shown(message))
-        error.add_class("shown")
-        if name in known:
-            self.query_one(f"#{name}", Input).focus()
+        show_field_error(self, {n for n, *_ in FIELDS}, name, message)
 
     def _save(self) -> None:
         typed = self.typed()

@@ -15,6 +15,7 @@ from auditor.domain.audit_plan import MAX_MINUTES, START_FORMAT, session_end
 from auditor.domain.errors import AuditorError
 from auditor.domain.models import PlanSession
 from auditor.ui.compat import InOrderInput
+from auditor.ui.form_errors import show_field_error
 from auditor.ui.plain import controls_shown, editable
 from auditor.ui.screens.confirm import ConfirmScreen
 from auditor.ui.screens.new_audit import field_row
@@ -120,15 +121,7 @@ class SessionFormScreen(Screen[PlanSession | None]):
         after_typed_keys(self.app, self._save)
 
     def _show_error(self, name: str | None, message: str) -> None:
-        for error in self.query(".field-error"):
-            error.update("")
-            error.remove_class("shown")
-        target = f"#{name}-error" if name in self.names else "#form-error"
-        error = self.query_one(target, Static)
-        error.update(controls_shown(message))
-        error.add_class("shown")
-        if name in self.names:
-            self.query_one(f"#{name}", Input).focus()
+        show_field_error(self, self.names, name, message)
 
     def _save(self) -> None:
         typed = self.typed()
